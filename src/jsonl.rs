@@ -1,0 +1,242 @@
+//! JSON Lines records: strip one field of each object, keep every other field
+//! as it was, byte for byte.
+//!
+//! A record is parsed into its fields with the values left raw
+//! ([`serde_json::value::RawValue`]), so numbers, nested objects and key order
+//! pass through untouched; only the stripped field is decoded and re-encoded.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::Write;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::{Error, Stripped, Stripper};
+
+/// How [`strip_record`] rewrites a record.
+///
+/// # Example
+///
+/// ```
+/// use decruft::{strip_record, JsonlOptions, Stripper};
+///
+/// let stripper = Stripper::new();
+/// let opts = JsonlOptions::default();
+/// let mut out = Vec::new();
+/// strip_record(&stripper, &opts, br#"{"id":7,"text":"Lire la suite \u2192\n","lang":"fr"}"#, &mut out).unwrap();
+/// assert_eq!(out, br#"{"id":7,"text":"","lang":"fr"}"#);
+/// ```
+#[derive(Clone, Debug)]
+pub struct JsonlOptions {
+    /// The field holding the text to strip (default `"text"`).
+    pub field: String,
+    /// Add a field with every line's label: `[start, end, label, score]`,
+    /// offsets in characters of the original text, end exclusive.
+    pub labels: bool,
+    /// The name of the labels field (default `"decruft"`).
+    pub labels_field: String,
+}
+
+impl Default for JsonlOptions {
+    fn default() -> JsonlOptions {
+        JsonlOptions { field: "text".into(), labels: false, labels_field: "decruft".into() }
+    }
+}
+
+/// A record's fields in order, values raw.
+struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Fields<'de>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    fields.push((key, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Strips the text field of one JSON record and appends the rewritten record
+/// (without a newline) to `out`.
+///
+/// On error nothing is appended. Errors: the line is not a JSON object, the
+/// field is missing, or it is not a string.
+pub fn strip_record(stripper: &Stripper, opts: &JsonlOptions, line: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+    let fields: Fields<'_> = serde_json::from_slice(line).map_err(|e| Error::record(json_error(&e)))?;
+    let Some(pos) = fields.0.iter().position(|(k, _)| *k == opts.field) else {
+        return Err(Error::record(format!("no \"{}\" field", opts.field)));
+    };
+    let raw = fields.0[pos].1;
+    let text: Cow<'_, str> = match serde_json::from_str::<Cow<'_, str>>(raw.get()) {
+        Ok(t) => t,
+        Err(_) => {
+            let kind = match raw.get().as_bytes()[0] {
+                b'n' => "null",
+                b'{' => "an object",
+                b'[' => "an array",
+                b't' | b'f' => "a boolean",
+                _ => "a number",
+            };
+            return Err(Error::record(format!("field \"{}\" is {kind}, not a string", opts.field)));
+        }
+    };
+    let stripped = stripper.strip(&text);
+    let start = out.len();
+    out.push(b'{');
+    for (i, (key, value)) in fields.0.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_json_str(out, key);
+        out.push(b':');
+        if i == pos {
+            write_kept_json(out, &stripped);
+        } else {
+            out.extend_from_slice(value.get().as_bytes());
+        }
+    }
+    if opts.labels && !fields.0.iter().any(|(k, _)| *k == opts.labels_field) {
+        out.push(b',');
+        write_json_str(out, &opts.labels_field);
+        out.push(b':');
+        write_labels(out, &text, &stripped);
+    }
+    out.push(b'}');
+    debug_assert!(out.len() > start);
+    Ok(())
+}
+
+fn json_error(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    // serde_json appends " at line 1 column N"; the caller knows the line.
+    match msg.rfind(" at line ") {
+        Some(i) => format!("{} (column {})", &msg[..i], e.column()),
+        None => msg,
+    }
+}
+
+fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+}
+
+/// Writes the kept lines as one JSON string, without building the string first.
+fn write_kept_json(out: &mut Vec<u8>, stripped: &Stripped<'_>) {
+    out.push(b'"');
+    for v in stripped.lines().iter().filter(|v| v.kept) {
+        {
+            let line = &stripped.input()[v.range.start..v.end];
+            escape_into(out, std::str::from_utf8(line).expect("stripped str input is UTF-8"));
+        }
+    }
+    out.push(b'"');
+}
+
+/// JSON string escaping of `s` (without the quotes).
+fn escape_into(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1f => {
+                out.extend_from_slice(&bytes[start..i]);
+                let _ = write!(out, "\\u{:04x}", b);
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(esc);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+fn write_labels(out: &mut Vec<u8>, text: &str, stripped: &Stripped<'_>) {
+    out.push(b'[');
+    let mut byte = 0usize;
+    let mut chars = 0usize;
+    let mut count = |to: usize, byte: &mut usize, chars: &mut usize| {
+        *chars += text[*byte..to].chars().count();
+        *byte = to;
+        *chars
+    };
+    for (i, v) in stripped.lines().iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let start = count(v.range.start, &mut byte, &mut chars);
+        let end = count(v.end, &mut byte, &mut chars);
+        let _ = write!(out, "[{start},{end},\"{}\",{:.3}]", v.label, v.score);
+    }
+    out.push(b']');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(line: &str, opts: &JsonlOptions) -> Result<String, String> {
+        let mut out = Vec::new();
+        strip_record(&Stripper::new(), opts, line.as_bytes(), &mut out)
+            .map(|_| String::from_utf8(out).unwrap())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn keeps_other_fields_raw_and_in_order() {
+        let opts = JsonlOptions::default();
+        let got = run(r#"{"z":1.50,"text":"","a":{"b":[1, 2]},"k\u00e9":null}"#, &opts).unwrap();
+        assert_eq!(got, r#"{"z":1.50,"text":"","a":{"b":[1, 2]},"ké":null}"#);
+    }
+
+    #[test]
+    fn errors() {
+        let opts = JsonlOptions::default();
+        assert!(run("not json", &opts).unwrap_err().starts_with("bad record: "));
+        assert_eq!(run(r#"{"id":1}"#, &opts).unwrap_err(), r#"bad record: no "text" field"#);
+        assert_eq!(run(r#"{"text":null}"#, &opts).unwrap_err(), r#"bad record: field "text" is null, not a string"#);
+        assert_eq!(run(r#"{"text":3}"#, &opts).unwrap_err(), r#"bad record: field "text" is a number, not a string"#);
+        assert!(run("[1,2]", &opts).is_err());
+    }
+
+    #[test]
+    fn labels_use_character_offsets() {
+        let opts = JsonlOptions { labels: true, ..JsonlOptions::default() };
+        let got = run(r#"{"text":"é\n\nLire la suite →"}"#, &opts).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&got).unwrap();
+        let labels = v["decruft"].as_array().unwrap();
+        assert_eq!(labels.len(), 3);
+        assert_eq!(labels[0][0], 0);
+        assert_eq!(labels[0][1], 2);
+        assert_eq!(labels[2][0], 3);
+        assert_eq!(labels[2][1], 18);
+        assert_eq!(labels[2][2], "read-more");
+    }
+
+    #[test]
+    fn escaping_matches_serde() {
+        for s in ["a\"b\\c\n\r\t\u{1}\u{1f}é€😀", "", "plain"] {
+            let mut out = Vec::new();
+            escape_into(&mut out, s);
+            let want = serde_json::to_string(s).unwrap();
+            assert_eq!(format!("\"{}\"", String::from_utf8(out).unwrap()), want);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! The line taxonomy: what a line of a scraped page is.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// What a line of scraped text is.
+///
+/// Three labels are article content and kept by default ([`Label::Title`],
+/// [`Label::Heading`], [`Label::Body`]); ten name a kind of boilerplate and are
+/// dropped by default; [`Label::Blank`] marks an empty line, which is kept when
+/// it separates two kept paragraphs. Which labels are kept is a setting of
+/// [`StripperBuilder::keep`](crate::StripperBuilder::keep).
+///
+/// # Example
+///
+/// ```
+/// use decruft::Label;
+///
+/// let label: Label = "read-more".parse().unwrap();
+/// assert_eq!(label, Label::ReadMore);
+/// assert_eq!(label.to_string(), "read-more");
+/// assert!(!label.is_content());
+/// assert!(Label::Heading.is_content());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Label {
+    /// The article's title.
+    Title,
+    /// A section heading inside the article.
+    Heading,
+    /// A paragraph, list item or quote of the article (the standfirst too).
+    Body,
+    /// Menus, breadcrumbs, pagination, search and account links.
+    Navigation,
+    /// Byline, date, reading time, category, tags, photo credits.
+    Metadata,
+    /// Headlines and snippets of other articles.
+    Teaser,
+    /// "Read more", "Lire la suite →" and their kin.
+    ReadMore,
+    /// Newsletter sign-up forms and appeals.
+    Newsletter,
+    /// Donation appeals, membership and paywall prompts.
+    Donation,
+    /// Share buttons and "follow us" widgets.
+    Share,
+    /// Comment sections and comment forms.
+    Comments,
+    /// Copyright, cookie, privacy and terms notices.
+    Legal,
+    /// Advertising markers and sponsored content.
+    Ad,
+    /// An empty (or whitespace-only) line.
+    Blank,
+}
+
+impl Label {
+    /// Every label, in taxonomy order.
+    pub const ALL: [Label; 14] = [
+        Label::Title,
+        Label::Heading,
+        Label::Body,
+        Label::Navigation,
+        Label::Metadata,
+        Label::Teaser,
+        Label::ReadMore,
+        Label::Newsletter,
+        Label::Donation,
+        Label::Share,
+        Label::Comments,
+        Label::Legal,
+        Label::Ad,
+        Label::Blank,
+    ];
+
+    /// The boilerplate labels, in the order of the lexicon's categories.
+    pub const BOILERPLATE: [Label; 10] = [
+        Label::Navigation,
+        Label::Metadata,
+        Label::Teaser,
+        Label::ReadMore,
+        Label::Newsletter,
+        Label::Donation,
+        Label::Share,
+        Label::Comments,
+        Label::Legal,
+        Label::Ad,
+    ];
+
+    /// The label's name as used in the CLI, JSON output and snapshots.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Title => "title",
+            Label::Heading => "heading",
+            Label::Body => "body",
+            Label::Navigation => "navigation",
+            Label::Metadata => "metadata",
+            Label::Teaser => "teaser",
+            Label::ReadMore => "read-more",
+            Label::Newsletter => "newsletter",
+            Label::Donation => "donation",
+            Label::Share => "share",
+            Label::Comments => "comments",
+            Label::Legal => "legal",
+            Label::Ad => "ad",
+            Label::Blank => "blank",
+        }
+    }
+
+    /// Whether the label names article content (title, heading or body).
+    #[inline]
+    pub fn is_content(self) -> bool {
+        matches!(self, Label::Title | Label::Heading | Label::Body)
+    }
+
+    /// A bit for this label in a [`LabelSet`].
+    #[inline]
+    pub(crate) fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl FromStr for Label {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> Result<Label, crate::Error> {
+        Label::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .ok_or_else(|| crate::Error::unknown_label(s))
+    }
+}
+
+/// A set of labels, e.g. the labels a stripper keeps.
+///
+/// # Example
+///
+/// ```
+/// use decruft::{Label, LabelSet};
+///
+/// let set = LabelSet::content().with(Label::Metadata);
+/// assert!(set.contains(Label::Body));
+/// assert!(set.contains(Label::Metadata));
+/// assert!(!set.contains(Label::Share));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct LabelSet(u16);
+
+impl LabelSet {
+    /// The empty set.
+    pub fn empty() -> LabelSet {
+        LabelSet(0)
+    }
+
+    /// Title, heading and body: the default set of kept labels.
+    pub fn content() -> LabelSet {
+        LabelSet::empty().with(Label::Title).with(Label::Heading).with(Label::Body)
+    }
+
+    /// This set with `label` added.
+    #[must_use]
+    pub fn with(self, label: Label) -> LabelSet {
+        LabelSet(self.0 | label.bit())
+    }
+
+    /// This set with `label` removed.
+    #[must_use]
+    pub fn without(self, label: Label) -> LabelSet {
+        LabelSet(self.0 & !label.bit())
+    }
+
+    /// Whether `label` is in the set.
+    #[inline]
+    pub fn contains(self, label: Label) -> bool {
+        self.0 & label.bit() != 0
+    }
+
+    /// The labels in the set, in taxonomy order.
+    pub fn iter(self) -> impl Iterator<Item = Label> {
+        Label::ALL.into_iter().filter(move |l| self.contains(*l))
+    }
+}
+
+impl FromIterator<Label> for LabelSet {
+    fn from_iter<I: IntoIterator<Item = Label>>(iter: I) -> LabelSet {
+        iter.into_iter().fold(LabelSet::empty(), LabelSet::with)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for label in Label::ALL {
+            assert_eq!(label.as_str().parse::<Label>().unwrap(), label);
+        }
+        assert!("article".parse::<Label>().is_err());
+    }
+
+    #[test]
+    fn content_set() {
+        let set = LabelSet::content();
+        let kept: Vec<Label> = set.iter().collect();
+        assert_eq!(kept, [Label::Title, Label::Heading, Label::Body]);
+        assert!(Label::BOILERPLATE.iter().all(|l| !set.contains(*l)));
+    }
+}

@@ -1,0 +1,256 @@
+//! Language knowledge as data: the boilerplate phrase lexicon and the
+//! stopword lists.
+//!
+//! The phrases (`data/lexicon/<category>.txt`, one a line) are compiled once
+//! into a single Aho-Corasick automaton that scans a whole document in one
+//! pass. The stopword lists (`data/stopwords/<lang>.txt`) become one hash
+//! table from a case-folded word hash to a bit mask of the languages whose
+//! list holds the word, so a document's language and each line's stopword
+//! count come from one lookup per word.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, LazyLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::tokens;
+use crate::{Error, Label};
+
+/// Number of boilerplate categories (and of lexicon files).
+pub(crate) const CATEGORIES: usize = Label::BOILERPLATE.len();
+
+/// The embedded phrase files, in [`Label::BOILERPLATE`] order.
+const PHRASE_FILES: [&str; CATEGORIES] = [
+    include_str!("../data/lexicon/navigation.txt"),
+    include_str!("../data/lexicon/metadata.txt"),
+    include_str!("../data/lexicon/teaser.txt"),
+    include_str!("../data/lexicon/read-more.txt"),
+    include_str!("../data/lexicon/newsletter.txt"),
+    include_str!("../data/lexicon/donation.txt"),
+    include_str!("../data/lexicon/share.txt"),
+    include_str!("../data/lexicon/comments.txt"),
+    include_str!("../data/lexicon/legal.txt"),
+    include_str!("../data/lexicon/ad.txt"),
+];
+
+macro_rules! stoplists {
+    ($($lang:literal),* $(,)?) => {
+        [$(($lang, include_str!(concat!("../data/stopwords/", $lang, ".txt")))),*]
+    };
+}
+
+/// The embedded stopword lists: (language code, file).
+const STOPLISTS: [(&str, &str); 56] = stoplists!(
+    "en", "fr", "de", "es", "it", "pt", "nl", "pl", "cs", "sk", "sv", "da", "nb", "fi", "ru", "uk",
+    "tr", "ro", "hu", "el", "hr", "sr", "sl", "bg", "ca", "id", "vi", "ko", "ar", "fa", "he", "hi",
+    "et", "lv", "lt", "ms", "tl", "sw", "bn", "ur", "gl", "eu", "is", "af", "cy", "ga", "sq", "mk",
+    "be", "ka", "hy", "ta", "lb", "eo", "zh", "ja",
+);
+
+/// A hasher for keys that are already good hashes.
+#[derive(Default)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys are hashed")
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub(crate) type HashedMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+/// One phrase of the lexicon.
+#[derive(Clone, Debug)]
+pub(crate) struct Phrase {
+    pub text: Box<str>,
+    pub category: u8,
+}
+
+/// The compiled phrase lexicon and stopword table.
+#[derive(Clone, Debug)]
+pub(crate) struct Lexicon {
+    automaton: AhoCorasick,
+    /// For each automaton pattern, the index of its phrase.
+    pattern_phrase: Vec<u32>,
+    /// For each automaton pattern, whether its first / last char needs a word boundary.
+    pattern_bounds: Vec<(bool, bool)>,
+    pub phrases: Vec<Phrase>,
+    stop: HashedMap<u64>,
+    pub langs: Vec<&'static str>,
+}
+
+/// A lexicon match in a document.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub phrase: u32,
+}
+
+/// The embedded default lexicon, built on first use.
+pub(crate) static DEFAULT: LazyLock<Arc<Lexicon>> =
+    LazyLock::new(|| Arc::new(Lexicon::build(&default_files()).expect("the embedded lexicon is valid")));
+
+/// The embedded phrase files with their categories.
+pub(crate) fn default_files() -> Vec<(Label, &'static str)> {
+    Label::BOILERPLATE.into_iter().zip(PHRASE_FILES).collect()
+}
+
+/// Iterates the entries of a data file: trimmed, non-empty, not comments.
+fn entries(file: &str) -> impl Iterator<Item = &str> {
+    file.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The spellings of a phrase that ASCII case-insensitive matching misses:
+/// lower case, capitalised and upper case when the phrase has non-ASCII letters.
+fn variants(phrase: &str) -> Vec<String> {
+    let mut out = vec![phrase.to_string()];
+    if !phrase.is_ascii() {
+        let lower = phrase.to_lowercase();
+        let mut cap = String::with_capacity(lower.len());
+        let mut chars = lower.chars();
+        if let Some(c) = chars.next() {
+            cap.extend(c.to_uppercase());
+            cap.push_str(chars.as_str());
+        }
+        out.extend([lower, cap, phrase.to_uppercase()]);
+        out.sort();
+        out.dedup();
+    }
+    out
+}
+
+impl Lexicon {
+    /// Builds a lexicon from phrase files, each given with its category.
+    pub(crate) fn build(files: &[(Label, &str)]) -> Result<Lexicon, Error> {
+        let mut phrases = Vec::new();
+        let mut patterns = Vec::new();
+        let mut pattern_phrase = Vec::new();
+        let mut pattern_bounds = Vec::new();
+        let mut seen = HashMap::new();
+        for &(label, file) in files {
+            let category = Label::BOILERPLATE
+                .iter()
+                .position(|l| *l == label)
+                .ok_or_else(|| Error::setting(format!("'{label}' is not a boilerplate label")))?;
+            for phrase in entries(file) {
+                let key = phrase.to_lowercase();
+                if seen.insert(key, category).is_some() {
+                    continue; // first category wins; keeps reasons deterministic
+                }
+                let id = phrases.len() as u32;
+                phrases.push(Phrase { text: phrase.into(), category: category as u8 });
+                let first = phrase.chars().next().is_some_and(tokens::joins_word);
+                let last = phrase.chars().last().is_some_and(tokens::joins_word);
+                for v in variants(phrase) {
+                    patterns.push(v);
+                    pattern_phrase.push(id);
+                    pattern_bounds.push((first, last));
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .map_err(|e| Error::setting(format!("cannot build the phrase automaton: {e}")))?;
+        let mut stop: HashedMap<u64> = HashedMap::default();
+        let mut langs = Vec::new();
+        for (bit, (lang, file)) in STOPLISTS.iter().enumerate() {
+            langs.push(*lang);
+            for entry in entries(file) {
+                tokens::for_each_word(entry, |w| *stop.entry(w.hash).or_default() |= 1 << bit);
+            }
+        }
+        Ok(Lexicon { automaton, pattern_phrase, pattern_bounds, phrases, stop, langs })
+    }
+
+    /// Calls `f` with every phrase match in `text`, in order, keeping only
+    /// matches on word boundaries (so "share" does not match in "shareholder").
+    #[inline]
+    pub(crate) fn scan(&self, text: &str, mut f: impl FnMut(Hit)) {
+        let bytes = text.as_bytes();
+        for m in self.automaton.find_iter(text) {
+            let (first, last) = self.pattern_bounds[m.pattern().as_usize()];
+            if first && m.start() > 0 {
+                let before = text[..m.start()].chars().next_back();
+                if before.is_some_and(tokens::joins_word) {
+                    continue;
+                }
+            }
+            if last && m.end() < bytes.len() {
+                let after = text[m.end()..].chars().next();
+                if after.is_some_and(tokens::joins_word) {
+                    continue;
+                }
+            }
+            f(Hit { start: m.start(), end: m.end(), phrase: self.pattern_phrase[m.pattern().as_usize()] });
+        }
+    }
+
+    /// The bit mask of languages whose stoplist holds the word with this hash.
+    #[inline]
+    pub(crate) fn stop_mask(&self, hash: u64) -> u64 {
+        self.stop.get(&hash).copied().unwrap_or(0)
+    }
+
+    /// Number of phrases.
+    pub(crate) fn len(&self) -> usize {
+        self.phrases.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(text: &str) -> Vec<(&str, Label)> {
+        let lex = &*DEFAULT;
+        let mut out = Vec::new();
+        lex.scan(text, |h| {
+            out.push((&text[h.start..h.end], Label::BOILERPLATE[lex.phrases[h.phrase as usize].category as usize]))
+        });
+        out
+    }
+
+    #[test]
+    fn default_lexicon_is_large_and_multilingual() {
+        assert!(DEFAULT.len() >= 500, "only {} phrases", DEFAULT.len());
+        assert_eq!(DEFAULT.langs.len(), STOPLISTS.len());
+        assert!(DEFAULT.langs.len() <= 64);
+    }
+
+    #[test]
+    fn matches_case_insensitively_on_word_boundaries() {
+        assert_eq!(hits("LIRE LA SUITE →"), [("LIRE LA SUITE", Label::ReadMore)]);
+        assert!(hits("Weiterlesenden").is_empty());
+        assert!(hits("").is_empty());
+    }
+
+    #[test]
+    fn non_ascii_capitals_match() {
+        let lower = hits("à lire aussi");
+        let upper = hits("À LIRE AUSSI");
+        assert_eq!(lower.len(), 1);
+        assert_eq!(upper.len(), 1);
+    }
+
+    #[test]
+    fn stopwords_know_their_languages() {
+        let lex = &*DEFAULT;
+        let fr = 1u64 << lex.langs.iter().position(|l| *l == "fr").unwrap();
+        let de = 1u64 << lex.langs.iter().position(|l| *l == "de").unwrap();
+        let les = tokens::word_hash("Les").unwrap();
+        let und = tokens::word_hash("und").unwrap();
+        assert_ne!(lex.stop_mask(les) & fr, 0);
+        assert_ne!(lex.stop_mask(und) & de, 0);
+        assert_eq!(lex.stop_mask(tokens::word_hash("ordinateur").unwrap()), 0);
+    }
+}

@@ -1,0 +1,63 @@
+/*!
+decruft strips boilerplate from scraped article text. It reads the plain text
+a scraper dumped from a web page and keeps the article (title, standfirst,
+headings, body) byte for byte, dropping menus, bylines and dates, teaser
+blocks, newsletter, donation, share and comment widgets, cookie and legal
+notices, each with a label and a reason.
+
+# Overview
+
+The data flow follows the module names:
+
+```text
+bytes ─► lines ─► features ─► rules ─► decode ─► strip (verdicts, cleaned text)
+          │          │  ▲         │         │
+       memchr     lexicon,      log-odds   Viterbi over the whole document:
+       spans      patterns,     per line   articles are contiguous
+                  tokens
+```
+
+* [`lines`](crate) splits the input into spans (no copies);
+* `features` measures each line: shape, stopword density against the
+  document's language, boilerplate phrases (one Aho-Corasick scan over the
+  document, lexicon in `data/lexicon`), metadata regexes, repetition;
+* `rules` turns the features into a log-odds per line and a cause;
+* `decode` reads the scores as a sequence (before the article, inside it,
+  in a hole of it, after it) so context decides what a line cannot decide
+  alone;
+* [`Stripper`] assembles the [`Verdict`]s and the cleaned text.
+
+# Example
+
+```
+use decruft::{Label, Stripper};
+
+let page = "Accueil\n\nLe président a déclaré qu'il était prêt à reprendre le dialogue avec son homologue, une première depuis des années.\n\nPartager sur Facebook\n";
+let stripper = Stripper::new();
+let out = stripper.strip(page);
+assert_eq!(out.text(), "Le président a déclaré qu'il était prêt à reprendre le dialogue avec son homologue, une première depuis des années.\n");
+for v in out.lines() {
+    println!("{:<10} {:.2} {}", v.label, v.score, v.reason);
+}
+assert_eq!(out.lines()[4].label, Label::Share);
+```
+*/
+
+#![deny(missing_docs)]
+
+mod decode;
+mod error;
+mod features;
+mod jsonl;
+mod label;
+mod lexicon;
+mod lines;
+mod patterns;
+mod rules;
+mod strip;
+mod tokens;
+
+pub use crate::error::Error;
+pub use crate::jsonl::{strip_record, JsonlOptions};
+pub use crate::label::{Label, LabelSet};
+pub use crate::strip::{Reason, Stripped, Stripper, StripperBuilder, Verdict};

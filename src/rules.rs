@@ -1,0 +1,179 @@
+//! Hand-written scores: how much each line, on its own, looks like article
+//! content, and why.
+//!
+//! The score is a log-odds (positive: content). It follows jusText's key
+//! observation: article prose is long and dense in stopwords, boilerplate is
+//! short, capitalised, numeric or made of stock phrases. The context decoder
+//! ([`crate::decode`]) then reads the scores as a sequence.
+
+use crate::features::{DocFeatures, Ending, LineFeatures};
+use crate::Label;
+
+/// Why a line got its own score: the strongest single factor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cause {
+    /// A lexicon phrase of this category covers much of the line.
+    Phrase(Label, u32),
+    /// A shape rule; the label is the boilerplate kind it points to.
+    Shape(Label, &'static str),
+    /// Prose: long, with stopwords and sentence punctuation.
+    Prose,
+    /// Too short or too bare to be prose on its own.
+    Short,
+}
+
+/// One line's own score.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Emission {
+    /// Log-odds that the line is article content, from the line alone.
+    pub logit: f32,
+    /// Cost of carrying the article on past this line: end-of-article markers
+    /// (a comment form, a related-articles header, a copyright line).
+    pub barrier: f32,
+    pub cause: Cause,
+}
+
+fn category(i: usize) -> Label {
+    Label::BOILERPLATE[i]
+}
+
+/// Whether a line reads like a heading or title: a handful of words, no
+/// sentence-final punctuation except ? or !, no lexicon phrase.
+pub(crate) fn heading_like(f: &LineFeatures) -> bool {
+    !f.blank
+        && (2..=20).contains(&f.words)
+        && f.chars <= 160
+        && !f.bullet
+        && !f.url
+        && matches!(f.ending, Ending::Other | Ending::Sentence)
+        && f.lex_total_share() < 0.3
+        && !(f.date || f.byline || f.reading_time || f.counter)
+        && f.numeric_words * 3 <= f.words
+}
+
+/// Scores every line of a document from its own features.
+pub(crate) fn score(doc: &DocFeatures, out: &mut Vec<Emission>) {
+    out.clear();
+    // Without a stoplist that fits the document, stopword density says nothing:
+    // fall back to a neutral density so length and punctuation decide.
+    let know_language = doc.lang.is_some() && doc.stop_rate >= 0.08;
+    for f in &doc.lines {
+        out.push(score_line(f, know_language));
+    }
+    // A snippet directly followed by a read-more link is a teaser, however fluent.
+    let mut next_read_more = false;
+    for (i, f) in doc.lines.iter().enumerate().rev() {
+        if f.blank {
+            continue;
+        }
+        if next_read_more && out[i].logit > -3.0 {
+            out[i].logit = out[i].logit.min(0.0) - 3.0;
+            out[i].cause = Cause::Shape(Label::Teaser, "snippet before a read-more link");
+        }
+        next_read_more = is_read_more(f);
+    }
+}
+
+fn is_read_more(f: &LineFeatures) -> bool {
+    let rm = Label::BOILERPLATE.iter().position(|l| *l == Label::ReadMore).unwrap();
+    f.words <= 6 && (f.lex_share(rm) >= 0.5 || (f.ending == Ending::Arrow && f.words <= 4))
+}
+
+fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
+    if f.blank {
+        return Emission { logit: 0.0, barrier: 0.0, cause: Cause::Short };
+    }
+    let w = f.words as f32;
+    let d = if know_language { f.stop_density() } else { 0.3 };
+    // Length and stopword density (jusText): long dense lines are prose.
+    let mut logit = if f.words >= 15 {
+        1.5 + 8.0 * (d - 0.22)
+    } else if f.words >= 7 {
+        0.3 + 8.0 * (d - 0.28)
+    } else {
+        -1.2 + 0.15 * w
+    };
+    let mut cause = if logit > 0.0 { Cause::Prose } else { Cause::Short };
+    match f.ending {
+        Ending::Sentence => logit += if f.words >= 4 { 0.8 } else { 0.2 },
+        Ending::Colon => logit -= 0.2,
+        Ending::Ellipsis => logit -= 1.0,
+        Ending::Arrow => {
+            logit -= 2.0;
+            cause = Cause::Shape(Label::ReadMore, "ends with an arrow");
+        }
+        Ending::Punct => logit -= 0.3,
+        Ending::Other => {
+            if f.words > 8 {
+                logit -= 0.5
+            }
+        }
+    }
+    let mut worst = 0.0f32;
+    let mut shape = |penalty: f32, label: Label, why: &'static str, logit: &mut f32, cause: &mut Cause| {
+        *logit -= penalty;
+        if penalty > worst {
+            worst = penalty;
+            *cause = Cause::Shape(label, why);
+        }
+    };
+    // Shape rules that only make sense on short lines.
+    if f.words <= 14 {
+        if f.reading_time {
+            shape(4.0, Label::Metadata, "reading time", &mut logit, &mut cause);
+        }
+        if f.byline {
+            shape(2.5, Label::Metadata, "byline", &mut logit, &mut cause);
+        }
+        if f.date {
+            shape(if f.words <= 8 { 3.0 } else { 1.5 }, Label::Metadata, "date", &mut logit, &mut cause);
+        } else if f.time {
+            shape(1.5, Label::Metadata, "time of day", &mut logit, &mut cause);
+        }
+        if f.counter {
+            shape(3.0, Label::Share, "counter", &mut logit, &mut cause);
+        }
+        if f.url {
+            shape(2.0, Label::Navigation, "link or e-mail address", &mut logit, &mut cause);
+        }
+        if f.digits * 3 > f.chars {
+            shape(1.0, Label::Metadata, "mostly digits", &mut logit, &mut cause);
+        }
+        if f.words >= 3 && f.upper_words * 10 >= f.words * 8 && f.stop * 5 < f.words {
+            shape(0.6, Label::Navigation, "capitalised words", &mut logit, &mut cause);
+        }
+        if f.bullet && f.words <= 4 {
+            shape(0.5, Label::Navigation, "short list item", &mut logit, &mut cause);
+        }
+    }
+    if f.separators >= 2 && f.separators as u32 * 4 >= f.words {
+        shape(2.0, Label::Navigation, "items separated by | or ·", &mut logit, &mut cause);
+    }
+    if f.repeats >= 2 {
+        let k = (f.repeats.min(4) - 1) as f32;
+        let p = if f.words >= 15 { 0.5 * k } else { 1.2 * k };
+        shape(p, Label::Navigation, "repeated in the page", &mut logit, &mut cause);
+    }
+    // The lexicon: stock phrases, weighted by how much of the line they cover.
+    let mut barrier = 0.0;
+    if let Some((c, share)) = f.lex_top() {
+        let lead = f.lex_lead & (1 << c) != 0;
+        let strength = 7.0 * share + if lead && f.words <= 12 { 1.0 } else { 0.0 };
+        let strength = if f.words >= 25 { strength.min(1.0) } else { strength };
+        if strength > worst {
+            worst = strength;
+            cause = Cause::Phrase(category(c), f.lex_best.unwrap_or(0));
+        }
+        logit -= strength;
+        if share >= 0.4 || (lead && f.words <= 8) {
+            barrier = match category(c) {
+                Label::Comments => 4.0,
+                Label::Newsletter | Label::Donation | Label::Legal => 2.5,
+                Label::Teaser => 2.0,
+                _ => 0.0,
+            };
+        }
+    }
+    let _ = worst;
+    Emission { logit, barrier, cause }
+}
