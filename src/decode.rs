@@ -1,23 +1,27 @@
 //! Context decoding: from each line's own score to a consistent reading of
 //! the whole document.
 //!
-//! Articles are contiguous. The decoder is a Viterbi pass over a four-state
+//! Articles are contiguous. The decoder is a Viterbi pass over a five-state
 //! chain, read over the non-blank lines:
 //!
 //! ```text
-//!   Before ──enter──► Keep ◄──────► Gap ──┐
-//!                      │                   │
-//!                      └──────exit──────► After
+//!   Before ─enter─► Keep ◄─────► Gap
+//!                   │  ▲
+//!              exit │  │ reenter
+//!                   ▼  │
+//!                   After ──(end-of-article marker)──► Closed ─(reenter + closed)─► Keep
 //! ```
 //!
-//! `Keep` earns the line's score; `Before`, `Gap` and `After` drop the line.
-//! `Gap` is a hole inside the article (a caption, an inline "read also") and
-//! costs a little per line, so a fluent paragraph far below the article,
-//! behind a comment form or a block of teasers, is not worth bridging to,
-//! while a short line between two body paragraphs is kept because dropping
-//! it would open a gap. Switching inside a block (no blank line between two
-//! lines) costs extra, and carrying the article past an end-of-article
-//! marker (a comment header, a newsletter box) costs that line's barrier.
+//! `Keep` earns the line's score; every other state drops the line. `Gap`
+//! is a hole inside the article (a caption, an inline "read also") and costs
+//! a little per line, so a short line between two body paragraphs is kept
+//! (dropping it would open a hole) and a run of boilerplate inside the article
+//! is dropped. Leaving the article and coming back costs `exit + reenter`, so
+//! only a line that is strongly content on its own is kept far from the rest.
+//! Once the article has passed an end-of-article marker (a comment header, a
+//! newsletter box), coming back costs `closed` more: fluent comments and
+//! teasers below such a marker stay dropped. Switching inside a block (no
+//! blank line between two lines) costs `split` extra.
 
 /// A decoded line state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,10 +30,11 @@ pub(crate) enum State {
     Keep = 1,
     Gap = 2,
     After = 3,
+    Closed = 4,
 }
 
 impl State {
-    const ALL: [State; 4] = [State::Before, State::Keep, State::Gap, State::After];
+    const ALL: [State; 5] = [State::Before, State::Keep, State::Gap, State::After, State::Closed];
 
     pub fn kept(self) -> bool {
         self == State::Keep
@@ -41,8 +46,12 @@ impl State {
 pub(crate) struct Costs {
     /// Starting the article.
     pub enter: f32,
-    /// Ending the article.
+    /// Leaving the article.
     pub exit: f32,
+    /// Coming back to the article after leaving it.
+    pub reenter: f32,
+    /// Extra cost of coming back after an end-of-article marker.
+    pub closed: f32,
     /// Opening a hole in the article.
     pub gap_open: f32,
     /// Each dropped line inside a hole.
@@ -53,7 +62,7 @@ pub(crate) struct Costs {
 
 impl Default for Costs {
     fn default() -> Costs {
-        Costs { enter: 0.5, exit: 0.5, gap_open: 1.0, gap_line: 0.6, split: 0.8 }
+        Costs { enter: 0.5, exit: 0.5, reenter: 2.0, closed: 3.0, gap_open: 1.0, gap_line: 0.6, split: 0.8 }
     }
 }
 
@@ -71,7 +80,7 @@ pub(crate) struct Step {
 /// Reusable decoder memory.
 #[derive(Default, Debug)]
 pub(crate) struct Decoder {
-    back: Vec<[u8; 4]>,
+    back: Vec<[u8; 5]>,
 }
 
 impl Decoder {
@@ -85,24 +94,34 @@ impl Decoder {
         self.back.reserve(steps.len());
         const NEG: f32 = f32::NEG_INFINITY;
         let emit = |s: State, st: &Step| if s == State::Keep { st.logit } else { 0.0 };
-        let mut score = [0.0, steps[0].logit - costs.enter, NEG, NEG];
-        self.back.push([0; 4]);
+        let mut score = [0.0, steps[0].logit - costs.enter, NEG, NEG, NEG];
+        self.back.push([0; 5]);
         for i in 1..steps.len() {
             let (prev, st) = (&steps[i - 1], &steps[i]);
             let split = if st.new_block { 0.0 } else { costs.split };
-            let mut next = [NEG; 4];
-            let mut back = [0u8; 4];
+            // Past an end-of-article marker, "after the article" means closed.
+            let marker = prev.barrier > 0.0;
+            let mut next = [NEG; 5];
+            let mut back = [0u8; 5];
             for to in State::ALL {
                 for from in State::ALL {
+                    use State::*;
                     let t = match (from, to) {
-                        (State::Before, State::Before) | (State::After, State::After) => 0.0,
-                        (State::Before, State::Keep) => costs.enter + split,
-                        (State::Keep, State::Keep) => prev.barrier,
-                        (State::Keep, State::Gap) => costs.gap_open + split + prev.barrier + costs.gap_line,
-                        (State::Gap, State::Gap) => prev.barrier + costs.gap_line,
-                        (State::Gap, State::Keep) => prev.barrier + split,
-                        (State::Keep, State::After) => costs.exit + split,
-                        (State::Gap, State::After) => costs.exit,
+                        (Before, Before) | (Closed, Closed) => 0.0,
+                        (After, After) if !marker => 0.0,
+                        (After, Closed) if marker => 0.0,
+                        (Before, Keep) => costs.enter + split,
+                        (Keep, Keep) => prev.barrier,
+                        (Keep, Gap) => costs.gap_open + split + prev.barrier + costs.gap_line,
+                        (Gap, Gap) => prev.barrier + costs.gap_line,
+                        (Gap, Keep) => prev.barrier + split,
+                        (Keep, After) if !marker => costs.exit + split,
+                        (Keep, Closed) if marker => costs.exit + split,
+                        (Gap, After) if !marker => costs.exit,
+                        (Gap, Closed) if marker => costs.exit,
+                        (After, Keep) if !marker => costs.reenter + split,
+                        (After, Keep) => costs.reenter + costs.closed + split,
+                        (Closed, Keep) => costs.reenter + costs.closed + split,
                         _ => continue,
                     };
                     let s = score[from as usize] - t;
@@ -118,7 +137,7 @@ impl Decoder {
         }
         // A document may end in Keep (the article runs to the end), Before
         // (no article at all) or After; ending inside a hole is not allowed.
-        let mut state = [State::Keep, State::Before, State::After]
+        let mut state = [State::Keep, State::Before, State::After, State::Closed]
             .into_iter()
             .max_by(|a, b| score[*a as usize].total_cmp(&score[*b as usize]))
             .unwrap_or(State::Before);
@@ -145,6 +164,7 @@ mod tests {
                 State::Keep => 'K',
                 State::Gap => 'g',
                 State::After => 'a',
+                State::Closed => 'c',
             })
             .collect()
     }
@@ -162,6 +182,8 @@ mod tests {
             (&[3.0, -5.0, 3.0], "KgK"),
             // a fluent line far below the article is not bridged to
             (&[3.0, 3.0, -3.0, -3.0, -3.0, -3.0, -3.0, -3.0, 1.0], "KKaaaaaaa"),
+            // but a line that is strongly content on its own is
+            (&[3.0, 3.0, -3.0, -3.0, -3.0, -3.0, -3.0, -3.0, 4.0], "KKaaaaaaK"),
         ];
         for (logits, want) in cases {
             assert_eq!(run(logits), *want, "logits {logits:?}");
@@ -171,13 +193,13 @@ mod tests {
     #[test]
     fn barrier_ends_the_article() {
         let mut steps: Vec<Step> =
-            [3.0, 3.0, -1.0, 1.5].iter().map(|&logit| Step { logit, barrier: 0.0, new_block: true }).collect();
+            [3.0, 3.0, -1.0, 2.5].iter().map(|&logit| Step { logit, barrier: 0.0, new_block: true }).collect();
         let mut out = Vec::new();
         let mut dec = Decoder::default();
         dec.decode(&steps, &Costs::default(), &mut out);
         assert_eq!(out[3], State::Keep);
         steps[2].barrier = 4.0;
         dec.decode(&steps, &Costs::default(), &mut out);
-        assert_eq!(out[3], State::After);
+        assert_eq!(out[3], State::Closed);
     }
 }

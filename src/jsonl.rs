@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::Write;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::{Error, Stripped, Stripper};
@@ -172,7 +172,7 @@ fn write_labels(out: &mut Vec<u8>, text: &str, stripped: &Stripped<'_>) {
     out.push(b'[');
     let mut byte = 0usize;
     let mut chars = 0usize;
-    let mut count = |to: usize, byte: &mut usize, chars: &mut usize| {
+    let count = |to: usize, byte: &mut usize, chars: &mut usize| {
         *chars += text[*byte..to].chars().count();
         *byte = to;
         *chars

@@ -69,7 +69,7 @@ pub(crate) type HashedMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
 /// One phrase of the lexicon.
 #[derive(Clone, Debug)]
 pub(crate) struct Phrase {
-    pub text: Box<str>,
+    pub text: Arc<str>,
     pub category: u8,
 }
 

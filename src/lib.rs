@@ -45,19 +45,26 @@ assert_eq!(out.lines()[4].label, Label::Share);
 
 #![deny(missing_docs)]
 
+mod dataset;
 mod decode;
 mod error;
+mod eval;
 mod features;
 mod jsonl;
 mod label;
 mod lexicon;
 mod lines;
+mod model;
 mod patterns;
 mod rules;
 mod strip;
 mod tokens;
+mod train;
 
 pub use crate::error::Error;
 pub use crate::jsonl::{strip_record, JsonlOptions};
 pub use crate::label::{Label, LabelSet};
+pub use crate::dataset::LabelledDoc;
+pub use crate::eval::{aggregate, doc_counts, doc_score, DocCounts, GoldDoc, Scores};
+pub use crate::train::{cross_validate, train, CvRow, TrainOptions, TrainedModel};
 pub use crate::strip::{Reason, Stripped, Stripper, StripperBuilder, Verdict};

@@ -5,7 +5,10 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use decruft::{strip_record, JsonlOptions, Label, LabelSet, Stripper};
+use decruft::{
+    aggregate, cross_validate, doc_counts, doc_score, strip_record, train, GoldDoc, JsonlOptions, Label,
+    LabelSet, LabelledDoc, Stripper, StripperBuilder, TrainOptions,
+};
 
 const USAGE: &str = "\
 decruft: strip boilerplate from scraped article text
@@ -14,6 +17,9 @@ Usage:
   decruft [OPTIONS] [FILE...]          cleaned text of each FILE (or stdin) on stdout
   decruft --jsonl [OPTIONS] [FILE...]  strip the text field of JSON Lines records
   decruft annotate [OPTIONS] [FILE]    every line with its label, score and reason
+  decruft eval [OPTIONS] DATA...       score against gold JSONL (see decruft eval --help)
+  decruft train [OPTIONS] DATA... -o MODEL   train a line model (see decruft train --help)
+  decruft label GOLD... [-o FILE]      derive line labels from gold JSONL
 
 Options:
       --jsonl              read and write JSON Lines, one object per line
@@ -26,7 +32,9 @@ Options:
       --keep LABELS        comma-separated labels to keep (default: title,heading,body)
       --language CODE      force a stoplist (ISO 639-1, e.g. fr) instead of detecting
       --threshold X        log-odds shift: > 0 keeps less, < 0 keeps more (default 0)
-  -h, --help               this help
+      --model FILE         use the model in FILE instead of the embedded one
+      --heuristics         use the hand-written heuristics alone, no model
+  -h, --help               this help (also: decruft COMMAND --help)
   -V, --version            the version
 
 Labels: title heading body navigation metadata teaser read-more newsletter
@@ -41,15 +49,73 @@ Usage:
   decruft annotate [OPTIONS] [FILE]
 
 Each line of FILE (or stdin) is printed as
-  LABEL  SCORE  KEPT  | line text        reason
-with colours when stdout is a terminal. SCORE is the line's own content
-probability before context decoding; '+' marks kept lines.
+  MARK LABEL SCORE REASON | line
+where MARK is + (kept) or - (dropped) and SCORE the line's own content
+probability before context decoding. Model decisions show the inputs that
+weighed most. Coloured when stdout is a terminal.
 
 Options:
       --keep LABELS        comma-separated labels to keep (default: title,heading,body)
       --language CODE      force a stoplist (ISO 639-1, e.g. fr)
       --threshold X        log-odds shift: > 0 keeps less, < 0 keeps more
+      --model FILE         use the model in FILE
+      --heuristics         heuristics alone, no model
       --color WHEN         auto (default), always or never
+  -h, --help               this help";
+
+const EVAL_USAGE: &str = "\
+decruft eval: score decruft against gold data
+
+Usage:
+  decruft eval [OPTIONS] DATA.jsonl...
+
+Each DATA file holds gold documents, one JSON object a line: id, text and
+either with/without snippets or a body. Scores use the benchmarks' metrics
+(as ../shared/bench/score.py): snippets are matched after collapsing white
+space; bodies are compared as 4-token shingles, averaged per document.
+
+Options:
+      --cv K               K-fold cross-validation by site over all DATA files
+                           together: heuristics alone, model only (features and
+                           n-grams) and combined (also the heuristic scores),
+                           each model trained on the other folds
+      --seed N             seed of fold assignment and training (default 1)
+      --worst N            list the N worst documents of each file (default 0)
+      --model FILE         score the model in FILE (without --cv)
+      --heuristics         score the heuristics alone (without --cv)
+  -h, --help               this help";
+
+const TRAIN_USAGE: &str = "\
+decruft train: train the line model
+
+Usage:
+  decruft train [OPTIONS] DATA.jsonl... -o MODEL.json
+
+DATA files hold gold documents (id, url, text and with/without or body, as in
+../shared/data) or labelled documents (id, group, text, labels, as written by
+decruft label). The model is a logistic regression over the line features,
+their neighbours' and hashed word and character n-grams; the decoder's
+transition costs are tuned on out-of-fold scores. Deterministic for a seed.
+
+Options:
+  -o, --output FILE        where to write the model (required)
+      --seed N             seed of the shuffle and folds (default 1)
+      --epochs N           passes over the data (default 6)
+      --model-only         do not read the heuristic scores
+  -h, --help               this help";
+
+const LABEL_USAGE: &str = "\
+decruft label: derive line labels from gold documents
+
+Usage:
+  decruft label GOLD.jsonl... [-o FILE]
+
+Writes one labelled document per line (id, group, text, labels: one of
+\"keep\", \"drop\" or null per line of text) to FILE or stdout. decruft train
+reads them back.
+
+Options:
+  -o, --output FILE        where to write (default: stdout)
   -h, --help               this help";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -57,6 +123,16 @@ enum OnError {
     Fail,
     Skip,
     Keep,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Command {
+    Strip,
+    Jsonl,
+    Annotate,
+    Eval,
+    Train,
+    Label,
 }
 
 struct Args {
@@ -68,13 +144,14 @@ struct Args {
     language: Option<String>,
     threshold: f32,
     color: Option<bool>,
-}
-
-#[derive(PartialEq, Eq)]
-enum Command {
-    Strip,
-    Jsonl,
-    Annotate,
+    model: Option<String>,
+    heuristics: bool,
+    output: Option<String>,
+    cv: Option<usize>,
+    seed: u64,
+    epochs: Option<usize>,
+    model_only: bool,
+    worst: usize,
 }
 
 /// A failure that ends the run with exit code 2.
@@ -86,9 +163,14 @@ impl<E: std::fmt::Display> From<E> for Failure {
     }
 }
 
+/// Why a write failed: a closed pipe is a normal end (ripgrep does the same:
+/// `decruft … | head` must not print an error).
+const BROKEN_PIPE: &str = "\0broken pipe";
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(msg)) if msg == BROKEN_PIPE => ExitCode::SUCCESS,
         Err(Failure(msg)) => {
             eprintln!("decruft: {msg}");
             ExitCode::from(2)
@@ -98,38 +180,46 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), Failure> {
     let Some(args) = parse_args()? else { return Ok(()) };
-    let mut builder = Stripper::builder();
-    if let Some(keep) = args.keep {
-        builder.keep(keep);
+    match args.command {
+        Command::Eval => return eval(&args),
+        Command::Train => return train_cmd(&args),
+        Command::Label => return label_cmd(&args),
+        _ => {}
     }
-    if let Some(lang) = &args.language {
-        builder.language(lang);
-    }
-    builder.threshold(args.threshold);
-    let stripper = builder.build()?;
+    let stripper = builder(&args)?.explain(args.command == Command::Annotate).build()?;
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let lock = stdout.lock();
-    // Block-buffer unless a person is watching (ripgrep does the same).
-    let mut out: Box<dyn Write> = if terminal {
-        Box::new(io::LineWriter::new(lock))
-    } else {
-        Box::new(BufWriter::with_capacity(1 << 16, lock))
-    };
-    let result = match args.command {
-        Command::Strip => strip_files(&stripper, &args.files, &mut out),
-        Command::Jsonl => jsonl_files(&stripper, &args, &mut out),
-        Command::Annotate => annotate(&stripper, &args, args.color.unwrap_or(terminal), &mut out),
-    };
-    let result = result.and_then(|()| out.flush().map_err(Into::into));
-    match result {
-        // A closed stdout (`decruft … | head`) is a normal end, not an error.
-        Err(Failure(msg)) if msg == BROKEN_PIPE => Ok(()),
-        other => other,
+    // Block-buffer unless a person is watching.
+    let mut out: Box<dyn Write> =
+        if terminal { Box::new(io::LineWriter::new(lock)) } else { Box::new(BufWriter::with_capacity(1 << 16, lock)) };
+    match args.command {
+        Command::Jsonl => jsonl_files(&stripper, &args, &mut out)?,
+        Command::Annotate => annotate(&stripper, &args, args.color.unwrap_or(terminal), &mut out)?,
+        _ => strip_files(&stripper, &args.files, &mut out)?,
     }
+    out.flush().map_err(write_err)
 }
 
-const BROKEN_PIPE: &str = "\0broken pipe";
+fn builder(args: &Args) -> Result<StripperBuilder, Failure> {
+    let mut b = Stripper::builder();
+    if let Some(keep) = args.keep {
+        b.keep(keep);
+    }
+    if let Some(lang) = &args.language {
+        b.language(lang);
+    }
+    b.threshold(args.threshold);
+    if let Some(path) = &args.model {
+        let json = std::fs::read_to_string(path).map_err(|e| Failure(format!("{path}: {e}")))?;
+        b.model_json(&json);
+        b.build().map_err(|e| Failure(format!("{path}: {e}")))?;
+    }
+    if args.heuristics {
+        b.heuristics_only();
+    }
+    Ok(b)
+}
 
 fn write_err(e: io::Error) -> Failure {
     if e.kind() == io::ErrorKind::BrokenPipe {
@@ -151,20 +241,43 @@ fn parse_args() -> Result<Option<Args>, Failure> {
         language: None,
         threshold: 0.0,
         color: None,
+        model: None,
+        heuristics: false,
+        output: None,
+        cv: None,
+        seed: 1,
+        epochs: None,
+        model_only: false,
+        worst: 0,
     };
     let mut first = true;
     while let Some(arg) = parser.next()? {
+        let was_first = std::mem::replace(&mut first, false);
         match arg {
-            Value(v) if first && v == "annotate" => args.command = Command::Annotate,
+            Value(v) if was_first && ["annotate", "eval", "train", "label"].iter().any(|c| v == *c) => {
+                args.command = match v.to_str() {
+                    Some("annotate") => Command::Annotate,
+                    Some("eval") => Command::Eval,
+                    Some("train") => Command::Train,
+                    _ => Command::Label,
+                }
+            }
             Short('h') | Long("help") => {
-                println!("{}", if args.command == Command::Annotate { ANNOTATE_USAGE } else { USAGE });
+                let usage = match args.command {
+                    Command::Annotate => ANNOTATE_USAGE,
+                    Command::Eval => EVAL_USAGE,
+                    Command::Train => TRAIN_USAGE,
+                    Command::Label => LABEL_USAGE,
+                    _ => USAGE,
+                };
+                println!("{usage}");
                 return Ok(None);
             }
             Short('V') | Long("version") => {
                 println!("decruft {}", env!("CARGO_PKG_VERSION"));
                 return Ok(None);
             }
-            Long("jsonl") if args.command != Command::Annotate => args.command = Command::Jsonl,
+            Long("jsonl") if args.command == Command::Strip => args.command = Command::Jsonl,
             Long("field") => args.jsonl.field = parser.value()?.string()?,
             Long("labels") => args.jsonl.labels = true,
             Long("on-error") => {
@@ -182,11 +295,8 @@ fn parse_args() -> Result<Option<Args>, Failure> {
                 args.keep = Some(labels?);
             }
             Long("language") => args.language = Some(parser.value()?.string()?),
-            Long("threshold") => {
-                let v = parser.value()?.string()?;
-                args.threshold = v.parse().map_err(|_| Failure(format!("--threshold takes a number, not '{v}'")))?;
-            }
-            Long("color") if args.command == Command::Annotate => {
+            Long("threshold") => args.threshold = number(&mut parser, "--threshold")?,
+            Long("color") => {
                 args.color = match parser.value()?.string()?.as_str() {
                     "auto" => None,
                     "always" => Some(true),
@@ -194,15 +304,37 @@ fn parse_args() -> Result<Option<Args>, Failure> {
                     other => return Err(Failure(format!("--color takes auto, always or never, not '{other}'"))),
                 }
             }
+            Long("model") => args.model = Some(parser.value()?.string()?),
+            Long("heuristics") => args.heuristics = true,
+            Short('o') | Long("output") => args.output = Some(parser.value()?.string()?),
+            Long("cv") => args.cv = Some(number(&mut parser, "--cv")?),
+            Long("seed") => args.seed = number(&mut parser, "--seed")?,
+            Long("epochs") => args.epochs = Some(number(&mut parser, "--epochs")?),
+            Long("model-only") => args.model_only = true,
+            Long("worst") => args.worst = number(&mut parser, "--worst")?,
             Value(v) => args.files.push(v.string()?),
             _ => return Err(arg.unexpected().into()),
         }
-        first = false;
     }
-    if args.command == Command::Annotate && args.files.len() > 1 {
-        return Err(Failure("annotate takes one file at most".into()));
+    if args.model.is_some() && args.heuristics {
+        return Err(Failure("--model and --heuristics exclude each other".into()));
+    }
+    match args.command {
+        Command::Annotate if args.files.len() > 1 => return Err(Failure("annotate takes one file at most".into())),
+        Command::Eval | Command::Train | Command::Label if args.files.is_empty() => {
+            return Err(Failure("no data files given (see --help)".into()))
+        }
+        Command::Train if args.output.is_none() => return Err(Failure("train needs -o MODEL.json".into())),
+        Command::Eval if args.cv.is_some_and(|k| k < 2) => return Err(Failure("--cv takes 2 or more folds".into())),
+        _ => {}
     }
     Ok(Some(args))
+}
+
+fn number<T: std::str::FromStr>(parser: &mut lexopt::Parser, flag: &str) -> Result<T, Failure> {
+    use lexopt::ValueExt;
+    let v = parser.value()?.string()?;
+    v.parse().map_err(|_| Failure(format!("{flag} takes a number, not '{v}'")))
 }
 
 /// Opens each named file, or stdin when there are none ("-" is stdin too).
@@ -287,4 +419,117 @@ fn annotate(stripper: &Stripper, args: &Args, color: bool, out: &mut dyn Write) 
         stripper.strip_bytes(&bytes).write_annotated(out, color).map_err(write_err)?;
     }
     Ok(())
+}
+
+/// Reads a JSONL file of gold documents.
+fn read_gold(path: &str) -> Result<Vec<GoldDoc>, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{path}: {e}")))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| GoldDoc::from_json(l).map_err(|e| Failure(format!("{path}: line {}: {e}", i + 1))))
+        .collect()
+}
+
+fn dataset_name(path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.strip_suffix(".jsonl").unwrap_or(file).to_string()
+}
+
+fn eval(args: &Args) -> Result<(), Failure> {
+    let mut datasets = Vec::new();
+    for path in &args.files {
+        datasets.push((dataset_name(path), read_gold(path)?));
+    }
+    if let Some(k) = args.cv {
+        let opts = TrainOptions { seed: args.seed, epochs: args.epochs.unwrap_or(TrainOptions::default().epochs), ..TrainOptions::default() };
+        let mut progress = progress_printer();
+        let rows = cross_validate(&datasets, k, &opts, &mut progress)?;
+        eprint!("{}", if io::stderr().is_terminal() { "\r\x1b[K" } else { "" });
+        println!("{k}-fold cross-validation by site (seed {}), all files pooled for training:", args.seed);
+        println!("{:<34} {:<11} {:>9} {:>7} {:>7}", "data", "classifier", "precision", "recall", "f1");
+        for r in rows {
+            let s = r.scores;
+            println!("{:<34} {:<11} {:>9.3} {:>7.3} {:>7.3}", r.dataset, r.config, s.precision, s.recall, s.f1);
+        }
+        return Ok(());
+    }
+    let stripper = builder(args)?.build()?;
+    for (name, docs) in &datasets {
+        let counts: Vec<_> = docs.iter().map(|d| doc_counts(d, &stripper.strip(&d.text).text())).collect();
+        let s = aggregate(&counts);
+        println!(
+            "{name:<34} docs {:>4}  precision {:.3}  recall {:.3}  f1 {:.3}  accuracy {:.3}",
+            s.docs, s.precision, s.recall, s.f1, s.accuracy
+        );
+        let mut worst: Vec<(f64, &str)> = counts.iter().zip(docs).map(|(c, d)| (doc_score(c), d.id.as_str())).collect();
+        worst.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
+        for (score, id) in worst.iter().take(args.worst) {
+            println!("    {score:.3}  {id}");
+        }
+    }
+    Ok(())
+}
+
+/// Progress lines on stderr: rewritten in place on a terminal, silent otherwise.
+fn progress_printer() -> impl FnMut(&str) {
+    let terminal = io::stderr().is_terminal();
+    let start = std::time::Instant::now();
+    move |msg: &str| {
+        if terminal {
+            eprint!("\r\x1b[K[{:>5.1}s] {msg}", start.elapsed().as_secs_f32());
+        }
+    }
+}
+
+fn read_training(path: &str) -> Result<Vec<LabelledDoc>, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{path}: {e}")))?;
+    let mut docs = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let at = |e: &dyn std::fmt::Display| Failure(format!("{path}: line {}: {e}", i + 1));
+        let value: serde_json::Value = serde_json::from_str(line).map_err(|e| at(&e))?;
+        if value.get("labels").is_some() {
+            docs.push(serde_json::from_value::<LabelledDoc>(value).map_err(|e| at(&e))?);
+        } else {
+            docs.push(LabelledDoc::from_gold(&GoldDoc::from_json(line).map_err(|e| at(&e))?));
+        }
+    }
+    Ok(docs)
+}
+
+fn train_cmd(args: &Args) -> Result<(), Failure> {
+    let mut docs = Vec::new();
+    for path in &args.files {
+        docs.extend(read_training(path)?);
+    }
+    let mut opts = TrainOptions { seed: args.seed, combined: !args.model_only, ..TrainOptions::default() };
+    if let Some(e) = args.epochs {
+        opts.epochs = e;
+    }
+    let mut progress = progress_printer();
+    let trained = train(&docs, &opts, &mut progress)?;
+    if io::stderr().is_terminal() {
+        eprintln!();
+    }
+    let output = args.output.as_deref().unwrap_or("model.json");
+    let files: Vec<&str> = args.files.iter().map(|f| f.rsplit('/').next().unwrap_or(f)).collect();
+    let note = format!("seed {}, {} epochs; data: {}", opts.seed, opts.epochs, files.join(", "));
+    std::fs::write(output, trained.to_json(&note)).map_err(|e| Failure(format!("{output}: {e}")))?;
+    eprintln!("decruft: trained on {} documents, model written to {output}", docs.len());
+    Ok(())
+}
+
+fn label_cmd(args: &Args) -> Result<(), Failure> {
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(File::create(path).map_err(|e| Failure(format!("{path}: {e}")))?)),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    for path in &args.files {
+        for doc in read_gold(path)? {
+            let labelled = LabelledDoc::from_gold(&doc);
+            serde_json::to_writer(&mut out, &labelled).map_err(|e| Failure(e.to_string()))?;
+            out.write_all(b"\n").map_err(write_err)?;
+        }
+    }
+    out.flush().map_err(write_err)
 }

@@ -8,6 +8,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::decode::{Costs, Decoder, State, Step};
+use crate::model::{self, Kind, Model, Vectorizer};
 use crate::features::{DocFeatures, Ending, LineFeatures};
 use crate::lexicon::{self, Lexicon};
 use crate::lines::{self, Span};
@@ -23,9 +24,9 @@ use crate::{Error, Label, LabelSet};
 /// let out = stripper.strip("Lire la suite →\n");
 /// assert_eq!(out.lines()[0].reason.to_string(), r#"phrase "Lire la suite" (read-more)"#);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub enum Reason<'a> {
+pub enum Reason {
     /// An empty line; kept when it separates two kept paragraphs.
     Blank {
         /// Whether the blank line is kept.
@@ -36,7 +37,7 @@ pub enum Reason<'a> {
         /// The lexicon category of the phrase.
         label: Label,
         /// The phrase as written in the lexicon.
-        phrase: &'a str,
+        phrase: Arc<str>,
     },
     /// A shape rule on the line alone (a date, a byline, a counter…).
     Rule(&'static str),
@@ -44,9 +45,17 @@ pub enum Reason<'a> {
     Prose,
     /// The line's neighbours decided (it sits inside or outside the article).
     Context(&'static str),
+    /// The learned model scored the line as content.
+    Model {
+        /// The model's log-odds for the line.
+        logit: f32,
+        /// The inputs that weighed most, with their contributions (empty
+        /// unless [`StripperBuilder::explain`] is on).
+        top: Vec<(&'static str, f32)>,
+    },
 }
 
-impl fmt::Display for Reason<'_> {
+impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::Blank { kept: true } => f.write_str("blank line between kept paragraphs"),
@@ -55,13 +64,20 @@ impl fmt::Display for Reason<'_> {
             Reason::Rule(why) => write!(f, "rule: {why}"),
             Reason::Prose => f.write_str("prose: long, stopword-dense line"),
             Reason::Context(why) => write!(f, "context: {why}"),
+            Reason::Model { logit, top } => {
+                write!(f, "model {logit:+.2}")?;
+                for (k, (name, w)) in top.iter().enumerate() {
+                    write!(f, "{} {w:+.2} {name}", if k == 0 { ":" } else { "," })?;
+                }
+                Ok(())
+            }
         }
     }
 }
 
 /// The verdict on one input line.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Verdict<'a> {
+pub struct Verdict {
     /// Byte range of the line in the input, without its terminator.
     pub range: Range<usize>,
     /// Byte offset just past the line's terminator (`\n` or `\r\n`, if any).
@@ -74,7 +90,7 @@ pub struct Verdict<'a> {
     /// Whether the line is in the cleaned text.
     pub kept: bool,
     /// Why the line got its label.
-    pub reason: Reason<'a>,
+    pub reason: Reason,
 }
 
 /// The result of stripping one document: a verdict per input line and the
@@ -91,12 +107,12 @@ pub struct Verdict<'a> {
 #[derive(Clone, Debug)]
 pub struct Stripped<'a> {
     input: &'a [u8],
-    lines: Vec<Verdict<'a>>,
+    lines: Vec<Verdict>,
 }
 
 impl<'a> Stripped<'a> {
     /// One verdict per input line, in input order.
-    pub fn lines(&self) -> &[Verdict<'a>] {
+    pub fn lines(&self) -> &[Verdict] {
         &self.lines
     }
 
@@ -196,7 +212,8 @@ pub struct Stripper {
     lexicon: Arc<Lexicon>,
     language: Option<usize>,
     bias: f32,
-    costs: Costs,
+    model: Option<Arc<Model>>,
+    explain: bool,
 }
 
 impl Default for Stripper {
@@ -227,11 +244,28 @@ pub struct StripperBuilder {
     language: Option<String>,
     threshold: f32,
     extra: Vec<(Label, String)>,
+    model: ModelChoice,
+    explain: bool,
+}
+
+#[derive(Clone, Debug)]
+enum ModelChoice {
+    Default,
+    Heuristics,
+    Json(String),
+    Loaded(Arc<Model>),
 }
 
 impl Default for StripperBuilder {
     fn default() -> StripperBuilder {
-        StripperBuilder { keep: LabelSet::content(), language: None, threshold: 0.0, extra: Vec::new() }
+        StripperBuilder {
+            keep: LabelSet::content(),
+            language: None,
+            threshold: 0.0,
+            extra: Vec::new(),
+            model: ModelChoice::Heuristics,
+            explain: false,
+        }
     }
 }
 
@@ -263,6 +297,32 @@ impl StripperBuilder {
         self
     }
 
+    /// Uses the model in `json` (the contents of a file written by
+    /// `decruft train`) instead of the embedded one. [`build`](Self::build)
+    /// fails if it is not a model for this version of decruft.
+    pub fn model_json(&mut self, json: &str) -> &mut StripperBuilder {
+        self.model = ModelChoice::Json(json.to_string());
+        self
+    }
+
+    /// Uses the hand-written heuristics alone, without the learned model.
+    pub fn heuristics_only(&mut self) -> &mut StripperBuilder {
+        self.model = ModelChoice::Heuristics;
+        self
+    }
+
+    pub(crate) fn loaded_model(&mut self, model: Arc<Model>) -> &mut StripperBuilder {
+        self.model = ModelChoice::Loaded(model);
+        self
+    }
+
+    /// Makes model verdicts carry the inputs that weighed most (see
+    /// [`Reason::Model`]). Costs an allocation per line; meant for review.
+    pub fn explain(&mut self, yes: bool) -> &mut StripperBuilder {
+        self.explain = yes;
+        self
+    }
+
     /// Builds the stripper.
     ///
     /// Fails on an unknown language code, a non-finite threshold, or extra
@@ -288,25 +348,65 @@ impl StripperBuilder {
                 ))
             })?),
         };
-        Ok(Stripper { keep: self.keep, lexicon, language, bias: self.threshold, costs: Costs::default() })
+        let model = match &self.model {
+            ModelChoice::Default => Some(Arc::clone(&model::DEFAULT)),
+            ModelChoice::Heuristics => None,
+            ModelChoice::Json(json) => Some(Arc::new(Model::from_json(json)?)),
+            ModelChoice::Loaded(m) => Some(Arc::clone(m)),
+        };
+        Ok(Stripper { keep: self.keep, lexicon, language, bias: self.threshold, model, explain: self.explain })
     }
 }
 
 /// Per-thread working memory, reused across documents.
 #[derive(Default)]
-struct Scratch {
-    spans: Vec<Span>,
+pub(crate) struct Scratch {
+    pub spans: Vec<Span>,
     lossy_spans: Vec<Span>,
-    doc: DocFeatures,
-    emissions: Vec<Emission>,
-    steps: Vec<Step>,
-    step_line: Vec<u32>,
-    states: Vec<State>,
+    pub doc: DocFeatures,
+    pub emissions: Vec<Emission>,
+    pub steps: Vec<Step>,
+    pub step_line: Vec<u32>,
+    pub states: Vec<State>,
+    /// Decoded state of every line (blank lines: the state of the line before).
+    pub line_states: Vec<State>,
+    /// The heuristic decoder's state of every line (combined models).
+    pub heuristic_states: Vec<State>,
+    /// The emission log-odds of every line (heuristic or model).
+    pub logits: Vec<f32>,
+    pub vectorizer: Vectorizer,
+    pub x: Vec<f32>,
+    pub sparse: Vec<u32>,
     decoder: Decoder,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Builds decoder steps from per-line log-odds and barriers.
+fn fill_steps(s: &mut Scratch, barriers: bool) {
+    s.steps.clear();
+    s.step_line.clear();
+    let mut new_block = true;
+    for (i, f) in s.doc.lines.iter().enumerate() {
+        if f.blank {
+            new_block = true;
+            continue;
+        }
+        let barrier = if barriers { s.emissions[i].barrier } else { 0.0 };
+        s.steps.push(Step { logit: s.logits[i], barrier, new_block });
+        s.step_line.push(i as u32);
+        new_block = false;
+    }
+}
+
+fn spread_states(s: &Scratch, out: &mut Vec<State>) {
+    out.clear();
+    out.resize(s.doc.lines.len(), State::Before);
+    for (k, &i) in s.step_line.iter().enumerate() {
+        out[i as usize] = s.states[k];
+    }
 }
 
 impl Stripper {
@@ -326,13 +426,13 @@ impl Stripper {
     }
 
     /// Strips a document.
-    pub fn strip<'a>(&'a self, text: &'a str) -> Stripped<'a> {
+    pub fn strip<'a>(&self, text: &'a str) -> Stripped<'a> {
         self.strip_inner(text.as_bytes(), text)
     }
 
     /// Strips a document that may not be valid UTF-8. Lines are judged on a
     /// lossy UTF-8 view; kept lines keep their original bytes.
-    pub fn strip_bytes<'a>(&'a self, bytes: &'a [u8]) -> Stripped<'a> {
+    pub fn strip_bytes<'a>(&self, bytes: &'a [u8]) -> Stripped<'a> {
         match std::str::from_utf8(bytes) {
             Ok(text) => self.strip_inner(bytes, text),
             Err(_) => {
@@ -354,83 +454,136 @@ impl Stripper {
         }
     }
 
-    fn strip_inner<'a>(&'a self, input: &'a [u8], text: &str) -> Stripped<'a> {
+    fn strip_inner<'a>(&self, input: &'a [u8], text: &str) -> Stripped<'a> {
         if text.len() > lines::MAX_INPUT {
             return keep_all(input);
         }
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
-            lines::split(text.as_bytes(), &mut s.spans);
-            s.doc.extract(&self.lexicon, text, &s.spans, self.language);
-            rules::score(&s.doc, &mut s.emissions);
-            s.steps.clear();
-            s.step_line.clear();
-            let mut gap = true;
-            for (i, (f, e)) in s.doc.lines.iter().zip(&s.emissions).enumerate() {
-                if f.blank {
-                    gap = true;
-                    continue;
-                }
-                s.steps.push(Step { logit: e.logit - self.bias, barrier: e.barrier, new_block: gap });
-                s.step_line.push(i as u32);
-                gap = false;
-            }
-            s.decoder.decode(&s.steps, &self.costs, &mut s.states);
+            self.classify(text, s);
             self.verdicts(input, text, s)
         })
     }
 
-    fn verdicts<'a>(&'a self, input: &'a [u8], text: &str, s: &Scratch) -> Stripped<'a> {
+    /// Runs the classifier on `text`: features, scores, decoding. Leaves the
+    /// per-line log-odds in `s.logits` and decoded states in `s.line_states`.
+    pub(crate) fn classify(&self, text: &str, s: &mut Scratch) {
+        lines::split(text.as_bytes(), &mut s.spans);
+        s.doc.extract(&self.lexicon, text, &s.spans, self.language);
+        rules::score(&s.doc, &mut s.emissions);
+        s.logits.clear();
+        s.logits.extend(s.emissions.iter().map(|e| e.logit - self.bias));
+        let Some(model) = &self.model else {
+            fill_steps(s, true);
+            s.decoder.decode(&s.steps, &Costs::default(), &mut s.states);
+            let mut states = std::mem::take(&mut s.line_states);
+            spread_states(s, &mut states);
+            s.line_states = states;
+            return;
+        };
+        let combined = model.kind == Kind::Combined;
+        if combined {
+            fill_steps(s, true);
+            s.decoder.decode(&s.steps, &Costs::default(), &mut s.states);
+            let mut states = std::mem::take(&mut s.heuristic_states);
+            spread_states(s, &mut states);
+            s.heuristic_states = states;
+        }
+        s.vectorizer.prepare(&s.doc, &s.emissions);
+        s.x.resize(model::DENSE, 0.0);
+        for i in 0..s.doc.lines.len() {
+            if s.doc.lines[i].blank {
+                continue;
+            }
+            s.x.fill(0.0);
+            s.sparse.clear();
+            let heuristic = combined.then_some(s.heuristic_states.as_slice());
+            s.vectorizer.line(text, &s.doc, &s.emissions, heuristic, model.kind, i, &mut s.x, &mut s.sparse);
+            s.logits[i] = model.logit(&s.x, &s.sparse) - self.bias;
+        }
+        if combined {
+            fill_steps(s, true);
+        } else {
+            fill_steps(s, false);
+        }
+        s.decoder.decode(&s.steps, &model.costs, &mut s.states);
+        let mut states = std::mem::take(&mut s.line_states);
+        spread_states(s, &mut states);
+        s.line_states = states;
+    }
+
+    fn verdicts<'a>(&self, input: &'a [u8], text: &str, s: &mut Scratch) -> Stripped<'a> {
         let n = s.spans.len();
         let mut lines = Vec::with_capacity(n);
-        let mut state_of = vec![State::Before; n];
-        for (k, &i) in s.step_line.iter().enumerate() {
-            state_of[i as usize] = s.states[k];
-        }
-        let title = find_title(&s.doc.lines, &s.emissions, &state_of);
+        let title = find_title(&s.doc.lines, &s.emissions, &s.line_states);
         let mut comments_above = false;
-        for (i, (span, f)) in s.spans.iter().zip(&s.doc.lines).enumerate() {
-            let e = &s.emissions[i];
-            let state = state_of[i];
+        for i in 0..n {
+            let (span, f, e) = (s.spans[i], &s.doc.lines[i], s.emissions[i]);
+            let logit = s.logits[i];
+            let state = s.line_states[i];
             let (label, reason) = if f.blank {
                 (Label::Blank, Reason::Blank { kept: false })
             } else if Some(i) == title {
                 (Label::Title, Reason::Context("title above the article"))
             } else if state.kept() {
                 let label = if is_heading(f, text) { Label::Heading } else { Label::Body };
-                let reason = if e.logit > 0.0 { Reason::Prose } else { Reason::Context("inside the article") };
+                let reason = if logit <= 0.0 {
+                    Reason::Context("inside the article")
+                } else if self.model.is_some() {
+                    self.model_reason(text, s, i)
+                } else {
+                    Reason::Prose
+                };
                 (label, reason)
             } else {
-                self.drop_label(e, state, comments_above)
+                self.drop_label(&e, logit, state, comments_above)
             };
             if matches!(e.cause, Cause::Phrase(Label::Comments, _)) && e.barrier > 0.0 {
                 comments_above = true;
             }
             let kept = label != Label::Blank && self.keep.contains(label);
-            let score = 1.0 / (1.0 + (-(e.logit - self.bias)).exp());
+            let score = 1.0 / (1.0 + (-logit).exp());
             lines.push(Verdict { range: span.content(), end: span.next as usize, label, score, kept, reason });
         }
         keep_separating_blanks(&mut lines);
         Stripped { input, lines }
     }
 
-    fn drop_label(&self, e: &Emission, state: State, comments_above: bool) -> (Label, Reason<'_>) {
-        match e.cause {
+    fn model_reason(&self, text: &str, s: &mut Scratch, i: usize) -> Reason {
+        let logit = s.logits[i];
+        let (Some(model), true) = (&self.model, self.explain) else {
+            return Reason::Model { logit, top: Vec::new() };
+        };
+        s.x.fill(0.0);
+        s.sparse.clear();
+        let heuristic = (model.kind == Kind::Combined).then_some(s.heuristic_states.as_slice());
+        s.vectorizer.line(text, &s.doc, &s.emissions, heuristic, model.kind, i, &mut s.x, &mut s.sparse);
+        Reason::Model { logit, top: model.explain(&s.x, &s.sparse, 4) }
+    }
+
+    fn drop_label(&self, e: &Emission, logit: f32, state: State, comments_above: bool) -> (Label, Reason) {
+        let cause = match e.cause {
+            Cause::Prose | Cause::Short if logit > 0.0 => Cause::Prose,
+            Cause::Prose | Cause::Short => Cause::Short,
+            c => c,
+        };
+        match cause {
             Cause::Phrase(label, phrase) => {
-                (label, Reason::Phrase { label, phrase: &self.lexicon.phrases[phrase as usize].text })
+                (label, Reason::Phrase { label, phrase: Arc::clone(&self.lexicon.phrases[phrase as usize].text) })
             }
             Cause::Shape(label, why) => (label, Reason::Rule(why)),
-            _ if comments_above && state == State::After => {
+            _ if comments_above && matches!(state, State::After | State::Closed) => {
                 (Label::Comments, Reason::Context("in the comment section"))
             }
             Cause::Prose => match state {
-                State::After => (Label::Teaser, Reason::Context("prose after the article ends")),
+                State::After => (Label::Teaser, Reason::Context("prose away from the article")),
+                State::Closed => (Label::Teaser, Reason::Context("prose below an end-of-article marker")),
                 State::Before => (Label::Teaser, Reason::Context("prose before the article starts")),
                 _ => (Label::Teaser, Reason::Context("prose cut off from the article")),
             },
             Cause::Short => match state {
                 State::Gap => (Label::Navigation, Reason::Context("short line in a hole of the article")),
-                State::After => (Label::Navigation, Reason::Context("short line after the article")),
+                State::After | State::Closed => (Label::Navigation, Reason::Context("short line after the article")),
                 _ => (Label::Navigation, Reason::Context("short line before the article")),
             },
         }
@@ -470,7 +623,7 @@ fn is_heading(f: &LineFeatures, text: &str) -> bool {
 /// heading-like line above the article, looking past metadata (byline, date)
 /// and short lines.
 fn find_title(lines: &[LineFeatures], emissions: &[Emission], state_of: &[State]) -> Option<usize> {
-    let first = (0..lines.len()).find(|&i| !lines[i].blank && state_of[i].kept())?;
+    let first = main_region_start(lines, state_of)?;
     if rules::heading_like(&lines[first]) && lines[first].ending != Ending::Sentence {
         return Some(first);
     }
@@ -496,9 +649,37 @@ fn find_title(lines: &[LineFeatures], emissions: &[Emission], state_of: &[State]
     None
 }
 
+/// The first line of the main region: the run of kept lines and holes
+/// holding the most kept characters.
+fn main_region_start(lines: &[LineFeatures], state_of: &[State]) -> Option<usize> {
+    let mut best: Option<(u32, usize)> = None;
+    let mut cur: Option<(u32, usize)> = None;
+    for (i, (f, s)) in lines.iter().zip(state_of).enumerate() {
+        if f.blank {
+            continue;
+        }
+        match s {
+            State::Keep => {
+                let c = cur.get_or_insert((0, i));
+                c.0 += f.chars;
+            }
+            State::Gap => {}
+            _ => {
+                if let Some(c) = cur.take() {
+                    best = best.max(Some(c)).filter(|b| b.0 >= c.0).or(Some(c));
+                }
+            }
+        }
+    }
+    if let Some(c) = cur {
+        best = best.max(Some(c)).filter(|b| b.0 >= c.0).or(Some(c));
+    }
+    best.map(|(_, start)| start)
+}
+
 /// Keeps the blank lines that separate two kept paragraphs: the first run of
 /// blank lines after a kept line, when another kept line follows.
-fn keep_separating_blanks(lines: &mut [Verdict<'_>]) {
+fn keep_separating_blanks(lines: &mut [Verdict]) {
     let mut last_kept: Option<usize> = None;
     for i in 0..lines.len() {
         if lines[i].label == Label::Blank || !lines[i].kept {
@@ -529,7 +710,7 @@ mod tests {
     fn public_types_are_send_and_sync() {
         assert_send_sync::<Stripper>();
         assert_send_sync::<Stripped<'_>>();
-        assert_send_sync::<Verdict<'_>>();
+        assert_send_sync::<Verdict>();
     }
 
     #[test]
@@ -544,8 +725,7 @@ mod tests {
     fn blank_lines_between_kept_paragraphs_are_kept() {
         let p = "Ceci est un paragraphe assez long pour être gardé, avec les mots les plus courants de la langue.";
         let text = format!("{p}\n\n\n{p} Encore.\n");
-        let stripper = Stripper::new();
-        let out = stripper.strip(&text);
+        let out = Stripper::new().strip(&text);
         assert_eq!(out.text(), text);
     }
 }

@@ -1,0 +1,658 @@
+//! The learned half of the classifier: a linear model over the line features,
+//! their neighbours' features and hashed word and character n-grams.
+//!
+//! [`Vectorizer`] turns a document's [`DocFeatures`] into one input vector per
+//! line; training ([`crate::train`]) and inference use this same code, so the
+//! two cannot drift apart. A [`Model`] holds the weights and the decoder's
+//! transition costs; it is serde data, embedded in the binary
+//! (`data/model.json`) and decoded once, or loaded from a file. A model file
+//! records its format version and a fingerprint of the feature layout, so a
+//! file made for other features is refused rather than misread.
+
+use std::sync::{Arc, LazyLock};
+
+use serde::{Deserialize, Serialize};
+
+use crate::decode::{Costs, State};
+use crate::features::{DocFeatures, Ending, LineFeatures};
+use crate::lexicon::CATEGORIES;
+use crate::rules::{self, Emission};
+use crate::tokens;
+use crate::{Error, Label};
+
+/// The model file format version.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+/// log2 of the number of hashed n-gram buckets.
+pub(crate) const HASH_BITS: u32 = 18;
+const HASH_MASK: u64 = (1 << HASH_BITS) - 1;
+
+/// Words of a line that give unigram features; the first few give bigrams.
+const UNIGRAM_WORDS: usize = 16;
+const BIGRAM_WORDS: usize = 6;
+/// Characters at the start of a line that give character trigrams.
+const TRIGRAM_CHARS: usize = 24;
+
+macro_rules! dense_features {
+    ($($name:ident),* $(,)?) => {
+        /// Dense feature indices.
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[derive(Clone, Copy, Debug)]
+        #[repr(usize)]
+        pub(crate) enum F { $($name),* }
+        /// Dense feature names, in index order.
+        pub(crate) const NAMES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+dense_features!(
+    // own shape
+    words_0, words_1, words_2, words_3, words_4_6, words_7_10, words_11_15, words_16_25, words_26_50, words_51_,
+    log_chars, log_words,
+    density, density_0, density_lt10, density_lt20, density_lt30, density_lt40, density_ge40, lang_unknown,
+    end_other, end_sentence, end_colon, end_ellipsis, end_arrow, end_punct,
+    bullet, indent_0, indent_1_4, indent_5_8, indent_9_16, indent_17_,
+    url, separators, upper_ratio, digit_ratio, punct_ratio, numeric_ratio,
+    lex_navigation, lex_metadata, lex_teaser, lex_read_more, lex_newsletter,
+    lex_donation, lex_share, lex_comments, lex_legal, lex_ad,
+    lead_navigation, lead_metadata, lead_teaser, lead_read_more, lead_newsletter,
+    lead_donation, lead_share, lead_comments, lead_legal, lead_ad,
+    date, time, byline, reading_time, counter,
+    repeats_2, repeats_3_,
+    heading_like,
+    // position and block
+    pos_0_10, pos_10_30, pos_30_70, pos_70_90, pos_90_100, first_lines, last_lines,
+    new_block, blank_after, block_1, block_2_3, block_4_,
+    // neighbours
+    prev_short, prev_long, prev_prose, prev_sentence, prev_heading, prev_lex, prev_read_more,
+    next_short, next_long, next_prose, next_sentence, next_heading, next_lex, next_read_more,
+    prev2_prose, next2_prose,
+    // windows and mass
+    window5_prose, window15_prose, window40_prose,
+    mass_above_0, mass_above_lt10, mass_above_lt50, mass_above_lt90, mass_above_lt100, mass_above_1,
+    comments_above, newsletter_above, teaser_above, legal_above,
+    doc_stop_rate, doc_log_lines,
+    // heuristics (combined models only)
+    rule_logit, rule_pos, rule_neg_strong, rule_window3, rule_window10, rule_prev, rule_next,
+    rule_keep, rule_gap, rule_before, rule_after, rule_closed,
+);
+
+/// Number of dense features.
+pub(crate) const DENSE: usize = NAMES.len();
+
+/// Which inputs a model uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Kind {
+    /// Features and n-grams only.
+    ModelOnly,
+    /// Also the heuristic scores and the heuristic decoder's states.
+    Combined,
+}
+
+/// A fingerprint of the feature layout: the dense names, the hashing and the
+/// n-gram settings. Models trained for another layout are refused.
+pub(crate) fn fingerprint() -> String {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut feed = |s: &str| {
+        for b in s.bytes().chain([0xff]) {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for n in NAMES {
+        feed(n);
+    }
+    feed(&format!("bits={HASH_BITS} uni={UNIGRAM_WORDS} bi={BIGRAM_WORDS} tri={TRIGRAM_CHARS} tok=1"));
+    format!("{h:016x}")
+}
+
+/// Per-document context shared by all lines' vectors.
+#[derive(Default, Debug)]
+pub(crate) struct Vectorizer {
+    prev: Vec<u32>,
+    next: Vec<u32>,
+    /// Prefix sums over lines of prose-like characters.
+    prose_prefix: Vec<f32>,
+    /// Prefix sums over lines of all characters.
+    chars_prefix: Vec<f32>,
+    /// Prefix sums of heuristic logits over non-blank lines (by line).
+    rule_prefix: Vec<f32>,
+    nonblank_prefix: Vec<f32>,
+    /// Prefix counts of end-of-article markers above, per group.
+    marks: Vec<[u16; 4]>,
+    block_len: Vec<u16>,
+    n_nonblank: usize,
+}
+
+const NONE: u32 = u32::MAX;
+
+fn prose_like(f: &LineFeatures, know_language: bool) -> bool {
+    f.words >= 10 && (!know_language || f.stop_density() >= 0.2) && f.lex_total_share() < 0.3
+}
+
+fn cat(label: Label) -> usize {
+    Label::BOILERPLATE.iter().position(|l| *l == label).expect("boilerplate label")
+}
+
+fn marker_group(f: &LineFeatures) -> Option<usize> {
+    let (c, share) = f.lex_top()?;
+    if share < 0.4 {
+        return None;
+    }
+    match Label::BOILERPLATE[c] {
+        Label::Comments => Some(0),
+        Label::Newsletter | Label::Donation => Some(1),
+        Label::Teaser => Some(2),
+        Label::Legal => Some(3),
+        _ => None,
+    }
+}
+
+impl Vectorizer {
+    /// Prepares the per-document context.
+    pub(crate) fn prepare(&mut self, doc: &DocFeatures, rules: &[Emission]) {
+        let n = doc.lines.len();
+        let know = doc.lang.is_some() && doc.stop_rate >= 0.08;
+        self.prev.clear();
+        self.next.clear();
+        self.prose_prefix.clear();
+        self.chars_prefix.clear();
+        self.rule_prefix.clear();
+        self.nonblank_prefix.clear();
+        self.marks.clear();
+        self.block_len.clear();
+        let mut last = NONE;
+        let (mut prose, mut chars, mut rule, mut nb) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        let mut marks = [0u16; 4];
+        self.prose_prefix.push(0.0);
+        self.chars_prefix.push(0.0);
+        self.rule_prefix.push(0.0);
+        self.nonblank_prefix.push(0.0);
+        for (i, f) in doc.lines.iter().enumerate() {
+            self.prev.push(last);
+            self.marks.push(marks);
+            if !f.blank {
+                last = i as u32;
+                chars += f.chars as f32;
+                if prose_like(f, know) {
+                    prose += f.chars as f32;
+                }
+                rule += rules[i].logit;
+                nb += 1.0;
+                if let Some(g) = marker_group(f) {
+                    marks[g] = marks[g].saturating_add(1);
+                }
+            }
+            self.prose_prefix.push(prose);
+            self.chars_prefix.push(chars);
+            self.rule_prefix.push(rule);
+            self.nonblank_prefix.push(nb);
+        }
+        self.n_nonblank = nb as usize;
+        self.next.resize(n, NONE);
+        let mut last = NONE;
+        for i in (0..n).rev() {
+            self.next[i] = last;
+            if !doc.lines[i].blank {
+                last = i as u32;
+            }
+        }
+        self.block_len.resize(n, 0);
+        let mut i = 0;
+        while i < n {
+            if doc.lines[i].blank {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < n && !doc.lines[i].blank {
+                i += 1;
+            }
+            let len = (i - start).min(u16::MAX as usize) as u16;
+            self.block_len[start..i].fill(len);
+        }
+    }
+
+    fn window(prefix: &[f32], i: usize, k: usize) -> f32 {
+        let lo = i.saturating_sub(k);
+        let hi = (i + k + 1).min(prefix.len() - 1);
+        prefix[hi] - prefix[lo]
+    }
+
+    /// Fills the inputs of line `i` (non-blank): dense values into `x`
+    /// (length [`DENSE`], zeroed by the caller) and hashed n-gram buckets
+    /// into `sparse` (cleared by the caller).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn line(
+        &self,
+        text: &str,
+        doc: &DocFeatures,
+        rules: &[Emission],
+        heuristic: Option<&[State]>,
+        kind: Kind,
+        i: usize,
+        x: &mut [f32],
+        sparse: &mut Vec<u32>,
+    ) {
+        let lines = &doc.lines;
+        let f = &lines[i];
+        let know = doc.lang.is_some() && doc.stop_rate >= 0.08;
+        let mut set = |k: F, v: f32| x[k as usize] = v;
+        let w = f.words;
+        set(
+            match w {
+                0 => F::words_0,
+                1 => F::words_1,
+                2 => F::words_2,
+                3 => F::words_3,
+                4..=6 => F::words_4_6,
+                7..=10 => F::words_7_10,
+                11..=15 => F::words_11_15,
+                16..=25 => F::words_16_25,
+                26..=50 => F::words_26_50,
+                _ => F::words_51_,
+            },
+            1.0,
+        );
+        set(F::log_chars, (1.0 + f.chars as f32).ln() / 5.0);
+        set(F::log_words, (1.0 + w as f32).ln() / 4.0);
+        let d = f.stop_density();
+        let dbin = if !know {
+            set(F::lang_unknown, 1.0);
+            6
+        } else {
+            set(F::density, d);
+            let (k, b) = match d {
+                d if d == 0.0 => (F::density_0, 0),
+                d if d < 0.1 => (F::density_lt10, 1),
+                d if d < 0.2 => (F::density_lt20, 2),
+                d if d < 0.3 => (F::density_lt30, 3),
+                d if d < 0.4 => (F::density_lt40, 4),
+                _ => (F::density_ge40, 5),
+            };
+            set(k, 1.0);
+            b
+        };
+        set(
+            match f.ending {
+                Ending::Other => F::end_other,
+                Ending::Sentence => F::end_sentence,
+                Ending::Colon => F::end_colon,
+                Ending::Ellipsis => F::end_ellipsis,
+                Ending::Arrow => F::end_arrow,
+                Ending::Punct => F::end_punct,
+            },
+            1.0,
+        );
+        set(F::bullet, f.bullet as u8 as f32);
+        set(
+            match f.indent {
+                0 => F::indent_0,
+                1..=4 => F::indent_1_4,
+                5..=8 => F::indent_5_8,
+                9..=16 => F::indent_9_16,
+                _ => F::indent_17_,
+            },
+            1.0,
+        );
+        set(F::url, f.url as u8 as f32);
+        set(F::separators, (f.separators.min(8) as f32) / 4.0);
+        let wf = w.max(1) as f32;
+        let cf = f.chars.max(1) as f32;
+        set(F::upper_ratio, f.upper_words as f32 / wf);
+        set(F::digit_ratio, f.digits as f32 / cf);
+        set(F::punct_ratio, f.punct as f32 / cf);
+        set(F::numeric_ratio, f.numeric_words as f32 / wf);
+        for c in 0..CATEGORIES {
+            x[F::lex_navigation as usize + c] = f.lex_share(c);
+            x[F::lead_navigation as usize + c] = ((f.lex_lead >> c) & 1) as f32;
+        }
+        let mut set = |k: F, v: f32| x[k as usize] = v;
+        set(F::date, f.date as u8 as f32);
+        set(F::time, f.time as u8 as f32);
+        set(F::byline, f.byline as u8 as f32);
+        set(F::reading_time, f.reading_time as u8 as f32);
+        set(F::counter, f.counter as u8 as f32);
+        if f.repeats == 2 {
+            set(F::repeats_2, 1.0);
+        } else if f.repeats > 2 {
+            set(F::repeats_3_, 1.0);
+        }
+        set(F::heading_like, rules::heading_like(f) as u8 as f32);
+
+        // Position and block.
+        let n = lines.len().max(1) as f32;
+        let rel = i as f32 / n;
+        set(
+            match rel {
+                r if r < 0.1 => F::pos_0_10,
+                r if r < 0.3 => F::pos_10_30,
+                r if r < 0.7 => F::pos_30_70,
+                r if r < 0.9 => F::pos_70_90,
+                _ => F::pos_90_100,
+            },
+            1.0,
+        );
+        let nb_rank = self.nonblank_prefix[i];
+        set(F::first_lines, (nb_rank < 5.0) as u8 as f32);
+        set(F::last_lines, (self.n_nonblank as f32 - nb_rank <= 5.0) as u8 as f32);
+        let starts_block = i == 0 || lines[i - 1].blank;
+        let ends_block = i + 1 >= lines.len() || lines[i + 1].blank;
+        set(F::new_block, starts_block as u8 as f32);
+        set(F::blank_after, ends_block as u8 as f32);
+        set(
+            match self.block_len[i] {
+                0 | 1 => F::block_1,
+                2 | 3 => F::block_2_3,
+                _ => F::block_4_,
+            },
+            1.0,
+        );
+
+        // Neighbours.
+        let rm = cat(Label::ReadMore);
+        let mut neighbour = |j: u32, short: F, long: F, prose: F, sentence: F, heading: F, lex: F, read_more: F| {
+            if j == NONE {
+                return;
+            }
+            let g = &lines[j as usize];
+            if g.words <= 3 {
+                x[short as usize] = 1.0;
+            } else if g.words > 10 {
+                x[long as usize] = 1.0;
+            }
+            x[prose as usize] = prose_like(g, know) as u8 as f32;
+            x[sentence as usize] = (g.ending == Ending::Sentence) as u8 as f32;
+            x[heading as usize] = rules::heading_like(g) as u8 as f32;
+            x[lex as usize] = g.lex_total_share();
+            x[read_more as usize] = (g.lex_share(rm) >= 0.5 || (g.ending == Ending::Arrow && g.words <= 4)) as u8 as f32;
+        };
+        let (p, nx) = (self.prev[i], self.next[i]);
+        use F::*;
+        neighbour(p, prev_short, prev_long, prev_prose, prev_sentence, prev_heading, prev_lex, prev_read_more);
+        neighbour(nx, next_short, next_long, next_prose, next_sentence, next_heading, next_lex, next_read_more);
+        let mut set = |k: F, v: f32| x[k as usize] = v;
+        if p != NONE && self.prev[p as usize] != NONE {
+            set(prev2_prose, prose_like(&lines[self.prev[p as usize] as usize], know) as u8 as f32);
+        }
+        if nx != NONE && self.next[nx as usize] != NONE {
+            set(next2_prose, prose_like(&lines[self.next[nx as usize] as usize], know) as u8 as f32);
+        }
+
+        // Windows and mass.
+        for (k, feat) in [(5, window5_prose), (15, window15_prose), (40, window40_prose)] {
+            let c = Self::window(&self.chars_prefix, i, k);
+            set(feat, if c > 0.0 { Self::window(&self.prose_prefix, i, k) / c } else { 0.0 });
+        }
+        let total = *self.prose_prefix.last().unwrap_or(&0.0);
+        let above = if total > 0.0 { self.prose_prefix[i] / total } else { 0.0 };
+        set(
+            match above {
+                a if a == 0.0 => mass_above_0,
+                a if a < 0.1 => mass_above_lt10,
+                a if a < 0.5 => mass_above_lt50,
+                a if a < 0.9 => mass_above_lt90,
+                a if a < 1.0 => mass_above_lt100,
+                _ => mass_above_1,
+            },
+            1.0,
+        );
+        let m = self.marks[i];
+        set(comments_above, (1.0 + m[0] as f32).ln());
+        set(newsletter_above, (1.0 + m[1] as f32).ln());
+        set(teaser_above, (1.0 + m[2] as f32).ln());
+        set(legal_above, (1.0 + m[3] as f32).ln());
+        set(doc_stop_rate, doc.stop_rate);
+        set(doc_log_lines, (1.0 + self.n_nonblank as f32).ln() / 8.0);
+
+        if kind == Kind::Combined {
+            let r = rules[i].logit;
+            set(rule_logit, (r / 5.0).clamp(-2.0, 2.0));
+            set(rule_pos, (r > 0.0) as u8 as f32);
+            set(rule_neg_strong, (r < -3.0) as u8 as f32);
+            for (k, feat) in [(3, rule_window3), (10, rule_window10)] {
+                let nb = Self::window(&self.nonblank_prefix, i, k).max(1.0);
+                set(feat, (Self::window(&self.rule_prefix, i, k) / nb / 5.0).clamp(-2.0, 2.0));
+            }
+            if p != NONE {
+                set(rule_prev, (rules[p as usize].logit / 5.0).clamp(-2.0, 2.0));
+            }
+            if nx != NONE {
+                set(rule_next, (rules[nx as usize].logit / 5.0).clamp(-2.0, 2.0));
+            }
+            if let Some(states) = heuristic {
+                set(
+                    match states[i] {
+                        State::Keep => rule_keep,
+                        State::Gap => rule_gap,
+                        State::Before => rule_before,
+                        State::After => rule_after,
+                        State::Closed => rule_closed,
+                    },
+                    1.0,
+                );
+            }
+        }
+
+        // Hashed n-grams of the line itself.
+        let content = &text[f.trim_start as usize..f.trim_end as usize];
+        let mut k = 0usize;
+        let mut prev_word = 0u64;
+        let mut whole = 0x9e37_79b9_7f4a_7c15u64;
+        tokens::for_each_word(content, |word| {
+            if k < UNIGRAM_WORDS {
+                sparse.push(bucket(tokens::combine(1, word.hash)));
+            }
+            if k == 0 {
+                sparse.push(bucket(tokens::combine(2, word.hash)));
+            } else if k < BIGRAM_WORDS {
+                sparse.push(bucket(tokens::combine(3, tokens::combine(prev_word, word.hash))));
+            }
+            whole = tokens::combine(whole, word.hash);
+            prev_word = word.hash;
+            k += 1;
+        });
+        if (1..=5).contains(&w) {
+            sparse.push(bucket(tokens::combine(4, whole)));
+        }
+        let mut chars = content.chars().take(TRIGRAM_CHARS).map(|c| c.to_lowercase().next().unwrap_or(c) as u64);
+        if let (Some(mut a), Some(mut b)) = (chars.next(), chars.next()) {
+            for c in chars {
+                sparse.push(bucket(tokens::combine(5, (a << 42) ^ (b << 21) ^ c)));
+                (a, b) = (b, c);
+            }
+        }
+        let wbin = x[F::words_0 as usize..=F::words_51_ as usize].iter().position(|&v| v > 0.0).unwrap_or(0);
+        sparse.push(bucket(tokens::combine(6, (wbin * 8 + dbin) as u64)));
+        let end = f.ending as u64;
+        let prev_end = if p == NONE { 7 } else { lines[p as usize].ending as u64 };
+        sparse.push(bucket(tokens::combine(7, end * 8 + prev_end)));
+    }
+}
+
+#[inline]
+fn bucket(h: u64) -> u32 {
+    (h & HASH_MASK) as u32
+}
+
+/// A trained linear model and the decoder costs tuned with it.
+#[derive(Clone, Debug)]
+pub(crate) struct Model {
+    pub kind: Kind,
+    pub bias: f32,
+    pub dense: Vec<f32>,
+    pub sparse: Vec<f32>,
+    pub costs: Costs,
+}
+
+/// The on-disk form of a [`Model`].
+#[derive(Serialize, Deserialize)]
+struct ModelFile {
+    format: String,
+    version: u32,
+    fingerprint: String,
+    kind: Kind,
+    bias: f32,
+    costs: Costs,
+    /// Dense weights by feature name.
+    dense: Vec<(String, f32)>,
+    /// Non-zero hashed n-gram weights as (bucket, weight).
+    sparse: Vec<(u32, f32)>,
+    /// How the model was trained (free text for people).
+    #[serde(default)]
+    trained: String,
+}
+
+const MAGIC: &str = "decruft-model";
+
+impl Model {
+    /// An all-zero model of the given kind.
+    pub(crate) fn zeros(kind: Kind) -> Model {
+        Model { kind, bias: 0.0, dense: vec![0.0; DENSE], sparse: vec![0.0; 1 << HASH_BITS], costs: Costs::default() }
+    }
+
+    /// The log-odds of a line from its inputs.
+    #[inline]
+    pub(crate) fn logit(&self, x: &[f32], sparse: &[u32]) -> f32 {
+        let mut s = self.bias;
+        for (w, v) in self.dense.iter().zip(x) {
+            s += w * v;
+        }
+        for &b in sparse {
+            s += self.sparse[b as usize];
+        }
+        s
+    }
+
+    /// The inputs that weighed most for this line: (feature, contribution).
+    pub(crate) fn explain(&self, x: &[f32], sparse: &[u32], top: usize) -> Vec<(&'static str, f32)> {
+        let mut parts: Vec<(&'static str, f32)> =
+            NAMES.iter().zip(self.dense.iter().zip(x)).map(|(n, (w, v))| (*n, w * v)).filter(|p| p.1 != 0.0).collect();
+        let ngrams: f32 = sparse.iter().map(|&b| self.sparse[b as usize]).sum();
+        if ngrams != 0.0 {
+            parts.push(("n-grams", ngrams));
+        }
+        parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        parts.truncate(top);
+        parts
+    }
+
+    /// Serialises the model as JSON.
+    pub(crate) fn to_json(&self, trained: &str) -> String {
+        let file = ModelFile {
+            format: MAGIC.into(),
+            version: FORMAT_VERSION,
+            fingerprint: fingerprint(),
+            kind: self.kind,
+            bias: round(self.bias),
+            costs: self.costs,
+            dense: NAMES.iter().zip(&self.dense).map(|(n, w)| (n.to_string(), round(*w))).collect(),
+            sparse: self
+                .sparse
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| round(**w) != 0.0)
+                .map(|(b, w)| (b as u32, round(*w)))
+                .collect(),
+            trained: trained.into(),
+        };
+        let mut json = serde_json::to_string(&file).expect("a model serialises");
+        json.push('\n');
+        json
+    }
+
+    /// Parses a model file, checking its format, version and fingerprint.
+    pub(crate) fn from_json(json: &str) -> Result<Model, Error> {
+        let file: ModelFile = serde_json::from_str(json).map_err(|e| Error::model(format!("not a decruft model: {e}")))?;
+        if file.format != MAGIC {
+            return Err(Error::model(format!("format is '{}', expected '{MAGIC}'", file.format)));
+        }
+        if file.version != FORMAT_VERSION {
+            return Err(Error::model(format!(
+                "format version {} is not supported (this decruft reads version {FORMAT_VERSION})",
+                file.version
+            )));
+        }
+        if file.fingerprint != fingerprint() {
+            return Err(Error::model(format!(
+                "feature fingerprint {} does not match this decruft's {}: retrain the model with `decruft train`",
+                file.fingerprint,
+                fingerprint()
+            )));
+        }
+        if file.dense.len() != DENSE || file.dense.iter().zip(NAMES).any(|((n, _), m)| n != m) {
+            return Err(Error::model("dense feature names do not match".to_string()));
+        }
+        let mut model = Model::zeros(file.kind);
+        model.bias = file.bias;
+        model.costs = file.costs;
+        for (i, (_, w)) in file.dense.iter().enumerate() {
+            model.dense[i] = *w;
+        }
+        for (b, w) in file.sparse {
+            let slot = model
+                .sparse
+                .get_mut(b as usize)
+                .ok_or_else(|| Error::model(format!("n-gram bucket {b} out of range")))?;
+            *slot = w;
+        }
+        let finite = model.bias.is_finite()
+            && model.dense.iter().all(|w| w.is_finite())
+            && model.sparse.iter().all(|w| w.is_finite());
+        let c = &model.costs;
+        let costs_ok = [c.enter, c.exit, c.reenter, c.closed, c.gap_open, c.gap_line, c.split]
+            .iter()
+            .all(|v| v.is_finite() && *v >= 0.0);
+        if !finite || !costs_ok {
+            return Err(Error::model("weights and costs must be finite (costs non-negative)".to_string()));
+        }
+        Ok(model)
+    }
+}
+
+fn round(w: f32) -> f32 {
+    (w * 10_000.0).round() / 10_000.0
+}
+
+/// The embedded default model.
+pub(crate) static DEFAULT: LazyLock<Arc<Model>> = LazyLock::new(|| {
+    Arc::new(Model::from_json(include_str!("../data/model.json")).expect("the embedded model matches this build"))
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique() {
+        let mut names = NAMES.to_vec();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), DENSE);
+    }
+
+    #[test]
+    fn round_trip_and_refusals() {
+        let mut m = Model::zeros(Kind::Combined);
+        m.dense[3] = 0.5;
+        m.sparse[77] = -1.25;
+        let json = m.to_json("test");
+        let back = Model::from_json(&json).unwrap();
+        assert_eq!(back.dense[3], 0.5);
+        assert_eq!(back.sparse[77], -1.25);
+        assert_eq!(back.kind, Kind::Combined);
+
+        let err = |s: &str| Model::from_json(s).unwrap_err().to_string();
+        assert!(err("").starts_with("bad model: not a decruft model"));
+        assert!(err(&json[..json.len() / 2]).starts_with("bad model: not a decruft model"));
+        assert!(err(&json.replace("\"version\":1", "\"version\":99")).contains("version 99"));
+        assert!(err(&json.replace(&fingerprint(), "0000000000000000")).contains("fingerprint"));
+        assert!(err(&json.replace("[77,-1.25]", "[999999999,-1.25]")).contains("out of range"));
+    }
+
+    #[test]
+    fn embedded_model_loads() {
+        let m = &*DEFAULT;
+        assert_eq!(m.dense.len(), DENSE);
+    }
+}

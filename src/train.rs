@@ -1,0 +1,472 @@
+//! Training the line model and tuning the decoder, and cross-validating both.
+//!
+//! Training fits an L2-regularised logistic regression (AdaGrad, a fixed
+//! number of epochs, a seeded shuffle: the same data and seed give the same
+//! model) on the labelled lines, with inputs from
+//! [`Vectorizer`](crate::model::Vectorizer), the same code inference uses.
+//! The decoder's transition costs and the decision offset are then tuned by
+//! coordinate search on out-of-fold scores of the training documents
+//! (k-fold by site inside the training set), so they are fitted to scores the
+//! model has not seen, as at inference.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::dataset::{LabelledDoc, LineLabel};
+use crate::decode::{Costs, Decoder, State, Step};
+use crate::model::{Kind, Model, DENSE, F, HASH_BITS};
+use crate::strip::Scratch;
+use crate::{Error, Stripper};
+
+/// Training settings.
+#[derive(Clone, Debug)]
+pub struct TrainOptions {
+    /// Passes over the data.
+    pub epochs: usize,
+    /// L2 regularisation strength (per update).
+    pub l2: f32,
+    /// AdaGrad learning rate.
+    pub rate: f32,
+    /// Seed of the example shuffle and of fold assignment.
+    pub seed: u64,
+    /// Folds used to get out-of-fold scores for tuning the decoder.
+    pub tune_folds: usize,
+    /// Train a model that also reads the heuristics' scores (the default) or
+    /// one that reads the features alone.
+    pub combined: bool,
+}
+
+impl Default for TrainOptions {
+    fn default() -> TrainOptions {
+        TrainOptions { epochs: 6, l2: 1e-6, rate: 0.1, seed: 1, tune_folds: 4, combined: true }
+    }
+}
+
+/// One document, vectorised: every non-blank line's inputs and label.
+pub(crate) struct DocVectors {
+    pub group: String,
+    /// Dense inputs, one row of [`DENSE`] per non-blank line.
+    x: Vec<f32>,
+    sparse: Vec<u32>,
+    sparse_start: Vec<u32>,
+    labels: Vec<Option<LineLabel>>,
+    /// Characters of each non-blank line (weights of the tuning objective).
+    chars: Vec<f32>,
+    new_block: Vec<bool>,
+    barrier: Vec<f32>,
+}
+
+impl DocVectors {
+    fn rows(&self) -> usize {
+        self.labels.len()
+    }
+
+    fn sparse_row(&self, r: usize) -> &[u32] {
+        &self.sparse[self.sparse_start[r] as usize..self.sparse_start[r + 1] as usize]
+    }
+}
+
+/// Vectorises labelled documents (in parallel; the result is in input order).
+pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> {
+    let heuristics = Stripper::builder().heuristics_only().build()?;
+    docs.par_iter()
+        .map_init(Scratch::default, |s, doc| {
+            let labels = doc.line_labels()?;
+            heuristics.classify(&doc.text, s);
+            s.vectorizer.prepare(&s.doc, &s.emissions);
+            let mut v = DocVectors {
+                group: doc.group.clone(),
+                x: Vec::new(),
+                sparse: Vec::new(),
+                sparse_start: vec![0],
+                labels: Vec::new(),
+                chars: Vec::new(),
+                new_block: Vec::new(),
+                barrier: Vec::new(),
+            };
+            let mut x = vec![0.0f32; DENSE];
+            let mut sparse = Vec::new();
+            let mut new_block = true;
+            for (i, f) in s.doc.lines.iter().enumerate() {
+                if f.blank {
+                    new_block = true;
+                    continue;
+                }
+                x.fill(0.0);
+                sparse.clear();
+                s.vectorizer.line(
+                    &doc.text,
+                    &s.doc,
+                    &s.emissions,
+                    Some(&s.line_states),
+                    Kind::Combined,
+                    i,
+                    &mut x,
+                    &mut sparse,
+                );
+                v.x.extend_from_slice(&x);
+                v.sparse.extend_from_slice(&sparse);
+                v.sparse_start.push(v.sparse.len() as u32);
+                v.labels.push(labels[i]);
+                v.chars.push(f.chars.max(1) as f32);
+                v.new_block.push(new_block);
+                v.barrier.push(s.emissions[i].barrier);
+                new_block = false;
+            }
+            Ok(v)
+        })
+        .collect()
+}
+
+/// The dense features a model of this kind may use.
+fn dense_mask(kind: Kind) -> Vec<f32> {
+    let first_rule = F::rule_logit as usize;
+    (0..DENSE).map(|j| if kind == Kind::ModelOnly && j >= first_rule { 0.0 } else { 1.0 }).collect()
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+/// Fits the logistic regression on the labelled lines of `docs`.
+fn fit(docs: &[&DocVectors], kind: Kind, opts: &TrainOptions) -> Model {
+    let mask = dense_mask(kind);
+    let mut rows: Vec<(u32, u32)> = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        for r in 0..doc.rows() {
+            if doc.labels[r].is_some() {
+                rows.push((d as u32, r as u32));
+            }
+        }
+    }
+    // Balance documents: each contributes in proportion to the square root of
+    // its labelled lines, so long pages do not drown short ones.
+    let mut per_doc = vec![0u32; docs.len()];
+    for &(d, _) in &rows {
+        per_doc[d as usize] += 1;
+    }
+    let mut m = Model::zeros(kind);
+    let mut g_dense = vec![1e-8f32; DENSE];
+    let mut g_sparse = vec![1e-8f32; 1 << HASH_BITS];
+    let mut g_bias = 1e-8f32;
+    let mut rng = Rng(opts.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut xm = vec![0.0f32; DENSE];
+    for _ in 0..opts.epochs {
+        for i in (1..rows.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            rows.swap(i, j);
+        }
+        for &(d, r) in &rows {
+            let doc = docs[d as usize];
+            let r = r as usize;
+            let x = &doc.x[r * DENSE..(r + 1) * DENSE];
+            for ((o, v), k) in xm.iter_mut().zip(x).zip(&mask) {
+                *o = v * k;
+            }
+            let sparse = doc.sparse_row(r);
+            let y = if doc.labels[r] == Some(LineLabel::Keep) { 1.0 } else { 0.0 };
+            let weight = 1.0 / (per_doc[d as usize] as f32).sqrt() * 4.0;
+            let p = 1.0 / (1.0 + (-m.logit(&xm, sparse)).exp());
+            let g = (p - y) * weight.min(2.0);
+            for j in 0..DENSE {
+                if xm[j] != 0.0 {
+                    let grad = g * xm[j] + opts.l2 * m.dense[j];
+                    g_dense[j] += grad * grad;
+                    m.dense[j] -= opts.rate * grad / g_dense[j].sqrt();
+                }
+            }
+            for &b in sparse {
+                let b = b as usize;
+                let grad = g + opts.l2 * m.sparse[b];
+                g_sparse[b] += grad * grad;
+                m.sparse[b] -= opts.rate * grad / g_sparse[b].sqrt();
+            }
+            g_bias += g * g;
+            m.bias -= opts.rate * g / g_bias.sqrt();
+        }
+    }
+    m
+}
+
+/// Log-odds of every non-blank line of `doc` under `model`.
+fn doc_logits(model: &Model, doc: &DocVectors, out: &mut Vec<f32>) {
+    let mask = dense_mask(model.kind);
+    let mut xm = vec![0.0f32; DENSE];
+    out.clear();
+    for r in 0..doc.rows() {
+        let x = &doc.x[r * DENSE..(r + 1) * DENSE];
+        for ((o, v), k) in xm.iter_mut().zip(x).zip(&mask) {
+            *o = v * k;
+        }
+        out.push(model.logit(&xm, doc.sparse_row(r)));
+    }
+}
+
+/// Assigns groups to `k` folds: groups sorted by a seeded hash, dealt round-robin.
+pub(crate) fn folds(groups: &[&str], k: usize, seed: u64) -> Vec<usize> {
+    let mut names: Vec<&str> = groups.to_vec();
+    names.sort();
+    names.dedup();
+    let hash = |s: &str| {
+        s.bytes().fold(0xcbf2_9ce4_8422_2325u64 ^ seed, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    };
+    names.sort_by_key(|s| (hash(s), *s));
+    groups.iter().map(|g| names.iter().position(|n| n == g).unwrap_or(0) % k.max(1)).collect()
+}
+
+/// The tuning objective: F1 of kept lines over labelled lines, each line
+/// weighted by its share of its document's labelled characters.
+fn objective(docs: &[(&DocVectors, Vec<f32>)], barriers: bool, costs: &Costs, offset: f32) -> f64 {
+    let (mut tp, mut fp, mut fn_) = (0.0f64, 0.0f64, 0.0f64);
+    let mut decoder = Decoder::default();
+    let mut steps = Vec::new();
+    let mut states = Vec::new();
+    for (doc, logits) in docs {
+        steps.clear();
+        for r in 0..doc.rows() {
+            let barrier = if barriers { doc.barrier[r] } else { 0.0 };
+            steps.push(Step { logit: logits[r] + offset, barrier, new_block: doc.new_block[r] });
+        }
+        decoder.decode(&steps, costs, &mut states);
+        let total: f32 = (0..doc.rows()).filter(|&r| doc.labels[r].is_some()).map(|r| doc.chars[r]).sum();
+        if total == 0.0 {
+            continue;
+        }
+        for r in 0..doc.rows() {
+            let Some(label) = doc.labels[r] else { continue };
+            let w = (doc.chars[r] / total) as f64;
+            match (states[r] == State::Keep, label) {
+                (true, LineLabel::Keep) => tp += w,
+                (true, LineLabel::Drop) => fp += w,
+                (false, LineLabel::Keep) => fn_ += w,
+                _ => {}
+            }
+        }
+    }
+    // F-beta with beta > 1: losing content is worse than keeping boilerplate.
+    let b2 = 1.5f64 * 1.5;
+    let denom = (1.0 + b2) * tp + b2 * fn_ + fp;
+    if denom > 0.0 {
+        (1.0 + b2) * tp / denom
+    } else {
+        0.0
+    }
+}
+
+/// Coordinate search over the decoder costs and the decision offset.
+fn tune(docs: &[(&DocVectors, Vec<f32>)], barriers: bool) -> (Costs, f32) {
+    let mut costs = Costs::default();
+    let mut offset = 0.0f32;
+    let mut best = objective(docs, barriers, &costs, offset);
+    for _round in 0..3 {
+        for param in 0..8 {
+            let current = if param == 7 { offset } else { get(&costs, param) };
+            let candidates: Vec<f32> = if param == 7 {
+                [-1.0, -0.5, -0.25, 0.25, 0.5, 1.0].iter().map(|d| current + d).collect()
+            } else {
+                [0.0, 0.5, 0.75, 1.33, 2.0].iter().map(|f| if *f == 0.0 { 0.0 } else { (current * f).max(0.05) }).collect()
+            };
+            for v in candidates {
+                let (mut c, mut o) = (costs, offset);
+                if param == 7 {
+                    o = v;
+                } else {
+                    set(&mut c, param, v);
+                }
+                let score = objective(docs, barriers, &c, o);
+                if score > best + 1e-6 {
+                    best = score;
+                    costs = c;
+                    offset = o;
+                }
+            }
+        }
+    }
+    (costs, offset)
+}
+
+fn get(c: &Costs, i: usize) -> f32 {
+    [c.enter, c.exit, c.reenter, c.closed, c.gap_open, c.gap_line, c.split][i]
+}
+
+fn set(c: &mut Costs, i: usize, v: f32) {
+    *[&mut c.enter, &mut c.exit, &mut c.reenter, &mut c.closed, &mut c.gap_open, &mut c.gap_line, &mut c.split][i] = v;
+}
+
+/// Trains a model on vectorised documents: fits the weights on all of them
+/// and tunes the decoder on out-of-fold scores.
+pub(crate) fn train_vectors(docs: &[&DocVectors], opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Model {
+    let kind = if opts.combined { Kind::Combined } else { Kind::ModelOnly };
+    let groups: Vec<&str> = docs.iter().map(|d| d.group.as_str()).collect();
+    let fold = folds(&groups, opts.tune_folds, opts.seed);
+    let mut oof: Vec<Vec<f32>> = vec![Vec::new(); docs.len()];
+    for k in 0..opts.tune_folds {
+        progress(&format!("tuning fold {}/{}", k + 1, opts.tune_folds));
+        let train: Vec<&DocVectors> = docs.iter().zip(&fold).filter(|(_, f)| **f != k).map(|(d, _)| *d).collect();
+        let m = fit(&train, kind, opts);
+        for (i, d) in docs.iter().enumerate() {
+            if fold[i] == k {
+                doc_logits(&m, d, &mut oof[i]);
+            }
+        }
+    }
+    progress("tuning the decoder");
+    let pairs: Vec<(&DocVectors, Vec<f32>)> = docs.iter().copied().zip(oof).collect();
+    let (costs, offset) = tune(&pairs, kind == Kind::Combined);
+    progress("fitting on all documents");
+    let mut model = fit(docs, kind, opts);
+    model.costs = costs;
+    model.bias += offset;
+    model
+}
+
+/// Trains a model on labelled documents.
+///
+/// `progress` is called with a short description of each stage.
+pub fn train(docs: &[LabelledDoc], opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<TrainedModel, Error> {
+    progress("extracting features");
+    let vectors = vectorise(docs)?;
+    let refs: Vec<&DocVectors> = vectors.iter().collect();
+    let model = train_vectors(&refs, opts, progress);
+    Ok(TrainedModel { model: Arc::new(model), docs: docs.len() })
+}
+
+/// A trained model, ready to save or use.
+#[derive(Clone, Debug)]
+pub struct TrainedModel {
+    pub(crate) model: Arc<Model>,
+    docs: usize,
+}
+
+impl TrainedModel {
+    /// The model as a JSON file, with a note of what it was trained on.
+    pub fn to_json(&self, note: &str) -> String {
+        self.model.to_json(&format!("{} documents; {note}", self.docs))
+    }
+
+    /// A stripper using this model, with the default settings otherwise.
+    pub fn stripper(&self) -> Stripper {
+        Stripper::builder().loaded_model(Arc::clone(&self.model)).build().expect("default settings are valid")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_keep_groups_together_and_are_balanced() {
+        let groups = ["a", "b", "a", "c", "d", "b", "e", "f"];
+        let f = folds(&groups, 3, 7);
+        assert_eq!(f[0], f[2]);
+        assert_eq!(f[1], f[5]);
+        let mut sizes = [0; 3];
+        for g in ["a", "b", "c", "d", "e", "f"] {
+            sizes[f[groups.iter().position(|x| *x == g).unwrap()]] += 1;
+        }
+        assert_eq!(sizes, [2, 2, 2]);
+        assert_eq!(f, folds(&groups, 3, 7), "deterministic");
+    }
+
+    #[test]
+    fn learns_a_separable_toy_problem() {
+        let text = "Accueil\nContact\n\nLe président a déclaré qu'il était prêt à reprendre le dialogue avec son homologue.\n\nPartager\n";
+        let doc = LabelledDoc {
+            id: "t".into(),
+            group: "g".into(),
+            text: text.into(),
+            labels: ["drop", "drop", "", "keep", "", "drop"]
+                .iter()
+                .map(|s| (!s.is_empty()).then(|| s.to_string()))
+                .collect(),
+        };
+        let docs: Vec<LabelledDoc> = (0..8).map(|i| LabelledDoc { group: format!("g{i}"), ..doc.clone() }).collect();
+        let trained = train(&docs, &TrainOptions::default(), &mut |_| {}).unwrap();
+        let stripper = trained.stripper();
+        assert_eq!(
+            stripper.strip(text).text(),
+            "Le président a déclaré qu'il était prêt à reprendre le dialogue avec son homologue.\n"
+        );
+        let again = train(&docs, &TrainOptions::default(), &mut |_| {}).unwrap();
+        assert_eq!(trained.to_json(""), again.to_json(""), "training is deterministic");
+    }
+}
+
+/// Scores of one configuration on one dataset in cross-validation.
+#[derive(Clone, Debug)]
+pub struct CvRow {
+    /// The dataset's name.
+    pub dataset: String,
+    /// "heuristics", "model" or "combined".
+    pub config: &'static str,
+    /// Scores pooled over the held-out folds.
+    pub scores: crate::Scores,
+}
+
+/// K-fold cross-validation by site: for each fold, trains a model-only and a
+/// combined model on the other folds (all datasets together) and scores the
+/// held-out documents with the heuristics alone and with each model.
+///
+/// `datasets` are named sets of gold documents; the same page in two scraper
+/// styles shares its URL, hence its site and fold.
+pub fn cross_validate(
+    datasets: &[(String, Vec<crate::GoldDoc>)],
+    k: usize,
+    opts: &TrainOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<CvRow>, Error> {
+    let mut docs: Vec<(usize, &crate::GoldDoc)> = Vec::new();
+    for (d, (_, set)) in datasets.iter().enumerate() {
+        docs.extend(set.iter().map(|g| (d, g)));
+    }
+    progress("deriving line labels and extracting features");
+    let labelled: Vec<LabelledDoc> = docs.par_iter().map(|(_, g)| LabelledDoc::from_gold(g)).collect();
+    let vectors = vectorise(&labelled)?;
+    let groups: Vec<&str> = labelled.iter().map(|d| d.group.as_str()).collect();
+    let fold = folds(&groups, k, opts.seed);
+    let configs = ["heuristics", "model", "combined"];
+    let mut counts: Vec<Vec<Vec<crate::DocCounts>>> = vec![vec![Vec::new(); configs.len()]; datasets.len()];
+    let heuristics = Stripper::builder().heuristics_only().build()?;
+    for f in 0..k {
+        let train: Vec<&DocVectors> = vectors.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(v, _)| v).collect();
+        let mut strippers = vec![heuristics.clone()];
+        for combined in [false, true] {
+            let o = TrainOptions { combined, ..opts.clone() };
+            let name = if combined { "combined" } else { "model-only" };
+            let mut p = |s: &str| progress(&format!("fold {}/{k}, {name}: {s}", f + 1));
+            let model = train_vectors(&train, &o, &mut p);
+            strippers.push(Stripper::builder().loaded_model(Arc::new(model)).build()?);
+        }
+        let test: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] == f).collect();
+        let results: Vec<(usize, usize, crate::DocCounts)> = test
+            .par_iter()
+            .flat_map_iter(|&i| {
+                let (d, gold) = docs[i];
+                strippers
+                    .iter()
+                    .enumerate()
+                    .map(move |(c, s)| (d, c, crate::eval::doc_counts(gold, &s.strip(&gold.text).text())))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (d, c, dc) in results {
+            counts[d][c].push(dc);
+        }
+    }
+    let mut rows = Vec::new();
+    for (d, (name, _)) in datasets.iter().enumerate() {
+        for (c, config) in configs.iter().enumerate() {
+            rows.push(CvRow { dataset: name.clone(), config, scores: crate::eval::aggregate(&counts[d][c]) });
+        }
+    }
+    Ok(rows)
+}
