@@ -45,6 +45,7 @@ assert_eq!(out.lines()[4].label, Label::Share);
 
 #![deny(missing_docs)]
 
+mod context;
 mod dataset;
 mod decode;
 mod error;

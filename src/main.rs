@@ -81,6 +81,8 @@ Options:
                            each model trained on the other folds
       --seed N             seed of fold assignment and training (default 1)
       --worst N            list the N worst documents of each file (default 0)
+  -o, --output DIR         with --cv: write each held-out output to
+                           DIR/DATA.CLASSIFIER.jsonl (id and text lines)
       --model FILE         score the model in FILE (without --cv)
       --heuristics         score the heuristics alone (without --cv)
   -h, --help               this help";
@@ -448,9 +450,21 @@ fn eval(args: &Args) -> Result<(), Failure> {
         eprint!("{}", if io::stderr().is_terminal() { "\r\x1b[K" } else { "" });
         println!("{k}-fold cross-validation by site (seed {}), all files pooled for training:", args.seed);
         println!("{:<34} {:<11} {:>9} {:>7} {:>7}", "data", "classifier", "precision", "recall", "f1");
-        for r in rows {
+        for r in &rows {
             let s = r.scores;
             println!("{:<34} {:<11} {:>9.3} {:>7.3} {:>7.3}", r.dataset, r.config, s.precision, s.recall, s.f1);
+        }
+        if let Some(dir) = &args.output {
+            std::fs::create_dir_all(dir).map_err(|e| Failure(format!("{dir}: {e}")))?;
+            for r in &rows {
+                let path = format!("{dir}/{}.{}.jsonl", r.dataset, r.config);
+                let mut out = BufWriter::new(File::create(&path).map_err(|e| Failure(format!("{path}: {e}")))?);
+                for (id, text) in &r.outputs {
+                    serde_json::to_writer(&mut out, &serde_json::json!({"id": id, "text": text}))?;
+                    out.write_all(b"\n").map_err(write_err)?;
+                }
+                out.flush().map_err(write_err)?;
+            }
         }
         return Ok(());
     }

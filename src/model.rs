@@ -13,6 +13,7 @@ use std::sync::{Arc, LazyLock};
 
 use serde::{Deserialize, Serialize};
 
+use crate::context::{STAGE2, STAGE2_NAMES};
 use crate::decode::{Costs, State};
 use crate::features::{DocFeatures, Ending, LineFeatures};
 use crate::lexicon::CATEGORIES;
@@ -33,19 +34,21 @@ const BIGRAM_WORDS: usize = 6;
 /// Characters at the start of a line that give character trigrams.
 const TRIGRAM_CHARS: usize = 24;
 
+/// Declares a dense feature layout: an index enum and the names in order.
 macro_rules! dense_features {
-    ($($name:ident),* $(,)?) => {
+    ($enum:ident, $names:ident: $($name:ident),* $(,)?) => {
         /// Dense feature indices.
         #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
         #[derive(Clone, Copy, Debug)]
         #[repr(usize)]
-        pub(crate) enum F { $($name),* }
+        pub(crate) enum $enum { $($name),* }
         /// Dense feature names, in index order.
-        pub(crate) const NAMES: &[&str] = &[$(stringify!($name)),*];
+        pub(crate) const $names: &[&str] = &[$(stringify!($name)),*];
     };
 }
+pub(crate) use dense_features;
 
-dense_features!(
+dense_features!(F, NAMES:
     // own shape
     words_0, words_1, words_2, words_3, words_4_6, words_7_10, words_11_15, words_16_25, words_26_50, words_51_,
     log_chars, log_words,
@@ -99,7 +102,7 @@ pub(crate) fn fingerprint() -> String {
             h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
         }
     };
-    for n in NAMES {
+    for n in NAMES.iter().chain(STAGE2_NAMES) {
         feed(n);
     }
     feed(&format!("bits={HASH_BITS} uni={UNIGRAM_WORDS} bi={BIGRAM_WORDS} tri={TRIGRAM_CHARS} tok=1"));
@@ -482,6 +485,9 @@ pub(crate) struct Model {
     pub bias: f32,
     pub dense: Vec<f32>,
     pub sparse: Vec<f32>,
+    /// Second stage: bias and weights over [`STAGE2_NAMES`].
+    pub bias2: f32,
+    pub stage2: Vec<f32>,
     pub costs: Costs,
 }
 
@@ -498,6 +504,9 @@ struct ModelFile {
     dense: Vec<(String, f32)>,
     /// Non-zero hashed n-gram weights as (bucket, weight).
     sparse: Vec<(u32, f32)>,
+    /// Second stage: bias and weights by input name.
+    stage2_bias: f32,
+    stage2: Vec<(String, f32)>,
     /// How the model was trained (free text for people).
     #[serde(default)]
     trained: String,
@@ -508,7 +517,15 @@ const MAGIC: &str = "decruft-model";
 impl Model {
     /// An all-zero model of the given kind.
     pub(crate) fn zeros(kind: Kind) -> Model {
-        Model { kind, bias: 0.0, dense: vec![0.0; DENSE], sparse: vec![0.0; 1 << HASH_BITS], costs: Costs::default() }
+        Model {
+            kind,
+            bias: 0.0,
+            dense: vec![0.0; DENSE],
+            sparse: vec![0.0; 1 << HASH_BITS],
+            bias2: 0.0,
+            stage2: vec![0.0; STAGE2],
+            costs: Costs::default(),
+        }
     }
 
     /// The log-odds of a line from its inputs.
@@ -522,6 +539,12 @@ impl Model {
             s += self.sparse[b as usize];
         }
         s
+    }
+
+    /// The second-stage log-odds of a line from its inputs.
+    #[inline]
+    pub(crate) fn logit2(&self, x: &[f32]) -> f32 {
+        self.bias2 + self.stage2.iter().zip(x).map(|(w, v)| w * v).sum::<f32>()
     }
 
     /// The inputs that weighed most for this line: (feature, contribution).
@@ -554,6 +577,8 @@ impl Model {
                 .filter(|(_, w)| round(**w) != 0.0)
                 .map(|(b, w)| (b as u32, round(*w)))
                 .collect(),
+            stage2_bias: round(self.bias2),
+            stage2: STAGE2_NAMES.iter().zip(&self.stage2).map(|(n, w)| (n.to_string(), round(*w))).collect(),
             trained: trained.into(),
         };
         let mut json = serde_json::to_string(&file).expect("a model serialises");
@@ -583,8 +608,15 @@ impl Model {
         if file.dense.len() != DENSE || file.dense.iter().zip(NAMES).any(|((n, _), m)| n != m) {
             return Err(Error::model("dense feature names do not match".to_string()));
         }
+        if file.stage2.len() != STAGE2 || file.stage2.iter().zip(STAGE2_NAMES).any(|((n, _), m)| n != m) {
+            return Err(Error::model("second-stage input names do not match".to_string()));
+        }
         let mut model = Model::zeros(file.kind);
         model.bias = file.bias;
+        model.bias2 = file.stage2_bias;
+        for (i, (_, w)) in file.stage2.iter().enumerate() {
+            model.stage2[i] = *w;
+        }
         model.costs = file.costs;
         for (i, (_, w)) in file.dense.iter().enumerate() {
             model.dense[i] = *w;
@@ -597,6 +629,8 @@ impl Model {
             *slot = w;
         }
         let finite = model.bias.is_finite()
+            && model.bias2.is_finite()
+            && model.stage2.iter().all(|w| w.is_finite())
             && model.dense.iter().all(|w| w.is_finite())
             && model.sparse.iter().all(|w| w.is_finite());
         let c = &model.costs;

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::context::{Rescorer, STAGE2};
 use crate::decode::{Costs, Decoder, State, Step};
 use crate::model::{self, Kind, Model, Vectorizer};
 use crate::features::{DocFeatures, Ending, LineFeatures};
@@ -375,6 +376,9 @@ pub(crate) struct Scratch {
     /// The emission log-odds of every line (heuristic or model).
     pub logits: Vec<f32>,
     pub vectorizer: Vectorizer,
+    rescorer: Rescorer,
+    logits2: Vec<f32>,
+    x2: Vec<f32>,
     pub x: Vec<f32>,
     pub sparse: Vec<u32>,
     decoder: Decoder,
@@ -473,6 +477,8 @@ impl Stripper {
         rules::score(&s.doc, &mut s.emissions);
         s.logits.clear();
         s.logits.extend(s.emissions.iter().map(|e| e.logit - self.bias));
+        s.logits2.clear();
+        s.logits2.resize(s.logits.len(), 0.0);
         let Some(model) = &self.model else {
             fill_steps(s, true);
             s.decoder.decode(&s.steps, &Costs::default(), &mut s.states);
@@ -499,8 +505,18 @@ impl Stripper {
             s.sparse.clear();
             let heuristic = combined.then_some(s.heuristic_states.as_slice());
             s.vectorizer.line(text, &s.doc, &s.emissions, heuristic, model.kind, i, &mut s.x, &mut s.sparse);
-            s.logits[i] = model.logit(&s.x, &s.sparse) - self.bias;
+            s.logits[i] = model.logit(&s.x, &s.sparse);
         }
+        s.rescorer.prepare(&s.doc.lines, &s.logits);
+        s.x2.resize(STAGE2, 0.0);
+        for i in 0..s.doc.lines.len() {
+            if !s.doc.lines[i].blank {
+                s.x2.fill(0.0);
+                s.rescorer.line(&s.doc.lines, i, &mut s.x2);
+                s.logits2[i] = model.logit2(&s.x2) - self.bias;
+            }
+        }
+        std::mem::swap(&mut s.logits, &mut s.logits2);
         if combined {
             fill_steps(s, true);
         } else {

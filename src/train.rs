@@ -16,6 +16,8 @@ use rayon::prelude::*;
 use crate::dataset::{LabelledDoc, LineLabel};
 use crate::decode::{Costs, Decoder, State, Step};
 use crate::model::{Kind, Model, DENSE, F, HASH_BITS};
+use crate::context::{Rescorer, STAGE2};
+use crate::features::LineFeatures;
 use crate::strip::Scratch;
 use crate::{Error, Stripper};
 
@@ -39,7 +41,7 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> TrainOptions {
-        TrainOptions { epochs: 6, l2: 1e-6, rate: 0.1, seed: 1, tune_folds: 4, combined: true }
+        TrainOptions { epochs: 6, l2: 1e-5, rate: 0.1, seed: 1, tune_folds: 4, combined: true }
     }
 }
 
@@ -55,6 +57,8 @@ pub(crate) struct DocVectors {
     chars: Vec<f32>,
     new_block: Vec<bool>,
     barrier: Vec<f32>,
+    /// The line features (for the second stage).
+    lines: Vec<LineFeatures>,
 }
 
 impl DocVectors {
@@ -84,6 +88,7 @@ pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> 
                 chars: Vec::new(),
                 new_block: Vec::new(),
                 barrier: Vec::new(),
+                lines: s.doc.lines.clone(),
             };
             let mut x = vec![0.0f32; DENSE];
             let mut sparse = Vec::new();
@@ -211,6 +216,64 @@ fn doc_logits(model: &Model, doc: &DocVectors, out: &mut Vec<f32>) {
     }
 }
 
+/// Second-stage inputs of every row of `doc` from first-stage log-odds by row.
+fn stage2_inputs(doc: &DocVectors, z_rows: &[f32], out: &mut Vec<f32>) {
+    let mut z = vec![0.0f32; doc.lines.len()];
+    let rows: Vec<usize> = (0..doc.lines.len()).filter(|&i| !doc.lines[i].blank).collect();
+    for (r, &i) in rows.iter().enumerate() {
+        z[i] = z_rows[r];
+    }
+    let mut rescorer = Rescorer::default();
+    rescorer.prepare(&doc.lines, &z);
+    out.clear();
+    out.resize(rows.len() * STAGE2, 0.0);
+    for (r, &i) in rows.iter().enumerate() {
+        rescorer.line(&doc.lines, i, &mut out[r * STAGE2..(r + 1) * STAGE2]);
+    }
+}
+
+/// Fits the second stage (a small dense logistic regression) on labelled rows.
+fn fit_stage2(docs: &[&DocVectors], inputs: &[Vec<f32>], opts: &TrainOptions, model: &mut Model) {
+    let mut rows: Vec<(u32, u32)> = Vec::new();
+    let mut per_doc = vec![0u32; docs.len()];
+    for (d, doc) in docs.iter().enumerate() {
+        for r in 0..doc.rows() {
+            if doc.labels[r].is_some() {
+                rows.push((d as u32, r as u32));
+                per_doc[d] += 1;
+            }
+        }
+    }
+    let mut g = vec![1e-8f32; STAGE2];
+    let mut g_bias = 1e-8f32;
+    let mut rng = Rng(opts.seed.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1);
+    model.stage2.iter_mut().for_each(|w| *w = 0.0);
+    model.bias2 = 0.0;
+    for _ in 0..opts.epochs {
+        for i in (1..rows.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            rows.swap(i, j);
+        }
+        for &(d, r) in &rows {
+            let (d, r) = (d as usize, r as usize);
+            let x = &inputs[d][r * STAGE2..(r + 1) * STAGE2];
+            let y = if docs[d].labels[r] == Some(LineLabel::Keep) { 1.0 } else { 0.0 };
+            let weight = (4.0 / (per_doc[d] as f32).sqrt()).min(2.0);
+            let p = 1.0 / (1.0 + (-model.logit2(x)).exp());
+            let grad = (p - y) * weight;
+            for j in 0..STAGE2 {
+                if x[j] != 0.0 {
+                    let gj = grad * x[j] + opts.l2 * model.stage2[j];
+                    g[j] += gj * gj;
+                    model.stage2[j] -= opts.rate * gj / g[j].sqrt();
+                }
+            }
+            g_bias += grad * grad;
+            model.bias2 -= opts.rate * grad / g_bias.sqrt();
+        }
+    }
+}
+
 /// Assigns groups to `k` folds: groups sorted by a seeded hash, dealt round-robin.
 pub(crate) fn folds(groups: &[&str], k: usize, seed: u64) -> Vec<usize> {
     let mut names: Vec<&str> = groups.to_vec();
@@ -253,7 +316,7 @@ fn objective(docs: &[(&DocVectors, Vec<f32>)], barriers: bool, costs: &Costs, of
         }
     }
     // F-beta with beta > 1: losing content is worse than keeping boilerplate.
-    let b2 = 1.5f64 * 1.5;
+    let b2 = 1.0f64;
     let denom = (1.0 + b2) * tp + b2 * fn_ + fp;
     if denom > 0.0 {
         (1.0 + b2) * tp / denom
@@ -291,6 +354,14 @@ fn tune(docs: &[(&DocVectors, Vec<f32>)], barriers: bool) -> (Costs, f32) {
             }
         }
     }
+    if std::env::var_os("DECRUFT_DEBUG").is_some() {
+        let zero = Costs { enter: 0.0, exit: 0.0, reenter: 0.0, closed: 0.0, gap_open: 0.0, gap_line: 0.0, split: 0.0 };
+        let mut raw = 0.0f64;
+        for o in [-1.0f32, -0.5, 0.0, 0.5, 1.0] {
+            raw = raw.max(objective(docs, false, &zero, o));
+        }
+        eprintln!("\n[debug] line F1 raw(best offset) {raw:.4}  decoded {best:.4}  costs {costs:?} offset {offset}");
+    }
     (costs, offset)
 }
 
@@ -319,13 +390,33 @@ pub(crate) fn train_vectors(docs: &[&DocVectors], opts: &TrainOptions, progress:
             }
         }
     }
+    progress("fitting the second stage");
+    let mut model = Model::zeros(kind);
+    let inputs: Vec<Vec<f32>> = docs
+        .par_iter()
+        .zip(&oof)
+        .map(|(d, z)| {
+            let mut x = Vec::new();
+            stage2_inputs(d, z, &mut x);
+            x
+        })
+        .collect();
+    fit_stage2(docs, &inputs, opts, &mut model);
     progress("tuning the decoder");
-    let pairs: Vec<(&DocVectors, Vec<f32>)> = docs.iter().copied().zip(oof).collect();
+    let z2: Vec<Vec<f32>> = docs
+        .iter()
+        .zip(&inputs)
+        .map(|(d, x)| (0..d.rows()).map(|r| model.logit2(&x[r * STAGE2..(r + 1) * STAGE2])).collect())
+        .collect();
+    let pairs: Vec<(&DocVectors, Vec<f32>)> = docs.iter().copied().zip(z2).collect();
     let (costs, offset) = tune(&pairs, kind == Kind::Combined);
     progress("fitting on all documents");
-    let mut model = fit(docs, kind, opts);
+    let first = fit(docs, kind, opts);
+    model.bias = first.bias;
+    model.dense = first.dense;
+    model.sparse = first.sparse;
     model.costs = costs;
-    model.bias += offset;
+    model.bias2 += offset;
     model
 }
 
@@ -410,6 +501,8 @@ pub struct CvRow {
     pub config: &'static str,
     /// Scores pooled over the held-out folds.
     pub scores: crate::Scores,
+    /// The held-out output of every document: (id, cleaned text).
+    pub outputs: Vec<(String, String)>,
 }
 
 /// K-fold cross-validation by site: for each fold, trains a model-only and a
@@ -435,6 +528,7 @@ pub fn cross_validate(
     let fold = folds(&groups, k, opts.seed);
     let configs = ["heuristics", "model", "combined"];
     let mut counts: Vec<Vec<Vec<crate::DocCounts>>> = vec![vec![Vec::new(); configs.len()]; datasets.len()];
+    let mut outputs: Vec<Vec<Vec<(String, String)>>> = vec![vec![Vec::new(); configs.len()]; datasets.len()];
     let heuristics = Stripper::builder().heuristics_only().build()?;
     for f in 0..k {
         let train: Vec<&DocVectors> = vectors.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(v, _)| v).collect();
@@ -447,25 +541,30 @@ pub fn cross_validate(
             strippers.push(Stripper::builder().loaded_model(Arc::new(model)).build()?);
         }
         let test: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] == f).collect();
-        let results: Vec<(usize, usize, crate::DocCounts)> = test
+        let results: Vec<(usize, usize, crate::DocCounts, String)> = test
             .par_iter()
             .flat_map_iter(|&i| {
                 let (d, gold) = docs[i];
                 strippers
                     .iter()
                     .enumerate()
-                    .map(move |(c, s)| (d, c, crate::eval::doc_counts(gold, &s.strip(&gold.text).text())))
+                    .map(move |(c, s)| {
+                        let out = s.strip(&gold.text).text();
+                        (d, c, crate::eval::doc_counts(gold, &out), out)
+                    })
                     .collect::<Vec<_>>()
             })
             .collect();
-        for (d, c, dc) in results {
+        for ((d, c, dc, out), &i) in results.into_iter().zip(test.iter().flat_map(|i| [i; 3])) {
             counts[d][c].push(dc);
+            outputs[d][c].push((docs[i].1.id.clone(), out));
         }
     }
     let mut rows = Vec::new();
     for (d, (name, _)) in datasets.iter().enumerate() {
         for (c, config) in configs.iter().enumerate() {
-            rows.push(CvRow { dataset: name.clone(), config, scores: crate::eval::aggregate(&counts[d][c]) });
+            let scores = crate::eval::aggregate(&counts[d][c]);
+            rows.push(CvRow { dataset: name.clone(), config, scores, outputs: std::mem::take(&mut outputs[d][c]) });
         }
     }
     Ok(rows)

@@ -1,0 +1,204 @@
+//! Second-stage scores: each line re-scored in the light of its neighbours'
+//! first-stage scores.
+//!
+//! The first stage judges a line from its own features and its immediate
+//! neighbours'. The second stage sees the pattern of first-stage scores
+//! around it: how much of the window reads as content, how long the run of
+//! content it sits in is, whether that run is the document's largest (the
+//! article) or an isolated strong line amid menu items (a teaser). It is a
+//! small linear model over these inputs; its scores feed the decoder.
+
+use crate::features::{Ending, LineFeatures};
+use crate::model::dense_features;
+use crate::rules;
+
+dense_features!(S, STAGE2_NAMES:
+    z, z_pos, z_prev1, z_next1, z_prev2, z_next2, z_prev3, z_next3,
+    window2, window5, window10, window5_lines,
+    run_chars, run_lines, run_share, run_best, run_second, in_run,
+    best_distance, before_best, after_best,
+    content_above, content_below,
+    short, medium, long, heading_like, sentence, starts_block, ends_block, bullet,
+);
+
+/// Number of second-stage inputs.
+pub(crate) const STAGE2: usize = STAGE2_NAMES.len();
+
+/// Per-document context of the second stage.
+#[derive(Default, Debug)]
+pub(crate) struct Rescorer {
+    /// Non-blank line indices, in order.
+    rows: Vec<u32>,
+    /// First-stage log-odds per non-blank line (by row).
+    z: Vec<f32>,
+    /// Prefix sums by row of σ(z)·chars, chars and σ(z).
+    p_chars: Vec<f32>,
+    chars: Vec<f32>,
+    p: Vec<f32>,
+    /// Run id per row (u32::MAX: not in a run).
+    run: Vec<u32>,
+    /// Per run: (first row, last row, content chars).
+    runs: Vec<(u32, u32, f32)>,
+    best: Option<u32>,
+    second: Option<u32>,
+    /// Prefix sums by row of predicted content chars.
+    content: Vec<f32>,
+}
+
+const NO_RUN: u32 = u32::MAX;
+
+fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl Rescorer {
+    /// Prepares the context from the first-stage log-odds of every line
+    /// (`z[i]` for line `i`; blank lines are ignored).
+    pub(crate) fn prepare(&mut self, lines: &[LineFeatures], z: &[f32]) {
+        self.rows.clear();
+        self.z.clear();
+        for (i, f) in lines.iter().enumerate() {
+            if !f.blank {
+                self.rows.push(i as u32);
+                self.z.push(z[i]);
+            }
+        }
+        let n = self.rows.len();
+        self.p_chars.clear();
+        self.chars.clear();
+        self.p.clear();
+        self.content.clear();
+        let (mut a, mut b, mut c, mut d) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        self.p_chars.push(0.0);
+        self.chars.push(0.0);
+        self.p.push(0.0);
+        self.content.push(0.0);
+        for r in 0..n {
+            let chars = lines[self.rows[r] as usize].chars as f32;
+            let p = sigmoid(self.z[r]);
+            a += p * chars;
+            b += chars;
+            c += p;
+            if self.z[r] > 0.0 {
+                d += chars;
+            }
+            self.p_chars.push(a);
+            self.chars.push(b);
+            self.p.push(c);
+            self.content.push(d);
+        }
+        // Runs of content: broken by a dropped line of more than four words
+        // or by three dropped lines in a row.
+        self.run.clear();
+        self.run.resize(n, NO_RUN);
+        self.runs.clear();
+        let mut r = 0;
+        while r < n {
+            if self.z[r] <= 0.0 {
+                r += 1;
+                continue;
+            }
+            let id = self.runs.len() as u32;
+            let start = r;
+            let mut last_kept = r;
+            let mut chars = 0.0;
+            let mut misses = 0;
+            while r < n {
+                let f = &lines[self.rows[r] as usize];
+                if self.z[r] > 0.0 {
+                    chars += f.chars as f32;
+                    last_kept = r;
+                    misses = 0;
+                } else {
+                    misses += 1;
+                    if f.words > 4 || misses >= 3 {
+                        break;
+                    }
+                }
+                r += 1;
+            }
+            for k in start..=last_kept {
+                self.run[k] = id;
+            }
+            self.runs.push((start as u32, last_kept as u32, chars));
+            r = last_kept + 1;
+        }
+        let mut order: Vec<u32> = (0..self.runs.len() as u32).collect();
+        order.sort_by(|a, b| self.runs[*b as usize].2.total_cmp(&self.runs[*a as usize].2).then(a.cmp(b)));
+        self.best = order.first().copied();
+        self.second = order.get(1).copied();
+    }
+
+    fn window(prefix: &[f32], r: usize, k: usize) -> f32 {
+        let lo = r.saturating_sub(k);
+        let hi = (r + k + 1).min(prefix.len() - 1);
+        prefix[hi] - prefix[lo]
+    }
+
+    /// Fills the second-stage inputs of non-blank line `i` into `x`
+    /// (length [`STAGE2`], zeroed by the caller).
+    pub(crate) fn line(&self, lines: &[LineFeatures], i: usize, x: &mut [f32]) {
+        let Ok(r) = self.rows.binary_search(&(i as u32)) else { return };
+        let n = self.rows.len();
+        let clip = |z: f32| (z / 4.0).clamp(-3.0, 3.0);
+        let mut set = |k: S, v: f32| x[k as usize] = v;
+        set(S::z, clip(self.z[r]));
+        set(S::z_pos, (self.z[r] > 0.0) as u8 as f32);
+        for (d, prev, next) in [(1, S::z_prev1, S::z_next1), (2, S::z_prev2, S::z_next2), (3, S::z_prev3, S::z_next3)] {
+            if r >= d {
+                set(prev, clip(self.z[r - d]));
+            }
+            if r + d < n {
+                set(next, clip(self.z[r + d]));
+            }
+        }
+        for (k, feat) in [(2, S::window2), (5, S::window5), (10, S::window10)] {
+            let c = Self::window(&self.chars, r, k);
+            set(feat, if c > 0.0 { Self::window(&self.p_chars, r, k) / c } else { 0.0 });
+        }
+        let rows = (r + 6).min(n) - r.saturating_sub(5);
+        set(S::window5_lines, Self::window(&self.p, r, 5) / rows as f32);
+        let total = *self.content.last().unwrap_or(&0.0);
+        if total > 0.0 {
+            set(S::content_above, self.content[r] / total);
+            set(S::content_below, (total - self.content[r + 1]) / total);
+        }
+        let run = self.run[r];
+        if run != NO_RUN {
+            let (a, b, chars) = self.runs[run as usize];
+            set(S::in_run, 1.0);
+            set(S::run_chars, (1.0 + chars).ln() / 8.0);
+            set(S::run_lines, (1.0 + (b - a + 1) as f32).ln() / 4.0);
+            if total > 0.0 {
+                set(S::run_share, chars / total);
+            }
+            set(S::run_best, (Some(run) == self.best) as u8 as f32);
+            set(S::run_second, (Some(run) == self.second) as u8 as f32);
+        }
+        if let Some(best) = self.best {
+            let (a, b, _) = self.runs[best as usize];
+            let (a, b) = (a as usize, b as usize);
+            if r < a {
+                set(S::before_best, 1.0);
+                set(S::best_distance, (1.0 + (a - r) as f32).ln() / 4.0);
+            } else if r > b {
+                set(S::after_best, 1.0);
+                set(S::best_distance, (1.0 + (r - b) as f32).ln() / 4.0);
+            }
+        }
+        let f = &lines[i];
+        set(
+            match f.words {
+                0..=3 => S::short,
+                4..=10 => S::medium,
+                _ => S::long,
+            },
+            1.0,
+        );
+        set(S::heading_like, rules::heading_like(f) as u8 as f32);
+        set(S::sentence, (f.ending == Ending::Sentence) as u8 as f32);
+        set(S::starts_block, (i == 0 || lines[i - 1].blank) as u8 as f32);
+        set(S::ends_block, (i + 1 >= lines.len() || lines[i + 1].blank) as u8 as f32);
+        set(S::bullet, f.bullet as u8 as f32);
+    }
+}
