@@ -13,7 +13,7 @@ use crate::model::dense_features;
 use crate::rules;
 
 dense_features!(S, STAGE2_NAMES:
-    z, z_pos, z_prev1, z_next1, z_prev2, z_next2, z_prev3, z_next3,
+    line_score, line_kept, prev1_score, next1_score, prev2_score, next2_score, prev3_score, next3_score,
     window2, window5, window10, window5_lines,
     run_chars, run_lines, run_share, run_best, run_second, in_run,
     best_distance, before_best, after_best,
@@ -142,9 +142,9 @@ impl Rescorer {
         let n = self.rows.len();
         let clip = |z: f32| (z / 4.0).clamp(-3.0, 3.0);
         let mut set = |k: S, v: f32| x[k as usize] = v;
-        set(S::z, clip(self.z[r]));
-        set(S::z_pos, (self.z[r] > 0.0) as u8 as f32);
-        for (d, prev, next) in [(1, S::z_prev1, S::z_next1), (2, S::z_prev2, S::z_next2), (3, S::z_prev3, S::z_next3)] {
+        set(S::line_score, clip(self.z[r]));
+        set(S::line_kept, (self.z[r] > 0.0) as u8 as f32);
+        for (d, prev, next) in [(1, S::prev1_score, S::next1_score), (2, S::prev2_score, S::next2_score), (3, S::prev3_score, S::next3_score)] {
             if r >= d {
                 set(prev, clip(self.z[r - d]));
             }

@@ -473,6 +473,12 @@ impl Vectorizer {
     }
 }
 
+/// The value of each n-gram input of a line with `n` of them.
+#[inline]
+pub(crate) fn ngram_scale(n: usize) -> f32 {
+    1.0 / (n as f32).sqrt()
+}
+
 #[inline]
 fn bucket(h: u64) -> u32 {
     (h & HASH_MASK) as u32
@@ -535,10 +541,19 @@ impl Model {
         for (w, v) in self.dense.iter().zip(x) {
             s += w * v;
         }
-        for &b in sparse {
-            s += self.sparse[b as usize];
+        s + self.ngrams(sparse)
+    }
+
+    /// The n-grams' contribution: the sum of their weights over the square
+    /// root of their number, so that a long line's many n-grams cannot
+    /// outvote its shape (the vector of n-grams has unit length).
+    #[inline]
+    pub(crate) fn ngrams(&self, sparse: &[u32]) -> f32 {
+        if sparse.is_empty() {
+            return 0.0;
         }
-        s
+        let sum: f32 = sparse.iter().map(|&b| self.sparse[b as usize]).sum();
+        sum * ngram_scale(sparse.len())
     }
 
     /// The second-stage log-odds of a line from its inputs.
@@ -547,11 +562,15 @@ impl Model {
         self.bias2 + self.stage2.iter().zip(x).map(|(w, v)| w * v).sum::<f32>()
     }
 
-    /// The inputs that weighed most for this line: (feature, contribution).
-    pub(crate) fn explain(&self, x: &[f32], sparse: &[u32], top: usize) -> Vec<(&'static str, f32)> {
-        let mut parts: Vec<(&'static str, f32)> =
-            NAMES.iter().zip(self.dense.iter().zip(x)).map(|(n, (w, v))| (*n, w * v)).filter(|p| p.1 != 0.0).collect();
-        let ngrams: f32 = sparse.iter().map(|&b| self.sparse[b as usize]).sum();
+    /// The inputs that weighed most for a line, over both stages:
+    /// (input, contribution to its stage's log-odds).
+    pub(crate) fn explain(&self, x: &[f32], sparse: &[u32], x2: &[f32], top: usize) -> Vec<(&'static str, f32)> {
+        let contributions = |names: &'static [&'static str], w: &[f32], x: &[f32]| {
+            names.iter().zip(w.iter().zip(x)).map(|(n, (w, v))| (*n, w * v)).filter(|p| p.1 != 0.0).collect::<Vec<_>>()
+        };
+        let mut parts = contributions(NAMES, &self.dense, x);
+        parts.extend(contributions(STAGE2_NAMES, &self.stage2, x2));
+        let ngrams = self.ngrams(sparse);
         if ngrams != 0.0 {
             parts.push(("n-grams", ngrams));
         }

@@ -50,8 +50,10 @@ pub enum Reason {
     Model {
         /// The model's log-odds for the line.
         logit: f32,
-        /// The inputs that weighed most, with their contributions (empty
-        /// unless [`StripperBuilder::explain`] is on).
+        /// The inputs that weighed most, with their contributions to the
+        /// first stage (line features, n-grams) or the second (the line's
+        /// own score `line_score`, its neighbours', runs); empty unless
+        /// [`StripperBuilder::explain`] is on.
         top: Vec<(&'static str, f32)>,
     },
 }
@@ -264,7 +266,7 @@ impl Default for StripperBuilder {
             language: None,
             threshold: 0.0,
             extra: Vec::new(),
-            model: ModelChoice::Heuristics,
+            model: ModelChoice::Default,
             explain: false,
         }
     }
@@ -552,7 +554,10 @@ impl Stripper {
                 };
                 (label, reason)
             } else {
-                self.drop_label(&e, logit, state, comments_above)
+                let (label, reason) = self.drop_label(&e, logit, state, comments_above);
+                // In review mode, say which inputs made the model drop the line.
+                let reason = if self.explain && self.model.is_some() { self.model_reason(text, s, i) } else { reason };
+                (label, reason)
             };
             if matches!(e.cause, Cause::Phrase(Label::Comments, _)) && e.barrier > 0.0 {
                 comments_above = true;
@@ -574,7 +579,9 @@ impl Stripper {
         s.sparse.clear();
         let heuristic = (model.kind == Kind::Combined).then_some(s.heuristic_states.as_slice());
         s.vectorizer.line(text, &s.doc, &s.emissions, heuristic, model.kind, i, &mut s.x, &mut s.sparse);
-        Reason::Model { logit, top: model.explain(&s.x, &s.sparse, 4) }
+        s.x2.fill(0.0);
+        s.rescorer.line(&s.doc.lines, i, &mut s.x2);
+        Reason::Model { logit, top: model.explain(&s.x, &s.sparse, &s.x2, 5) }
     }
 
     fn drop_label(&self, e: &Emission, logit: f32, state: State, comments_above: bool) -> (Label, Reason) {

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::dataset::{LabelledDoc, LineLabel};
 use crate::decode::{Costs, Decoder, State, Step};
-use crate::model::{Kind, Model, DENSE, F, HASH_BITS};
+use crate::model::{self, Kind, Model, DENSE, F, HASH_BITS};
 use crate::context::{Rescorer, STAGE2};
 use crate::features::LineFeatures;
 use crate::strip::Scratch;
@@ -41,7 +41,7 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> TrainOptions {
-        TrainOptions { epochs: 6, l2: 1e-5, rate: 0.1, seed: 1, tune_folds: 4, combined: true }
+        TrainOptions { epochs: 4, l2: 1e-5, rate: 0.1, seed: 1, tune_folds: 4, combined: true }
     }
 }
 
@@ -189,9 +189,10 @@ fn fit(docs: &[&DocVectors], kind: Kind, opts: &TrainOptions) -> Model {
                     m.dense[j] -= opts.rate * grad / g_dense[j].sqrt();
                 }
             }
+            let v = model::ngram_scale(sparse.len());
             for &b in sparse {
                 let b = b as usize;
-                let grad = g + opts.l2 * m.sparse[b];
+                let grad = g * v + opts.l2 * m.sparse[b];
                 g_sparse[b] += grad * grad;
                 m.sparse[b] -= opts.rate * grad / g_sparse[b].sqrt();
             }
