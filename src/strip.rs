@@ -102,10 +102,12 @@ pub struct Verdict {
 /// # Example
 ///
 /// ```
-/// let text = "Accueil\n\nUn long paragraphe, écrit pour être lu, où les mots les plus courants de la langue reviennent souvent.\n\nPartager sur Facebook\n";
-/// let out = decruft::Stripper::new().strip(text);
-/// assert_eq!(out.lines().len(), 5);
-/// assert_eq!(out.text(), "Un long paragraphe, écrit pour être lu, où les mots les plus courants de la langue reviennent souvent.\n");
+/// let text = "Menu\n\nLe texte de l'article commence ici, avec une phrase longue comme on en lit dans la presse.\n\nIl continue par un second paragraphe, tout aussi long, qui développe le propos de l'auteur.\n\nPartager sur Facebook\n";
+/// let stripper = decruft::Stripper::new();
+/// let out = stripper.strip(text);
+/// assert_eq!(out.lines().len(), 7);
+/// assert!(!out.lines()[6].kept);
+/// assert_eq!(out.text(), "Le texte de l'article commence ici, avec une phrase longue comme on en lit dans la presse.\n\nIl continue par un second paragraphe, tout aussi long, qui développe le propos de l'auteur.\n");
 /// ```
 #[derive(Clone, Debug)]
 pub struct Stripped<'a> {
