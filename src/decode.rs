@@ -62,7 +62,7 @@ pub(crate) struct Costs {
 
 impl Default for Costs {
     fn default() -> Costs {
-        Costs { enter: 0.5, exit: 0.5, reenter: 2.0, closed: 3.0, gap_open: 1.0, gap_line: 0.6, split: 0.8 }
+        Costs { enter: 0.5, exit: 0.0, reenter: 4.0, closed: 10.6, gap_open: 1.33, gap_line: 0.6, split: 1.06 }
     }
 }
 

@@ -70,6 +70,8 @@ pub(crate) struct LineFeatures {
     pub lex_cover: [u16; CATEGORIES],
     /// Categories with a phrase starting right at the beginning of the line.
     pub lex_lead: u16,
+    /// Lexicon hits per category (saturating).
+    pub lex_hits: [u8; CATEGORIES],
     /// The phrase covering the most bytes (for reasons).
     pub lex_best: Option<u32>,
     /// Shape regexes (short lines only).
@@ -78,6 +80,13 @@ pub(crate) struct LineFeatures {
     pub byline: bool,
     pub reading_time: bool,
     pub counter: bool,
+    /// Ends with a photo credit or source ("© Reuters", "Foto: dpa").
+    pub credit: bool,
+    /// Lower-case letter directly followed by an upper-case one inside a
+    /// word ("Student-AthleteA 24-year-old"): glued headline and snippet.
+    pub glued: u16,
+    /// Words starting upper-case among the first eight.
+    pub lead_upper: u8,
     /// How many lines of the document have exactly this trimmed content.
     pub repeats: u16,
 }
@@ -215,8 +224,13 @@ impl DocFeatures {
             f.bullet = blen > 0;
             let body = &content[blen..];
             f.core_len = body.trim_end_matches(|c: char| !c.is_alphanumeric()).len() as u32;
+            let mut prev_lower = false;
             for c in body.chars() {
                 f.chars += 1;
+                if prev_lower && c.is_uppercase() {
+                    f.glued += 1;
+                }
+                prev_lower = c.is_lowercase();
                 if c.is_ascii_digit() {
                     f.digits += 1;
                 } else if !c.is_alphanumeric() && !c.is_whitespace() {
@@ -228,6 +242,9 @@ impl DocFeatures {
             }
             f.chars += blen as u32;
             tokens::for_each_word(body, |w| {
+                if f.words < 8 && w.upper {
+                    f.lead_upper += 1;
+                }
                 f.words += 1;
                 f.upper_words += w.upper as u32;
                 f.numeric_words += w.numeric as u32;
@@ -259,6 +276,9 @@ impl DocFeatures {
                 }
                 f.byline = f.upper_words > 0 && patterns::BYLINE.is_match(body);
             }
+            let tail = body.len().saturating_sub(patterns::CREDIT_TAIL);
+            let tail = body.char_indices().map(|(i, _)| i).find(|&i| i >= tail).unwrap_or(0);
+            f.credit = patterns::CREDIT.is_match(&body[tail..]);
             let h = content.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
                 (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
             });
@@ -302,6 +322,7 @@ impl DocFeatures {
             let cat = lex.phrases[hit.phrase as usize].category as usize;
             let len = (hit.end - hit.start) as u16;
             f.lex_cover[cat] = f.lex_cover[cat].saturating_add(len);
+            f.lex_hits[cat] = f.lex_hits[cat].saturating_add(1);
             let lead_at = f.trim_start as usize + bullet_len(&text[f.trim_start as usize..f.trim_end as usize]);
             if hit.start <= lead_at {
                 f.lex_lead |= 1 << cat;

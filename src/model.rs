@@ -60,7 +60,9 @@ dense_features!(F, NAMES:
     lex_donation, lex_share, lex_comments, lex_legal, lex_ad,
     lead_navigation, lead_metadata, lead_teaser, lead_read_more, lead_newsletter,
     lead_donation, lead_share, lead_comments, lead_legal, lead_ad,
-    date, time, byline, reading_time, counter,
+    hits_navigation, hits_metadata, hits_teaser, hits_read_more, hits_newsletter,
+    hits_donation, hits_share, hits_comments, hits_legal, hits_ad,
+    date, time, byline, reading_time, counter, credit, glued, lead_upper,
     repeats_2, repeats_3_,
     heading_like,
     // position and block
@@ -260,7 +262,7 @@ impl Vectorizer {
         set(F::log_chars, (1.0 + f.chars as f32).ln() / 5.0);
         set(F::log_words, (1.0 + w as f32).ln() / 4.0);
         let d = f.stop_density();
-        let dbin = if !know {
+        let _dbin = if !know {
             set(F::lang_unknown, 1.0);
             6
         } else {
@@ -309,6 +311,7 @@ impl Vectorizer {
         for c in 0..CATEGORIES {
             x[F::lex_navigation as usize + c] = f.lex_share(c);
             x[F::lead_navigation as usize + c] = ((f.lex_lead >> c) & 1) as f32;
+            x[F::hits_navigation as usize + c] = f.lex_hits[c].min(3) as f32 / 3.0;
         }
         let mut set = |k: F, v: f32| x[k as usize] = v;
         set(F::date, f.date as u8 as f32);
@@ -316,6 +319,9 @@ impl Vectorizer {
         set(F::byline, f.byline as u8 as f32);
         set(F::reading_time, f.reading_time as u8 as f32);
         set(F::counter, f.counter as u8 as f32);
+        set(F::credit, f.credit as u8 as f32);
+        set(F::glued, (f.glued.min(3) as f32) / 3.0);
+        set(F::lead_upper, f.lead_upper as f32 / (w.clamp(1, 8) as f32));
         if f.repeats == 2 {
             set(F::repeats_2, 1.0);
         } else if f.repeats > 2 {
@@ -465,13 +471,53 @@ impl Vectorizer {
                 (a, b) = (b, c);
             }
         }
-        let wbin = x[F::words_0 as usize..=F::words_51_ as usize].iter().position(|&v| v > 0.0).unwrap_or(0);
-        sparse.push(bucket(tokens::combine(6, (wbin * 8 + dbin) as u64)));
+    }
+
+    /// Fills the crosses of line `i` into `out` (cleared by the caller): one
+    /// hashed bucket per combination of coarse features, so that the linear
+    /// model can weigh interactions ("a short bulleted line between two short
+    /// lines", "a long line without stopwords ending in an ellipsis").
+    pub(crate) fn crosses(&self, doc: &DocFeatures, i: usize, x: &[f32], out: &mut Vec<u32>) {
+        let lines = &doc.lines;
+        let f = &lines[i];
+        let know = doc.lang.is_some() && doc.stop_rate >= 0.08;
+        let bin = |range: std::ops::RangeInclusive<usize>| x[range].iter().position(|&v| v > 0.0).unwrap_or(15) as u64;
+        let wbin = bin(F::words_0 as usize..=F::words_51_ as usize);
+        let dbin = if know { bin(F::density_0 as usize..=F::density_ge40 as usize) } else { 7 };
+        let coarse = |g: &LineFeatures| match g.words {
+            0..=3 => 0u64,
+            4..=10 => 1,
+            _ => 2,
+        };
+        let (p, n) = (self.prev[i], self.next[i]);
+        let pc = if p == NONE { 3 } else { coarse(&lines[p as usize]) };
+        let nc = if n == NONE { 3 } else { coarse(&lines[n as usize]) };
+        let own = coarse(f);
         let end = f.ending as u64;
         let prev_end = if p == NONE { 7 } else { lines[p as usize].ending as u64 };
-        sparse.push(bucket(tokens::combine(7, end * 8 + prev_end)));
+        let lex = f.lex_top().map_or(15, |(c, share)| c as u64 * 2 + (share >= 0.5) as u64);
+        let indent = bin(F::indent_0 as usize..=F::indent_17_ as usize);
+        let pos = bin(F::pos_0_10 as usize..=F::pos_90_100 as usize);
+        let mass = bin(F::mass_above_0 as usize..=F::mass_above_1 as usize);
+        let prose = |j: u32| j != NONE && prose_like(&lines[j as usize], know);
+        let combos: [u64; CROSSES] = [
+            (wbin * 8 + dbin) * 8 + end,
+            (wbin * 4 + pc) * 4 + nc,
+            (lex * 4 + own) * 2 + (f.lex_lead != 0) as u64,
+            end * 8 + prev_end,
+            (f.bullet as u64 * 8 + indent) * 4 + own,
+            (rules::heading_like(f) as u64 * 2 + prose(p) as u64) * 2 + prose(n) as u64,
+            (pos * 8 + own) * 8 + dbin,
+            mass * 4 + own,
+        ];
+        for (k, c) in combos.into_iter().enumerate() {
+            out.push(bucket(tokens::combine(100 + k as u64, c)));
+        }
     }
 }
+
+/// Number of crosses per line.
+pub(crate) const CROSSES: usize = 8;
 
 /// The value of each n-gram input of a line with `n` of them.
 #[inline]
@@ -536,10 +582,13 @@ impl Model {
 
     /// The log-odds of a line from its inputs.
     #[inline]
-    pub(crate) fn logit(&self, x: &[f32], sparse: &[u32]) -> f32 {
+    pub(crate) fn logit(&self, x: &[f32], crosses: &[u32], sparse: &[u32]) -> f32 {
         let mut s = self.bias;
         for (w, v) in self.dense.iter().zip(x) {
             s += w * v;
+        }
+        for &b in crosses {
+            s += self.sparse[b as usize];
         }
         s + self.ngrams(sparse)
     }
@@ -564,7 +613,14 @@ impl Model {
 
     /// The inputs that weighed most for a line, over both stages:
     /// (input, contribution to its stage's log-odds).
-    pub(crate) fn explain(&self, x: &[f32], sparse: &[u32], x2: &[f32], top: usize) -> Vec<(&'static str, f32)> {
+    pub(crate) fn explain(
+        &self,
+        x: &[f32],
+        crosses: &[u32],
+        sparse: &[u32],
+        x2: &[f32],
+        top: usize,
+    ) -> Vec<(&'static str, f32)> {
         let contributions = |names: &'static [&'static str], w: &[f32], x: &[f32]| {
             names.iter().zip(w.iter().zip(x)).map(|(n, (w, v))| (*n, w * v)).filter(|p| p.1 != 0.0).collect::<Vec<_>>()
         };
@@ -573,6 +629,10 @@ impl Model {
         let ngrams = self.ngrams(sparse);
         if ngrams != 0.0 {
             parts.push(("n-grams", ngrams));
+        }
+        let crossed: f32 = crosses.iter().map(|&b| self.sparse[b as usize]).sum();
+        if crossed != 0.0 {
+            parts.push(("crosses", crossed));
         }
         parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
         parts.truncate(top);

@@ -74,6 +74,24 @@ pub(crate) static COUNTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid counter regex")
 });
 
+/// Bytes at the end of a line searched for a credit.
+pub(crate) const CREDIT_TAIL: usize = 80;
+
+/// A photo credit or source at the end of a caption: "© Noah Addis",
+/// "(Foto: dpa)", "Bild: Gregory Batardon", "Source: Reuters", "/ Shutterstock".
+pub(crate) static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        // "© Noah Addis", "(c) AFP", "Copyright Reuters"
+        r"(?:©|\(c\)|(?i:\bcopyright\b)",
+        // "Foto: dpa", "Bild: …", "Source : AFP", "Crédit photo : …"
+        r"|(?i:\b(?:fotos?|photos?|bild|bildquelle|quelle|source|credits?|crédits?(?:\sphoto)?|image|imagen|",
+        r"immagine|imagem|afbeelding|źródło|zdjęcie|fot)\s*:))[^!?]{0,60}$",
+        // "Trybunał Konstytucyjny / Shutterstock", "(mlharing / iStock.com)"
+        r"|\s/\s*[\p{L}\d][\w.&-]*(?:\s[\w.&-]+){0,3}\s*\)?$"
+    ))
+    .expect("valid credit regex")
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +123,12 @@ mod tests {
             (&COUNTER, "3,4 k partages", true),
             (&COUNTER, "Kommentare (5)", true),
             (&COUNTER, "Il y a 12 ans", false),
+            (&CREDIT, "Eine Fracking-Anlage im US-Bundesstaat Pennsylvania © Noah Addis", true),
+            (&CREDIT, "Die lachende Menge wird zum Mob. Bild: Gregory Batardon/Theater St . Gallen", true),
+            (&CREDIT, "Trybunał Konstytucyjny / Shutterstock", true),
+            (&CREDIT, "Das Hermelin ist im Winter gut getarnt. (mlharing / iStock.com)", true),
+            (&CREDIT, "Le président a déclaré qu'il était prêt.", false),
+            (&CREDIT, "Les revenus ont augmenté de 3 % par an / selon l'Insee", false),
         ];
         for (re, text, want) in cases {
             assert_eq!(re.is_match(text), *want, "{:?} on {text:?}", re.as_str().get(..30));

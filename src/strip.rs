@@ -385,6 +385,7 @@ pub(crate) struct Scratch {
     x2: Vec<f32>,
     pub x: Vec<f32>,
     pub sparse: Vec<u32>,
+    crosses: Vec<u32>,
     decoder: Decoder,
 }
 
@@ -509,7 +510,9 @@ impl Stripper {
             s.sparse.clear();
             let heuristic = combined.then_some(s.heuristic_states.as_slice());
             s.vectorizer.line(text, &s.doc, &s.emissions, heuristic, model.kind, i, &mut s.x, &mut s.sparse);
-            s.logits[i] = model.logit(&s.x, &s.sparse);
+            s.crosses.clear();
+            s.vectorizer.crosses(&s.doc, i, &s.x, &mut s.crosses);
+            s.logits[i] = model.logit(&s.x, &s.crosses, &s.sparse);
         }
         s.rescorer.prepare(&s.doc.lines, &s.logits);
         s.x2.resize(STAGE2, 0.0);
@@ -581,9 +584,11 @@ impl Stripper {
         s.sparse.clear();
         let heuristic = (model.kind == Kind::Combined).then_some(s.heuristic_states.as_slice());
         s.vectorizer.line(text, &s.doc, &s.emissions, heuristic, model.kind, i, &mut s.x, &mut s.sparse);
+        s.crosses.clear();
+        s.vectorizer.crosses(&s.doc, i, &s.x, &mut s.crosses);
         s.x2.fill(0.0);
         s.rescorer.line(&s.doc.lines, i, &mut s.x2);
-        Reason::Model { logit, top: model.explain(&s.x, &s.sparse, &s.x2, 5) }
+        Reason::Model { logit, top: model.explain(&s.x, &s.crosses, &s.sparse, &s.x2, 5) }
     }
 
     fn drop_label(&self, e: &Emission, logit: f32, state: State, comments_above: bool) -> (Label, Reason) {

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::dataset::{LabelledDoc, LineLabel};
 use crate::decode::{Costs, Decoder, State, Step};
-use crate::model::{self, Kind, Model, DENSE, F, HASH_BITS};
+use crate::model::{self, Kind, Model, CROSSES, DENSE, F, HASH_BITS};
 use crate::context::{Rescorer, STAGE2};
 use crate::features::LineFeatures;
 use crate::strip::Scratch;
@@ -37,11 +37,14 @@ pub struct TrainOptions {
     /// Train a model that also reads the heuristics' scores (the default) or
     /// one that reads the features alone.
     pub combined: bool,
+    /// The decoder is tuned for F-beta of kept lines: beta > 1 favours
+    /// recall (losing article text is worse than keeping boilerplate).
+    pub beta: f64,
 }
 
 impl Default for TrainOptions {
     fn default() -> TrainOptions {
-        TrainOptions { epochs: 4, l2: 1e-5, rate: 0.1, seed: 1, tune_folds: 4, combined: true }
+        TrainOptions { epochs: 4, l2: 1e-5, rate: 0.1, seed: 1, tune_folds: 4, combined: true, beta: 1.3 }
     }
 }
 
@@ -52,11 +55,15 @@ pub(crate) struct DocVectors {
     x: Vec<f32>,
     sparse: Vec<u32>,
     sparse_start: Vec<u32>,
+    /// [`CROSSES`] hashed crosses per row.
+    crosses: Vec<u32>,
     labels: Vec<Option<LineLabel>>,
     /// Characters of each non-blank line (weights of the tuning objective).
     chars: Vec<f32>,
     new_block: Vec<bool>,
     barrier: Vec<f32>,
+    /// The heuristic log-odds of each row.
+    rule: Vec<f32>,
     /// The line features (for the second stage).
     lines: Vec<LineFeatures>,
 }
@@ -64,6 +71,10 @@ pub(crate) struct DocVectors {
 impl DocVectors {
     fn rows(&self) -> usize {
         self.labels.len()
+    }
+
+    fn crosses_row(&self, r: usize) -> &[u32] {
+        &self.crosses[r * CROSSES..(r + 1) * CROSSES]
     }
 
     fn sparse_row(&self, r: usize) -> &[u32] {
@@ -84,10 +95,12 @@ pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> 
                 x: Vec::new(),
                 sparse: Vec::new(),
                 sparse_start: vec![0],
+                crosses: Vec::new(),
                 labels: Vec::new(),
                 chars: Vec::new(),
                 new_block: Vec::new(),
                 barrier: Vec::new(),
+                rule: Vec::new(),
                 lines: s.doc.lines.clone(),
             };
             let mut x = vec![0.0f32; DENSE];
@@ -110,6 +123,7 @@ pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> 
                     &mut x,
                     &mut sparse,
                 );
+                s.vectorizer.crosses(&s.doc, i, &x, &mut v.crosses);
                 v.x.extend_from_slice(&x);
                 v.sparse.extend_from_slice(&sparse);
                 v.sparse_start.push(v.sparse.len() as u32);
@@ -117,6 +131,7 @@ pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> 
                 v.chars.push(f.chars.max(1) as f32);
                 v.new_block.push(new_block);
                 v.barrier.push(s.emissions[i].barrier);
+                v.rule.push(s.emissions[i].logit);
                 new_block = false;
             }
             Ok(v)
@@ -180,7 +195,8 @@ fn fit(docs: &[&DocVectors], kind: Kind, opts: &TrainOptions) -> Model {
             let sparse = doc.sparse_row(r);
             let y = if doc.labels[r] == Some(LineLabel::Keep) { 1.0 } else { 0.0 };
             let weight = 1.0 / (per_doc[d as usize] as f32).sqrt() * 4.0;
-            let p = 1.0 / (1.0 + (-m.logit(&xm, sparse)).exp());
+            let crosses = doc.crosses_row(r);
+            let p = 1.0 / (1.0 + (-m.logit(&xm, crosses, sparse)).exp());
             let g = (p - y) * weight.min(2.0);
             for j in 0..DENSE {
                 if xm[j] != 0.0 {
@@ -193,6 +209,12 @@ fn fit(docs: &[&DocVectors], kind: Kind, opts: &TrainOptions) -> Model {
             for &b in sparse {
                 let b = b as usize;
                 let grad = g * v + opts.l2 * m.sparse[b];
+                g_sparse[b] += grad * grad;
+                m.sparse[b] -= opts.rate * grad / g_sparse[b].sqrt();
+            }
+            for &b in crosses {
+                let b = b as usize;
+                let grad = g + opts.l2 * m.sparse[b];
                 g_sparse[b] += grad * grad;
                 m.sparse[b] -= opts.rate * grad / g_sparse[b].sqrt();
             }
@@ -213,7 +235,7 @@ fn doc_logits(model: &Model, doc: &DocVectors, out: &mut Vec<f32>) {
         for ((o, v), k) in xm.iter_mut().zip(x).zip(&mask) {
             *o = v * k;
         }
-        out.push(model.logit(&xm, doc.sparse_row(r)));
+        out.push(model.logit(&xm, doc.crosses_row(r), doc.sparse_row(r)));
     }
 }
 
@@ -289,7 +311,7 @@ pub(crate) fn folds(groups: &[&str], k: usize, seed: u64) -> Vec<usize> {
 
 /// The tuning objective: F1 of kept lines over labelled lines, each line
 /// weighted by its share of its document's labelled characters.
-fn objective(docs: &[(&DocVectors, Vec<f32>)], barriers: bool, costs: &Costs, offset: f32) -> f64 {
+fn objective(docs: &[(&DocVectors, Vec<f32>)], barriers: bool, costs: &Costs, offset: f32, beta: f64) -> f64 {
     let (mut tp, mut fp, mut fn_) = (0.0f64, 0.0f64, 0.0f64);
     let mut decoder = Decoder::default();
     let mut steps = Vec::new();
@@ -316,8 +338,7 @@ fn objective(docs: &[(&DocVectors, Vec<f32>)], barriers: bool, costs: &Costs, of
             }
         }
     }
-    // F-beta with beta > 1: losing content is worse than keeping boilerplate.
-    let b2 = 1.0f64;
+    let b2 = beta * beta;
     let denom = (1.0 + b2) * tp + b2 * fn_ + fp;
     if denom > 0.0 {
         (1.0 + b2) * tp / denom
@@ -327,10 +348,10 @@ fn objective(docs: &[(&DocVectors, Vec<f32>)], barriers: bool, costs: &Costs, of
 }
 
 /// Coordinate search over the decoder costs and the decision offset.
-fn tune(docs: &[(&DocVectors, Vec<f32>)], barriers: bool) -> (Costs, f32) {
+fn tune(docs: &[(&DocVectors, Vec<f32>)], barriers: bool, beta: f64) -> (Costs, f32) {
     let mut costs = Costs::default();
     let mut offset = 0.0f32;
-    let mut best = objective(docs, barriers, &costs, offset);
+    let mut best = objective(docs, barriers, &costs, offset, beta);
     for _round in 0..3 {
         for param in 0..8 {
             let current = if param == 7 { offset } else { get(&costs, param) };
@@ -346,7 +367,7 @@ fn tune(docs: &[(&DocVectors, Vec<f32>)], barriers: bool) -> (Costs, f32) {
                 } else {
                     set(&mut c, param, v);
                 }
-                let score = objective(docs, barriers, &c, o);
+                let score = objective(docs, barriers, &c, o, beta);
                 if score > best + 1e-6 {
                     best = score;
                     costs = c;
@@ -359,7 +380,7 @@ fn tune(docs: &[(&DocVectors, Vec<f32>)], barriers: bool) -> (Costs, f32) {
         let zero = Costs { enter: 0.0, exit: 0.0, reenter: 0.0, closed: 0.0, gap_open: 0.0, gap_line: 0.0, split: 0.0 };
         let mut raw = 0.0f64;
         for o in [-1.0f32, -0.5, 0.0, 0.5, 1.0] {
-            raw = raw.max(objective(docs, false, &zero, o));
+            raw = raw.max(objective(docs, false, &zero, o, beta));
         }
         eprintln!("\n[debug] line F1 raw(best offset) {raw:.4}  decoded {best:.4}  costs {costs:?} offset {offset}");
     }
@@ -377,6 +398,12 @@ fn set(c: &mut Costs, i: usize, v: f32) {
 /// Trains a model on vectorised documents: fits the weights on all of them
 /// and tunes the decoder on out-of-fold scores.
 pub(crate) fn train_vectors(docs: &[&DocVectors], opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Model {
+    if std::env::var_os("DECRUFT_TUNE_HEURISTICS").is_some() {
+        let pairs: Vec<(&DocVectors, Vec<f32>)> = docs.iter().map(|d| (*d, d.rule.clone())).collect();
+        let beta = std::env::var("DECRUFT_TUNE_HEURISTICS").ok().and_then(|b| b.parse().ok()).unwrap_or(1.0);
+        let (costs, offset) = tune(&pairs, true, beta);
+        eprintln!("\n[heuristics] costs {costs:?} offset {offset}");
+    }
     let kind = if opts.combined { Kind::Combined } else { Kind::ModelOnly };
     let groups: Vec<&str> = docs.iter().map(|d| d.group.as_str()).collect();
     let fold = folds(&groups, opts.tune_folds, opts.seed);
@@ -410,7 +437,7 @@ pub(crate) fn train_vectors(docs: &[&DocVectors], opts: &TrainOptions, progress:
         .map(|(d, x)| (0..d.rows()).map(|r| model.logit2(&x[r * STAGE2..(r + 1) * STAGE2])).collect())
         .collect();
     let pairs: Vec<(&DocVectors, Vec<f32>)> = docs.iter().copied().zip(z2).collect();
-    let (costs, offset) = tune(&pairs, kind == Kind::Combined);
+    let (costs, offset) = tune(&pairs, kind == Kind::Combined, opts.beta);
     progress("fitting on all documents");
     let first = fit(docs, kind, opts);
     model.bias = first.bias;
