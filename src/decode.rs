@@ -153,11 +153,15 @@ impl Decoder {
 mod tests {
     use super::*;
 
+    /// Fixed costs, so the tests do not move when the defaults are retuned.
+    const COSTS: Costs =
+        Costs { enter: 0.5, exit: 0.5, reenter: 2.0, closed: 3.0, gap_open: 1.0, gap_line: 0.6, split: 0.8 };
+
     fn run(logits: &[f32]) -> String {
         let steps: Vec<Step> =
             logits.iter().map(|&logit| Step { logit, barrier: 0.0, new_block: true }).collect();
         let mut out = Vec::new();
-        Decoder::default().decode(&steps, &Costs::default(), &mut out);
+        Decoder::default().decode(&steps, &COSTS, &mut out);
         out.iter()
             .map(|s| match s {
                 State::Before => 'b',
@@ -196,10 +200,10 @@ mod tests {
             [3.0, 3.0, -1.0, 2.5].iter().map(|&logit| Step { logit, barrier: 0.0, new_block: true }).collect();
         let mut out = Vec::new();
         let mut dec = Decoder::default();
-        dec.decode(&steps, &Costs::default(), &mut out);
+        dec.decode(&steps, &COSTS, &mut out);
         assert_eq!(out[3], State::Keep);
         steps[2].barrier = 4.0;
-        dec.decode(&steps, &Costs::default(), &mut out);
+        dec.decode(&steps, &COSTS, &mut out);
         assert_eq!(out[3], State::Closed);
     }
 }
