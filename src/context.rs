@@ -124,7 +124,12 @@ impl Rescorer {
             r = last_kept + 1;
         }
         let mut order: Vec<u32> = (0..self.runs.len() as u32).collect();
-        order.sort_by(|a, b| self.runs[*b as usize].2.total_cmp(&self.runs[*a as usize].2).then(a.cmp(b)));
+        order.sort_by(|a, b| {
+            self.runs[*b as usize]
+                .2
+                .total_cmp(&self.runs[*a as usize].2)
+                .then(a.cmp(b))
+        });
         self.best = order.first().copied();
         self.second = order.get(1).copied();
     }
@@ -138,13 +143,19 @@ impl Rescorer {
     /// Fills the second-stage inputs of non-blank line `i` into `x`
     /// (length [`STAGE2`], zeroed by the caller).
     pub(crate) fn line(&self, lines: &[LineFeatures], i: usize, x: &mut [f32]) {
-        let Ok(r) = self.rows.binary_search(&(i as u32)) else { return };
+        let Ok(r) = self.rows.binary_search(&(i as u32)) else {
+            return;
+        };
         let n = self.rows.len();
         let clip = |z: f32| (z / 4.0).clamp(-3.0, 3.0);
         let mut set = |k: S, v: f32| x[k as usize] = v;
         set(S::line_score, clip(self.z[r]));
         set(S::line_kept, (self.z[r] > 0.0) as u8 as f32);
-        for (d, prev, next) in [(1, S::prev1_score, S::next1_score), (2, S::prev2_score, S::next2_score), (3, S::prev3_score, S::next3_score)] {
+        for (d, prev, next) in [
+            (1, S::prev1_score, S::next1_score),
+            (2, S::prev2_score, S::next2_score),
+            (3, S::prev3_score, S::next3_score),
+        ] {
             if r >= d {
                 set(prev, clip(self.z[r - d]));
             }
@@ -154,7 +165,14 @@ impl Rescorer {
         }
         for (k, feat) in [(2, S::window2), (5, S::window5), (10, S::window10)] {
             let c = Self::window(&self.chars, r, k);
-            set(feat, if c > 0.0 { Self::window(&self.p_chars, r, k) / c } else { 0.0 });
+            set(
+                feat,
+                if c > 0.0 {
+                    Self::window(&self.p_chars, r, k) / c
+                } else {
+                    0.0
+                },
+            );
         }
         let rows = (r + 6).min(n) - r.saturating_sub(5);
         set(S::window5_lines, Self::window(&self.p, r, 5) / rows as f32);
@@ -198,7 +216,10 @@ impl Rescorer {
         set(S::heading_like, rules::heading_like(f) as u8 as f32);
         set(S::sentence, (f.ending == Ending::Sentence) as u8 as f32);
         set(S::starts_block, (i == 0 || lines[i - 1].blank) as u8 as f32);
-        set(S::ends_block, (i + 1 >= lines.len() || lines[i + 1].blank) as u8 as f32);
+        set(
+            S::ends_block,
+            (i + 1 >= lines.len() || lines[i + 1].blank) as u8 as f32,
+        );
         set(S::bullet, f.bullet as u8 as f32);
     }
 }

@@ -89,7 +89,12 @@ impl LabelledDoc {
         lines::split(doc.text.as_bytes(), &mut spans);
         let labels = match (&doc.body, &doc.with) {
             (Some(body), _) => label_by_body(&doc.text, &spans, body),
-            (None, Some(with)) => label_by_snippets(&doc.text, &spans, with, doc.without.as_deref().unwrap_or(&[])),
+            (None, Some(with)) => label_by_snippets(
+                &doc.text,
+                &spans,
+                with,
+                doc.without.as_deref().unwrap_or(&[]),
+            ),
             (None, None) => vec![None; spans.len()],
         };
         let labels = labels
@@ -101,7 +106,12 @@ impl LabelledDoc {
                 })
             })
             .collect();
-        LabelledDoc { id: doc.id.clone(), group: group_of(&doc.id, doc.url.as_deref()), text: doc.text.clone(), labels }
+        LabelledDoc {
+            id: doc.id.clone(),
+            group: group_of(&doc.id, doc.url.as_deref()),
+            text: doc.text.clone(),
+            labels,
+        }
     }
 }
 
@@ -124,10 +134,13 @@ pub(crate) fn group_of(id: &str, url: Option<&str>) -> String {
             return name.split('-').next().unwrap_or(name).to_ascii_lowercase();
         }
         if let Some((_, name)) = url.split_once(':') {
-            return name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-').to_string();
+            return name
+                .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+                .to_string();
         }
     }
-    id.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-').to_string()
+    id.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+        .to_string()
 }
 
 fn tokens(s: &str) -> Vec<String> {
@@ -177,7 +190,12 @@ fn label_by_body(text: &str, spans: &[Span], body: &str) -> Vec<Option<LineLabel
     out
 }
 
-fn label_by_snippets(text: &str, spans: &[Span], with: &[String], without: &[String]) -> Vec<Option<LineLabel>> {
+fn label_by_snippets(
+    text: &str,
+    spans: &[Span],
+    with: &[String],
+    without: &[String],
+) -> Vec<Option<LineLabel>> {
     // Join the normalised lines with single spaces, remembering where each starts.
     let mut joined = String::new();
     let mut starts = Vec::with_capacity(spans.len());
@@ -198,9 +216,9 @@ fn label_by_snippets(text: &str, spans: &[Span], with: &[String], without: &[Str
                 continue;
             }
             for (pos, _) in joined.match_indices(s.as_str()) {
-                for line in line_at(pos)..=line_at(pos + s.len() - 1) {
+                for slot in &mut out[line_at(pos)..=line_at(pos + s.len() - 1)] {
                     // A line holding both kinds counts as content: losing content is worse.
-                    out[line] = match out[line] {
+                    *slot = match *slot {
                         None => Some(label),
                         Some(l) if l == label => Some(l),
                         Some(_) => Some(LineLabel::Keep),
@@ -224,8 +242,12 @@ mod tests {
             url: None,
             text: text.into(),
             source: None,
-            with: body.is_none().then(|| with.iter().map(|s| s.to_string()).collect()),
-            without: body.is_none().then(|| without.iter().map(|s| s.to_string()).collect()),
+            with: body
+                .is_none()
+                .then(|| with.iter().map(|s| s.to_string()).collect()),
+            without: body
+                .is_none()
+                .then(|| without.iter().map(|s| s.to_string()).collect()),
             body: body.map(str::to_string),
         }
     }
@@ -235,7 +257,14 @@ mod tests {
         let text = "Home\n\nThe quick brown fox jumps over the lazy dog.\nA heading\nIt was a sunny day in the old town square.\nShare this story on your favourite network\n";
         let body = "The quick brown fox jumps over the lazy dog. A heading. It was a sunny day in the old town square.";
         let labels = LabelledDoc::from_gold(&gold(text, Some(body), &[], &[])).labels;
-        let want = [Some("drop"), None, Some("keep"), Some("keep"), Some("keep"), Some("drop")];
+        let want = [
+            Some("drop"),
+            None,
+            Some("keep"),
+            Some("keep"),
+            Some("keep"),
+            Some("drop"),
+        ];
         assert_eq!(labels, want.map(|s| s.map(str::to_string)));
     }
 
@@ -250,20 +279,49 @@ mod tests {
 
     #[test]
     fn groups() {
-        assert_eq!(group_of("a", Some("https://www.Example.com/x")), "example.com");
-        assert_eq!(group_of("a", Some("http://web.archive.org/web/2019/https://site.de/p")), "site.de");
-        assert_eq!(group_of("a", Some("hard::nationnews.com-schools.html")), "nationnews.com");
-        assert_eq!(group_of("rdb-nytimes-3", Some("readability-test-page:nytimes-3")), "nytimes");
+        assert_eq!(
+            group_of("a", Some("https://www.Example.com/x")),
+            "example.com"
+        );
+        assert_eq!(
+            group_of(
+                "a",
+                Some("http://web.archive.org/web/2019/https://site.de/p")
+            ),
+            "site.de"
+        );
+        assert_eq!(
+            group_of("a", Some("hard::nationnews.com-schools.html")),
+            "nationnews.com"
+        );
+        assert_eq!(
+            group_of("rdb-nytimes-3", Some("readability-test-page:nytimes-3")),
+            "nytimes"
+        );
         assert_eq!(group_of("rdb-nytimes-3", None), "rdb-nytimes");
     }
 
     #[test]
     fn reading_back_checks_counts_and_names() {
-        let doc = LabelledDoc { id: "d".into(), group: "g".into(), text: "a\nb".into(), labels: vec![Some("keep".into())] };
+        let doc = LabelledDoc {
+            id: "d".into(),
+            group: "g".into(),
+            text: "a\nb".into(),
+            labels: vec![Some("keep".into())],
+        };
         assert!(doc.line_labels().is_err());
-        let doc = LabelledDoc { labels: vec![Some("share".into()), Some("title".into())], ..doc };
-        assert_eq!(doc.line_labels().unwrap(), [Some(LineLabel::Drop), Some(LineLabel::Keep)]);
-        let doc = LabelledDoc { labels: vec![Some("shar".into()), None], ..doc };
+        let doc = LabelledDoc {
+            labels: vec![Some("share".into()), Some("title".into())],
+            ..doc
+        };
+        assert_eq!(
+            doc.line_labels().unwrap(),
+            [Some(LineLabel::Drop), Some(LineLabel::Keep)]
+        );
+        let doc = LabelledDoc {
+            labels: vec![Some("shar".into()), None],
+            ..doc
+        };
         assert!(doc.line_labels().is_err());
     }
 }

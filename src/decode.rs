@@ -34,7 +34,13 @@ pub(crate) enum State {
 }
 
 impl State {
-    const ALL: [State; 5] = [State::Before, State::Keep, State::Gap, State::After, State::Closed];
+    const ALL: [State; 5] = [
+        State::Before,
+        State::Keep,
+        State::Gap,
+        State::After,
+        State::Closed,
+    ];
 
     pub fn kept(self) -> bool {
         self == State::Keep
@@ -62,7 +68,15 @@ pub(crate) struct Costs {
 
 impl Default for Costs {
     fn default() -> Costs {
-        Costs { enter: 0.5, exit: 0.0, reenter: 4.0, closed: 10.6, gap_open: 1.33, gap_line: 0.6, split: 1.06 }
+        Costs {
+            enter: 0.5,
+            exit: 0.0,
+            reenter: 4.0,
+            closed: 10.6,
+            gap_open: 1.33,
+            gap_line: 0.6,
+            split: 1.06,
+        }
     }
 }
 
@@ -154,12 +168,25 @@ mod tests {
     use super::*;
 
     /// Fixed costs, so the tests do not move when the defaults are retuned.
-    const COSTS: Costs =
-        Costs { enter: 0.5, exit: 0.5, reenter: 2.0, closed: 3.0, gap_open: 1.0, gap_line: 0.6, split: 0.8 };
+    const COSTS: Costs = Costs {
+        enter: 0.5,
+        exit: 0.5,
+        reenter: 2.0,
+        closed: 3.0,
+        gap_open: 1.0,
+        gap_line: 0.6,
+        split: 0.8,
+    };
 
     fn run(logits: &[f32]) -> String {
-        let steps: Vec<Step> =
-            logits.iter().map(|&logit| Step { logit, barrier: 0.0, new_block: true }).collect();
+        let steps: Vec<Step> = logits
+            .iter()
+            .map(|&logit| Step {
+                logit,
+                barrier: 0.0,
+                new_block: true,
+            })
+            .collect();
         let mut out = Vec::new();
         Decoder::default().decode(&steps, &COSTS, &mut out);
         out.iter()
@@ -185,9 +212,15 @@ mod tests {
             // a strong boilerplate line inside the article becomes a hole
             (&[3.0, -5.0, 3.0], "KgK"),
             // a fluent line far below the article is not bridged to
-            (&[3.0, 3.0, -3.0, -3.0, -3.0, -3.0, -3.0, -3.0, 1.0], "KKaaaaaaa"),
+            (
+                &[3.0, 3.0, -3.0, -3.0, -3.0, -3.0, -3.0, -3.0, 1.0],
+                "KKaaaaaaa",
+            ),
             // but a line that is strongly content on its own is
-            (&[3.0, 3.0, -3.0, -3.0, -3.0, -3.0, -3.0, -3.0, 4.0], "KKaaaaaaK"),
+            (
+                &[3.0, 3.0, -3.0, -3.0, -3.0, -3.0, -3.0, -3.0, 4.0],
+                "KKaaaaaaK",
+            ),
         ];
         for (logits, want) in cases {
             assert_eq!(run(logits), *want, "logits {logits:?}");
@@ -196,8 +229,14 @@ mod tests {
 
     #[test]
     fn barrier_ends_the_article() {
-        let mut steps: Vec<Step> =
-            [3.0, 3.0, -1.0, 2.5].iter().map(|&logit| Step { logit, barrier: 0.0, new_block: true }).collect();
+        let mut steps: Vec<Step> = [3.0, 3.0, -1.0, 2.5]
+            .iter()
+            .map(|&logit| Step {
+                logit,
+                barrier: 0.0,
+                new_block: true,
+            })
+            .collect();
         let mut out = Vec::new();
         let mut dec = Decoder::default();
         dec.decode(&steps, &COSTS, &mut out);

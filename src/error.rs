@@ -36,15 +36,21 @@ impl Error {
     }
 
     pub(crate) fn setting(msg: impl Into<String>) -> Error {
-        Error { kind: ErrorKind::Setting(msg.into()) }
+        Error {
+            kind: ErrorKind::Setting(msg.into()),
+        }
     }
 
     pub(crate) fn model(msg: impl Into<String>) -> Error {
-        Error { kind: ErrorKind::Model(msg.into()) }
+        Error {
+            kind: ErrorKind::Model(msg.into()),
+        }
     }
 
     pub(crate) fn record(msg: impl Into<String>) -> Error {
-        Error { kind: ErrorKind::Record(msg.into()) }
+        Error {
+            kind: ErrorKind::Record(msg.into()),
+        }
     }
 
     /// Whether this error is an I/O error of the underlying reader or writer
@@ -84,6 +90,8 @@ impl std::error::Error for Error {
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
-        Error { kind: ErrorKind::Io(e) }
+        Error {
+            kind: ErrorKind::Io(e),
+        }
     }
 }

@@ -48,7 +48,10 @@ impl GoldDoc {
     pub fn from_json(line: &str) -> Result<GoldDoc, Error> {
         let doc: GoldDoc = serde_json::from_str(line).map_err(|e| Error::record(e.to_string()))?;
         if doc.body.is_none() && doc.with.is_none() {
-            return Err(Error::record(format!("gold document {} has neither \"body\" nor \"with\"", doc.id)));
+            return Err(Error::record(format!(
+                "gold document {} has neither \"body\" nor \"with\"",
+                doc.id
+            )));
         }
         Ok(doc)
     }
@@ -104,7 +107,9 @@ pub(crate) fn norm(s: &str) -> String {
 }
 
 fn tokens(s: &str) -> Vec<&str> {
-    s.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|t| !t.is_empty()).collect()
+    s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 fn shingles<'a>(toks: &'a [&'a str]) -> HashMap<&'a [&'a str], u32> {
@@ -146,13 +151,26 @@ pub fn doc_counts(doc: &GoldDoc, output: &str) -> DocCounts {
         tp += c.min(g) as u64;
         fp += c.saturating_sub(g) as u64;
     }
-    let fn_: u64 = gold.iter().map(|(k, &g)| g.saturating_sub(pred.get(k).copied().unwrap_or(0)) as u64).sum();
+    let fn_: u64 = gold
+        .iter()
+        .map(|(k, &g)| g.saturating_sub(pred.get(k).copied().unwrap_or(0)) as u64)
+        .sum();
     let s = (tp + fp + fn_) as f64;
     let exact = gt == pt;
     if s == 0.0 {
-        return DocCounts { exact, ..DocCounts::default() };
+        return DocCounts {
+            exact,
+            ..DocCounts::default()
+        };
     }
-    DocCounts { tp: tp as f64 / s, fp: fp as f64 / s, fn_: fn_ as f64 / s, tn: 0.0, exact, snippets: false }
+    DocCounts {
+        tp: tp as f64 / s,
+        fp: fp as f64 / s,
+        fn_: fn_ as f64 / s,
+        tn: 0.0,
+        exact,
+        snippets: false,
+    }
 }
 
 fn doc_pr(c: &DocCounts) -> (f64, f64) {
@@ -189,9 +207,27 @@ pub fn aggregate(counts: &[DocCounts]) -> Scores {
             accuracy: div(tp + tn, tp + fp + fn_ + tn),
         };
     }
-    let mean = |xs: Vec<f64>| if xs.is_empty() { 0.0 } else { xs.iter().sum::<f64>() / xs.len() as f64 };
-    let p = mean(counts.iter().filter(|c| c.tp + c.fp > 0.0).map(|c| doc_pr(c).0).collect());
-    let r = mean(counts.iter().filter(|c| c.tp + c.fn_ > 0.0).map(|c| doc_pr(c).1).collect());
+    let mean = |xs: Vec<f64>| {
+        if xs.is_empty() {
+            0.0
+        } else {
+            xs.iter().sum::<f64>() / xs.len() as f64
+        }
+    };
+    let p = mean(
+        counts
+            .iter()
+            .filter(|c| c.tp + c.fp > 0.0)
+            .map(|c| doc_pr(c).0)
+            .collect(),
+    );
+    let r = mean(
+        counts
+            .iter()
+            .filter(|c| c.tp + c.fn_ > 0.0)
+            .map(|c| doc_pr(c).1)
+            .collect(),
+    );
     Scores {
         docs,
         precision: p,
@@ -244,7 +280,11 @@ mod tests {
 
     #[test]
     fn body_shingles() {
-        let doc = GoldDoc { body: Some("one two three four five".into()), with: None, ..snippet_doc(&[], &[]) };
+        let doc = GoldDoc {
+            body: Some("one two three four five".into()),
+            with: None,
+            ..snippet_doc(&[], &[])
+        };
         let c = doc_counts(&doc, "one two three four five");
         assert_eq!((c.tp, c.fp, c.fn_), (1.0, 0.0, 0.0));
         assert!(c.exact);
@@ -255,12 +295,19 @@ mod tests {
         assert_eq!(doc_pr(&c), (0.0, 0.0));
         let s = aggregate(&[c]);
         assert_eq!(s.recall, 0.0);
-        assert_eq!(s.precision, 0.0, "an empty output does not count for precision");
+        assert_eq!(
+            s.precision, 0.0,
+            "an empty output does not count for precision"
+        );
     }
 
     #[test]
     fn short_texts_make_one_short_shingle() {
-        let doc = GoldDoc { body: Some("a b".into()), with: None, ..snippet_doc(&[], &[]) };
+        let doc = GoldDoc {
+            body: Some("a b".into()),
+            with: None,
+            ..snippet_doc(&[], &[])
+        };
         assert_eq!(doc_counts(&doc, "a b").tp, 1.0);
     }
 }

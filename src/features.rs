@@ -7,6 +7,8 @@
 //! the stoplist that most of its words fall in, and each line's stopword count
 //! is taken against that language.
 
+use std::sync::LazyLock;
+
 use memchr::memmem;
 
 use crate::lexicon::{HashedMap, Lexicon, CATEGORIES};
@@ -49,6 +51,8 @@ pub(crate) struct LineFeatures {
     pub chars: u32,
     /// Words (see [`tokens`]).
     pub words: u32,
+    /// Where the hashes of the line's first words are in the document's list.
+    pub words_at: (u32, u32),
     /// Words in the document language's stoplist.
     pub stop: u32,
     /// Words that start with an uppercase letter.
@@ -118,7 +122,8 @@ impl LineFeatures {
 
     /// Share of all lexicon categories together.
     pub fn lex_total_share(&self) -> f32 {
-        (self.lex_cover.iter().map(|&c| c as f32).sum::<f32>() / self.core_len.max(1) as f32).min(1.0)
+        (self.lex_cover.iter().map(|&c| c as f32).sum::<f32>() / self.core_len.max(1) as f32)
+            .min(1.0)
     }
 }
 
@@ -130,15 +135,27 @@ pub(crate) struct DocFeatures {
     pub lang: Option<usize>,
     /// Share of the document's words that are stopwords of its language.
     pub stop_rate: f32,
+    /// The hashes of the first [`KEPT_WORDS`] words of each line (see
+    /// [`LineFeatures::words_at`]).
+    word_hashes: Vec<u64>,
     /// Scratch: (line, language mask) of every stopword hit.
     stop_hits: Vec<(u32, u64)>,
     /// Scratch: content hash of each line → count.
     repeat_counts: HashedMap<u16>,
     /// Scratch: each line's content hash.
     line_hashes: Vec<u64>,
+    /// Scratch: case-folded text for the lexicon.
+    fold_buf: Vec<u8>,
+    /// Scratch: (line, factor) of sampled lines, to scale their stopword counts.
+    stop_scale: Vec<(u32, f32)>,
 }
 
-const BULLETS: &[char] = &['*', '+', '-', '•', '·', '►', '▪', '▸', '■', '●', '◦', '–', '—', '❯', '>'];
+static URL: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("://"));
+static WWW: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("www."));
+
+const BULLETS: &[char] = &[
+    '*', '+', '-', '•', '·', '►', '▪', '▸', '■', '●', '◦', '–', '—', '❯', '>',
+];
 
 /// Length of a leading bullet ("* ", "o ", "1. ") in bytes, or 0.
 fn bullet_len(s: &str) -> usize {
@@ -162,23 +179,29 @@ fn bullet_len(s: &str) -> usize {
 
 fn ending(s: &str) -> Ending {
     let mut rev = s.chars().rev();
-    let Some(last) = rev.next() else { return Ending::Other };
+    let Some(last) = rev.next() else {
+        return Ending::Other;
+    };
     let before = rev.next();
     match last {
         '.' if before == Some('.') => Ending::Ellipsis,
         '…' => Ending::Ellipsis,
         '.' | '!' | '?' | '。' | '！' | '？' | '؟' | '।' => Ending::Sentence,
         '"' | '”' | '’' | '\'' | ')' | '»' | '」' | '』' | '“'
-            if before.is_some_and(|b| matches!(b, '.' | '!' | '?' | '…' | '。' | ' ' | '\u{a0}')) =>
+            if before
+                .is_some_and(|b| matches!(b, '.' | '!' | '?' | '…' | '。' | ' ' | '\u{a0}')) =>
         {
-            if last == '»' && before.is_some_and(|b| b == ' ' || b == '\u{a0}') && !s.contains('«') {
+            if last == '»' && before.is_some_and(|b| b == ' ' || b == '\u{a0}') && !s.contains('«')
+            {
                 Ending::Arrow
             } else {
                 Ending::Sentence
             }
         }
         ':' | '：' => Ending::Colon,
-        '→' | '›' | '▶' | '►' | '⟶' | '➔' | '➜' | '❯' | '⇢' | '»' if !s.contains('«') => Ending::Arrow,
+        '→' | '›' | '▶' | '►' | '⟶' | '➔' | '➜' | '❯' | '⇢' | '»' if !s.contains('«') => {
+            Ending::Arrow
+        }
         '>' => Ending::Arrow,
         c if c.is_alphanumeric() => Ending::Other,
         _ => Ending::Punct,
@@ -193,11 +216,27 @@ fn trim(s: &str) -> (usize, usize) {
     (start, end)
 }
 
+/// Words per line whose hashes are kept for the model's n-grams.
+pub(crate) const KEPT_WORDS: usize = 16;
+
 impl DocFeatures {
+    /// The hashes of the first [`KEPT_WORDS`] words of line `i`.
+    pub(crate) fn words(&self, i: usize) -> &[u64] {
+        let (a, b) = self.lines[i].words_at;
+        &self.word_hashes[a as usize..b as usize]
+    }
+
     /// Extracts the features of every line of `text`, whose line spans are
     /// `spans`; `language` forces a stoplist instead of detecting one.
-    pub(crate) fn extract(&mut self, lex: &Lexicon, text: &str, spans: &[Span], language: Option<usize>) {
+    pub(crate) fn extract(
+        &mut self,
+        lex: &Lexicon,
+        text: &str,
+        spans: &[Span],
+        language: Option<usize>,
+    ) {
         self.lines.clear();
+        self.word_hashes.clear();
         self.stop_hits.clear();
         self.repeat_counts.clear();
         self.line_hashes.clear();
@@ -219,31 +258,29 @@ impl DocFeatures {
                 self.lines.push(f);
                 continue;
             }
-            f.indent = line[..ts].chars().map(|c| if c == '\t' { 4 } else { 1 }).sum::<u16>();
+            f.indent = line[..ts]
+                .chars()
+                .map(|c| if c == '\t' { 4 } else { 1 })
+                .sum::<u16>();
             let blen = bullet_len(content);
             f.bullet = blen > 0;
             let body = &content[blen..];
             f.core_len = body.trim_end_matches(|c: char| !c.is_alphanumeric()).len() as u32;
-            let mut prev_lower = false;
-            for c in body.chars() {
-                f.chars += 1;
-                if prev_lower && c.is_uppercase() {
-                    f.glued += 1;
-                }
-                prev_lower = c.is_lowercase();
-                if c.is_ascii_digit() {
-                    f.digits += 1;
-                } else if !c.is_alphanumeric() && !c.is_whitespace() {
-                    f.punct += 1;
-                    if matches!(c, '|' | '·' | '•' | '/' | '‧' | '∙') {
-                        f.separators += 1;
-                    }
-                }
-            }
-            f.chars += blen as u32;
-            tokens::for_each_word(body, |w| {
+            // Long lines are judged on a sample: their first SAMPLE bytes give
+            // the word statistics, scaled to the whole line.
+            let sample = &body[..floor_char_boundary(body, SAMPLE)];
+            let scale = if sample.is_empty() {
+                1.0
+            } else {
+                body.len() as f32 / sample.len() as f32
+            };
+            let words_from = self.word_hashes.len() as u32;
+            let st = tokens::scan(sample, |w| {
                 if f.words < 8 && w.upper {
                     f.lead_upper += 1;
+                }
+                if (f.words as usize) < KEPT_WORDS {
+                    self.word_hashes.push(w.hash);
                 }
                 f.words += 1;
                 f.upper_words += w.upper as u32;
@@ -258,30 +295,67 @@ impl DocFeatures {
                     }
                 }
             });
+            f.words_at = (words_from, self.word_hashes.len() as u32);
+            f.chars = st.chars;
+            f.digits = st.digits;
+            f.punct = st.punct;
+            f.separators = st.separators.min(u16::MAX as u32) as u16;
+            f.glued = st.glued.min(u16::MAX as u32) as u16;
+            if sample.len() < body.len() {
+                let rest = &body.as_bytes()[sample.len()..];
+                f.chars += rest.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32;
+                let up = |n: u32| (n as f32 * scale).round() as u32;
+                f.words = up(f.words);
+                f.upper_words = up(f.upper_words);
+                f.numeric_words = up(f.numeric_words);
+                f.digits = up(f.digits);
+                f.punct = up(f.punct);
+                f.glued = up(f.glued as u32).min(u16::MAX as u32) as u16;
+                f.separators = up(f.separators as u32).min(u16::MAX as u32) as u16;
+                // Stopwords are counted on the sample: remember its share.
+                self.stop_scale.push((i as u32, scale));
+            }
+            f.chars += blen as u32;
             total_words += f.words as u64;
             f.ending = ending(body);
-            let bytes = body.as_bytes();
-            f.url = memmem::find(bytes, b"://").is_some()
-                || memmem::find(bytes, b"www.").is_some()
-                || memchr::memchr(b'@', bytes).is_some_and(|at| bytes[at..].contains(&b'.') && at > 0);
+            let bytes = sample.as_bytes();
+            f.url = memchr::memchr2(b'/', b'.', bytes).is_some()
+                && (URL.find(bytes).is_some() || WWW.find(bytes).is_some())
+                || memchr::memchr(b'@', bytes)
+                    .is_some_and(|at| bytes[at..].contains(&b'.') && at > 0);
             if body.len() <= patterns::MAX_LEN {
+                // Dates, times and counters need digits; the regexes only
+                // run where they can match.
                 if f.digits > 0 {
                     f.date = patterns::DATE.is_match(body);
                     f.time = patterns::TIME.is_match(body);
-                    f.reading_time = patterns::READING_TIME.is_match(body);
                     f.counter = patterns::COUNTER.is_match(body);
-                } else {
                     f.reading_time = patterns::READING_TIME.is_match(body);
-                    f.counter = patterns::COUNTER.is_match(body);
                 }
                 f.byline = f.upper_words > 0 && patterns::BYLINE.is_match(body);
             }
-            let tail = body.len().saturating_sub(patterns::CREDIT_TAIL);
-            let tail = body.char_indices().map(|(i, _)| i).find(|&i| i >= tail).unwrap_or(0);
-            f.credit = patterns::CREDIT.is_match(&body[tail..]);
-            let h = content.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+            f.credit = patterns::is_credit(body);
+            // Lexicon phrases, in the sample (the whole of any short line).
+            let at = f.trim_start as usize;
+            let lead_at = at + blen;
+            let scanned = &text[at..at + blen + sample.len()];
+            lex.scan(scanned, &mut self.fold_buf, |hit| {
+                let cat = lex.phrases[hit.phrase as usize].category as usize;
+                let len = (hit.end - hit.start) as u16;
+                f.lex_cover[cat] = f.lex_cover[cat].saturating_add(len);
+                f.lex_hits[cat] = f.lex_hits[cat].saturating_add(1);
+                if at + hit.start <= lead_at {
+                    f.lex_lead |= 1 << cat;
+                }
+                let better = match f.lex_best {
+                    None => true,
+                    Some(p) => lex.phrases[p as usize].text.len() < len as usize,
+                };
+                if better {
+                    f.lex_best = Some(hit.phrase);
+                }
             });
+            let h = line_hash(content);
             *self.repeat_counts.entry(h).or_default() += 1;
             self.line_hashes.push(h);
             self.lines.push(f);
@@ -296,46 +370,51 @@ impl DocFeatures {
             for &(line, mask) in &self.stop_hits {
                 if mask & bit != 0 {
                     self.lines[line as usize].stop += 1;
-                    stops += 1;
                 }
             }
+            for &(line, scale) in &self.stop_scale {
+                let f = &mut self.lines[line as usize];
+                f.stop = ((f.stop as f32 * scale).round() as u32).min(f.words);
+            }
+            stops = self.lines.iter().map(|f| f.stop as u64).sum();
         }
-        self.stop_rate = if total_words > 0 { stops as f32 / total_words as f32 } else { 0.0 };
+        self.stop_scale.clear();
+        self.stop_rate = if total_words > 0 {
+            stops as f32 / total_words as f32
+        } else {
+            0.0
+        };
 
         for (f, h) in self.lines.iter_mut().zip(&self.line_hashes) {
             if !f.blank {
                 f.repeats = self.repeat_counts.get(h).copied().unwrap_or(1);
             }
         }
-
-        // Lexicon: one scan of the whole text, hits assigned to lines in order.
-        let mut line = 0usize;
-        let lines = &mut self.lines;
-        lex.scan(text, |hit| {
-            while line < spans.len() && (spans[line].end as usize) < hit.end {
-                line += 1;
-            }
-            let Some(f) = lines.get_mut(line) else { return };
-            if f.blank || hit.start < f.trim_start as usize {
-                return;
-            }
-            let cat = lex.phrases[hit.phrase as usize].category as usize;
-            let len = (hit.end - hit.start) as u16;
-            f.lex_cover[cat] = f.lex_cover[cat].saturating_add(len);
-            f.lex_hits[cat] = f.lex_hits[cat].saturating_add(1);
-            let lead_at = f.trim_start as usize + bullet_len(&text[f.trim_start as usize..f.trim_end as usize]);
-            if hit.start <= lead_at {
-                f.lex_lead |= 1 << cat;
-            }
-            let better = match f.lex_best {
-                None => true,
-                Some(p) => lex.phrases[p as usize].text.len() < len as usize,
-            };
-            if better {
-                f.lex_best = Some(hit.phrase);
-            }
-        });
     }
+}
+
+/// Bytes of a long line that give its word statistics.
+const SAMPLE: usize = 384;
+
+/// The largest char boundary of `s` at or below `i`.
+fn floor_char_boundary(s: &str, i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    (0..=i).rev().find(|&k| s.is_char_boundary(k)).unwrap_or(0)
+}
+
+/// A hash of a line's content for counting repeats: its length and its
+/// first and last 48 bytes (long lines that agree on all three repeat).
+fn line_hash(content: &str) -> u64 {
+    let b = content.as_bytes();
+    let head = &b[..b.len().min(48)];
+    let tail = &b[b.len().saturating_sub(48)..];
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ b.len() as u64;
+    for &x in head.iter().chain(tail) {
+        h = (h ^ x as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 #[cfg(test)]
@@ -366,7 +445,10 @@ mod tests {
         assert_eq!(doc.lang.map(|l| DEFAULT.langs[l]), Some("fr"));
         let more = &doc.lines[3];
         assert_eq!(more.ending, Ending::Arrow);
-        let read_more = Label::BOILERPLATE.iter().position(|l| *l == Label::ReadMore).unwrap();
+        let read_more = Label::BOILERPLATE
+            .iter()
+            .position(|l| *l == Label::ReadMore)
+            .unwrap();
         assert!(more.lex_share(read_more) > 0.8);
         assert_ne!(more.lex_lead & (1 << read_more), 0);
     }
@@ -394,7 +476,15 @@ mod tests {
 
     #[test]
     fn bullets() {
-        for (s, n) in [("* a", 2), ("o a", 2), ("• a", 4), ("12. a", 4), ("2024. a", 0), ("oui", 0), ("*", 1)] {
+        for (s, n) in [
+            ("* a", 2),
+            ("o a", 2),
+            ("• a", 4),
+            ("12. a", 4),
+            ("2024. a", 0),
+            ("oui", 0),
+            ("*", 1),
+        ] {
             assert_eq!(bullet_len(s), n, "{s:?}");
         }
     }

@@ -40,7 +40,11 @@ pub struct JsonlOptions {
 
 impl Default for JsonlOptions {
     fn default() -> JsonlOptions {
-        JsonlOptions { field: "text".into(), labels: false, labels_field: "decruft".into() }
+        JsonlOptions {
+            field: "text".into(),
+            labels: false,
+            labels_field: "decruft".into(),
+        }
     }
 }
 
@@ -72,23 +76,40 @@ impl<'de> serde::Deserialize<'de> for Fields<'de> {
 ///
 /// On error nothing is appended. Errors: the line is not a JSON object, the
 /// field is missing, or it is not a string.
-pub fn strip_record(stripper: &Stripper, opts: &JsonlOptions, line: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
-    let fields: Fields<'_> = serde_json::from_slice(line).map_err(|e| Error::record(json_error(&e)))?;
+pub fn strip_record(
+    stripper: &Stripper,
+    opts: &JsonlOptions,
+    line: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    let fields: Fields<'_> =
+        serde_json::from_slice(line).map_err(|e| Error::record(json_error(&e)))?;
     let Some(pos) = fields.0.iter().position(|(k, _)| *k == opts.field) else {
         return Err(Error::record(format!("no \"{}\" field", opts.field)));
     };
     let raw = fields.0[pos].1;
     let text: Cow<'_, str> = match serde_json::from_str::<Cow<'_, str>>(raw.get()) {
         Ok(t) => t,
-        Err(_) => {
+        Err(e) => {
             let kind = match raw.get().as_bytes()[0] {
+                // A string JSON accepts but Rust cannot hold (a lone surrogate escape).
+                b'"' => {
+                    return Err(Error::record(format!(
+                        "field \"{}\" is not valid text: {}",
+                        opts.field,
+                        json_error(&e)
+                    )))
+                }
                 b'n' => "null",
                 b'{' => "an object",
                 b'[' => "an array",
                 b't' | b'f' => "a boolean",
                 _ => "a number",
             };
-            return Err(Error::record(format!("field \"{}\" is {kind}, not a string", opts.field)));
+            return Err(Error::record(format!(
+                "field \"{}\" is {kind}, not a string",
+                opts.field
+            )));
         }
     };
     let stripped = stripper.strip(&text);
@@ -136,7 +157,10 @@ fn write_kept_json(out: &mut Vec<u8>, stripped: &Stripped<'_>) {
     for v in stripped.lines().iter().filter(|v| v.kept) {
         {
             let line = &stripped.input()[v.range.start..v.end];
-            escape_into(out, std::str::from_utf8(line).expect("stripped str input is UTF-8"));
+            escape_into(
+                out,
+                std::str::from_utf8(line).expect("stripped str input is UTF-8"),
+            );
         }
     }
     out.push(b'"');
@@ -202,23 +226,41 @@ mod tests {
     #[test]
     fn keeps_other_fields_raw_and_in_order() {
         let opts = JsonlOptions::default();
-        let got = run(r#"{"z":1.50,"text":"","a":{"b":[1, 2]},"k\u00e9":null}"#, &opts).unwrap();
+        let got = run(
+            r#"{"z":1.50,"text":"","a":{"b":[1, 2]},"k\u00e9":null}"#,
+            &opts,
+        )
+        .unwrap();
         assert_eq!(got, r#"{"z":1.50,"text":"","a":{"b":[1, 2]},"ké":null}"#);
     }
 
     #[test]
     fn errors() {
         let opts = JsonlOptions::default();
-        assert!(run("not json", &opts).unwrap_err().starts_with("bad record: "));
-        assert_eq!(run(r#"{"id":1}"#, &opts).unwrap_err(), r#"bad record: no "text" field"#);
-        assert_eq!(run(r#"{"text":null}"#, &opts).unwrap_err(), r#"bad record: field "text" is null, not a string"#);
-        assert_eq!(run(r#"{"text":3}"#, &opts).unwrap_err(), r#"bad record: field "text" is a number, not a string"#);
+        assert!(run("not json", &opts)
+            .unwrap_err()
+            .starts_with("bad record: "));
+        assert_eq!(
+            run(r#"{"id":1}"#, &opts).unwrap_err(),
+            r#"bad record: no "text" field"#
+        );
+        assert_eq!(
+            run(r#"{"text":null}"#, &opts).unwrap_err(),
+            r#"bad record: field "text" is null, not a string"#
+        );
+        assert_eq!(
+            run(r#"{"text":3}"#, &opts).unwrap_err(),
+            r#"bad record: field "text" is a number, not a string"#
+        );
         assert!(run("[1,2]", &opts).is_err());
     }
 
     #[test]
     fn labels_use_character_offsets() {
-        let opts = JsonlOptions { labels: true, ..JsonlOptions::default() };
+        let opts = JsonlOptions {
+            labels: true,
+            ..JsonlOptions::default()
+        };
         let got = run(r#"{"text":"é\n\nLire la suite →"}"#, &opts).unwrap();
         let v: serde_json::Value = serde_json::from_str(&got).unwrap();
         let labels = v["decruft"].as_array().unwrap();

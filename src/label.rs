@@ -160,7 +160,10 @@ impl LabelSet {
 
     /// Title, heading and body: the default set of kept labels.
     pub fn content() -> LabelSet {
-        LabelSet::empty().with(Label::Title).with(Label::Heading).with(Label::Body)
+        LabelSet::empty()
+            .with(Label::Title)
+            .with(Label::Heading)
+            .with(Label::Body)
     }
 
     /// This set with `label` added.

@@ -72,10 +72,48 @@ mod strip;
 mod tokens;
 mod train;
 
+pub use crate::dataset::LabelledDoc;
 pub use crate::error::Error;
+pub use crate::eval::{aggregate, doc_counts, doc_score, DocCounts, GoldDoc, Scores};
 pub use crate::jsonl::{strip_record, JsonlOptions};
 pub use crate::label::{Label, LabelSet};
-pub use crate::dataset::LabelledDoc;
-pub use crate::eval::{aggregate, doc_counts, doc_score, DocCounts, GoldDoc, Scores};
-pub use crate::train::{cross_validate, train, CvRow, TrainOptions, TrainedModel};
 pub use crate::strip::{Reason, Stripped, Stripper, StripperBuilder, Verdict};
+pub use crate::train::{cross_validate, train, CvRow, TrainOptions, TrainedModel};
+
+/// Entry points into the pipeline's stages, for the benchmarks in
+/// `benches/`. Not a stable API.
+#[doc(hidden)]
+pub mod bench {
+    use crate::features::DocFeatures;
+    use crate::lexicon::DEFAULT;
+    use crate::lines::{self, Span};
+
+    /// Splits `text` into line spans; returns the number of lines.
+    pub fn split_lines(text: &str) -> usize {
+        let mut spans: Vec<Span> = Vec::new();
+        lines::split(text.as_bytes(), &mut spans);
+        spans.len()
+    }
+
+    /// Runs the bare Aho-Corasick automaton of the default lexicon over
+    /// `text` (no word-boundary checks); returns the number of matches.
+    pub fn bare_scan(text: &str) -> usize {
+        DEFAULT.bare_scan(text)
+    }
+
+    /// Runs the lexicon scan as the features use it; returns the number of hits.
+    pub fn lexicon_scan(text: &str) -> usize {
+        let mut n = 0;
+        DEFAULT.scan(text, &mut Vec::new(), |_| n += 1);
+        n
+    }
+
+    /// Extracts the line features of `text`; returns the number of words.
+    pub fn features(text: &str) -> u64 {
+        let mut spans: Vec<Span> = Vec::new();
+        lines::split(text.as_bytes(), &mut spans);
+        let mut doc = DocFeatures::default();
+        doc.extract(&DEFAULT, text, &spans, None);
+        doc.lines.iter().map(|f| f.words as u64).sum()
+    }
+}

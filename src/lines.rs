@@ -20,11 +20,6 @@ impl Span {
     pub fn content(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
-
-    #[inline]
-    pub fn whole(self) -> std::ops::Range<usize> {
-        self.start as usize..self.next as usize
-    }
 }
 
 /// The largest input the span representation can address.
@@ -41,20 +36,25 @@ pub(crate) fn split(text: &[u8], out: &mut Vec<Span>) {
     out.clear();
     let mut start = 0usize;
     for nl in memchr::memchr_iter(b'\n', text) {
-        let end = if nl > start && text[nl - 1] == b'\r' { nl - 1 } else { nl };
-        out.push(Span { start: start as u32, end: end as u32, next: (nl + 1) as u32 });
+        let end = if nl > start && text[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        out.push(Span {
+            start: start as u32,
+            end: end as u32,
+            next: (nl + 1) as u32,
+        });
         start = nl + 1;
     }
     if start < text.len() {
-        out.push(Span { start: start as u32, end: text.len() as u32, next: text.len() as u32 });
+        out.push(Span {
+            start: start as u32,
+            end: text.len() as u32,
+            next: text.len() as u32,
+        });
     }
-}
-
-/// Whether a line holds nothing but white space (Unicode, including NBSP and
-/// zero-width spaces).
-pub(crate) fn is_blank(line: &str) -> bool {
-    line.bytes().all(|b| b.is_ascii_whitespace())
-        || line.chars().all(|c| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{2060}'))
 }
 
 #[cfg(test)]
@@ -64,7 +64,10 @@ mod tests {
     fn lines(text: &str) -> Vec<(&str, &str)> {
         let mut spans = Vec::new();
         split(text.as_bytes(), &mut spans);
-        spans.iter().map(|s| (&text[s.content()], &text[s.end as usize..s.next as usize])).collect()
+        spans
+            .iter()
+            .map(|s| (&text[s.content()], &text[s.end as usize..s.next as usize]))
+            .collect()
     }
 
     #[test]
@@ -82,16 +85,6 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(lines(input), *want, "input {input:?}");
-        }
-    }
-
-    #[test]
-    fn blank() {
-        for s in ["", "  ", "\t", "\u{a0}\u{a0}", "\u{200b}", " \u{3000} "] {
-            assert!(is_blank(s), "{s:?}");
-        }
-        for s in ["a", " . ", "\u{a0}x"] {
-            assert!(!is_blank(s), "{s:?}");
         }
     }
 }

@@ -4,10 +4,14 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+
+use rayon::prelude::*;
 
 use decruft::{
-    aggregate, cross_validate, doc_counts, doc_score, strip_record, train, GoldDoc, JsonlOptions, Label,
-    LabelSet, LabelledDoc, Stripper, StripperBuilder, TrainOptions,
+    aggregate, cross_validate, doc_counts, doc_score, strip_record, train, GoldDoc, JsonlOptions,
+    Label, LabelSet, LabelledDoc, Stripper, StripperBuilder, TrainOptions,
 };
 
 const USAGE: &str = "\
@@ -29,6 +33,8 @@ Options:
       --on-error MODE      with --jsonl: what to do with a bad record:
                            fail (default: stop, exit 2), skip (drop it, count
                            on stderr) or keep (write it through unchanged)
+      --threads N          with --jsonl: worker threads (default: all cores);
+                           the output is the same whatever N
       --keep LABELS        comma-separated labels to keep (default: title,heading,body)
       --language CODE      force a stoplist (ISO 639-1, e.g. fr) instead of detecting
       --threshold X        log-odds shift: > 0 keeps less, < 0 keeps more (default 0)
@@ -154,6 +160,7 @@ struct Args {
     epochs: Option<usize>,
     model_only: bool,
     worst: usize,
+    threads: Option<usize>,
 }
 
 /// A failure that ends the run with exit code 2.
@@ -168,11 +175,17 @@ impl<E: std::fmt::Display> From<E> for Failure {
 /// Why a write failed: a closed pipe is a normal end (ripgrep does the same:
 /// `decruft … | head` must not print an error).
 const BROKEN_PIPE: &str = "\0broken pipe";
+/// Why the JSONL loop stopped early on SIGINT (exit 130, as shells expect).
+const INTERRUPT: &str = "\0interrupted";
 
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(msg)) if msg == BROKEN_PIPE => ExitCode::SUCCESS,
+        Err(Failure(msg)) if msg == INTERRUPT => {
+            eprintln!("decruft: interrupted");
+            ExitCode::from(130)
+        }
         Err(Failure(msg)) => {
             eprintln!("decruft: {msg}");
             ExitCode::from(2)
@@ -181,20 +194,27 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Failure> {
-    let Some(args) = parse_args()? else { return Ok(()) };
+    let Some(args) = parse_args()? else {
+        return Ok(());
+    };
     match args.command {
         Command::Eval => return eval(&args),
         Command::Train => return train_cmd(&args),
         Command::Label => return label_cmd(&args),
         _ => {}
     }
-    let stripper = builder(&args)?.explain(args.command == Command::Annotate).build()?;
+    let stripper = builder(&args)?
+        .explain(args.command == Command::Annotate)
+        .build()?;
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let lock = stdout.lock();
     // Block-buffer unless a person is watching.
-    let mut out: Box<dyn Write> =
-        if terminal { Box::new(io::LineWriter::new(lock)) } else { Box::new(BufWriter::with_capacity(1 << 16, lock)) };
+    let mut out: Box<dyn Write> = if terminal {
+        Box::new(io::LineWriter::new(lock))
+    } else {
+        Box::new(BufWriter::with_capacity(1 << 16, lock))
+    };
     match args.command {
         Command::Jsonl => jsonl_files(&stripper, &args, &mut out)?,
         Command::Annotate => annotate(&stripper, &args, args.color.unwrap_or(terminal), &mut out)?,
@@ -251,12 +271,18 @@ fn parse_args() -> Result<Option<Args>, Failure> {
         epochs: None,
         model_only: false,
         worst: 0,
+        threads: None,
     };
     let mut first = true;
     while let Some(arg) = parser.next()? {
         let was_first = std::mem::replace(&mut first, false);
         match arg {
-            Value(v) if was_first && ["annotate", "eval", "train", "label"].iter().any(|c| v == *c) => {
+            Value(v)
+                if was_first
+                    && ["annotate", "eval", "train", "label"]
+                        .iter()
+                        .any(|c| v == *c) =>
+            {
                 args.command = match v.to_str() {
                     Some("annotate") => Command::Annotate,
                     Some("eval") => Command::Eval,
@@ -287,13 +313,21 @@ fn parse_args() -> Result<Option<Args>, Failure> {
                     "fail" => OnError::Fail,
                     "skip" => OnError::Skip,
                     "keep" => OnError::Keep,
-                    other => return Err(Failure(format!("--on-error takes fail, skip or keep, not '{other}'"))),
+                    other => {
+                        return Err(Failure(format!(
+                            "--on-error takes fail, skip or keep, not '{other}'"
+                        )))
+                    }
                 }
             }
             Long("keep") => {
                 let list = parser.value()?.string()?;
-                let labels: Result<LabelSet, _> =
-                    list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::parse::<Label>).collect();
+                let labels: Result<LabelSet, _> = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::parse::<Label>)
+                    .collect();
                 args.keep = Some(labels?);
             }
             Long("language") => args.language = Some(parser.value()?.string()?),
@@ -303,7 +337,11 @@ fn parse_args() -> Result<Option<Args>, Failure> {
                     "auto" => None,
                     "always" => Some(true),
                     "never" => Some(false),
-                    other => return Err(Failure(format!("--color takes auto, always or never, not '{other}'"))),
+                    other => {
+                        return Err(Failure(format!(
+                            "--color takes auto, always or never, not '{other}'"
+                        )))
+                    }
                 }
             }
             Long("model") => args.model = Some(parser.value()?.string()?),
@@ -314,20 +352,29 @@ fn parse_args() -> Result<Option<Args>, Failure> {
             Long("epochs") => args.epochs = Some(number(&mut parser, "--epochs")?),
             Long("model-only") => args.model_only = true,
             Long("worst") => args.worst = number(&mut parser, "--worst")?,
+            Long("threads") => args.threads = Some(number(&mut parser, "--threads")?),
             Value(v) => args.files.push(v.string()?),
             _ => return Err(arg.unexpected().into()),
         }
     }
     if args.model.is_some() && args.heuristics {
-        return Err(Failure("--model and --heuristics exclude each other".into()));
+        return Err(Failure(
+            "--model and --heuristics exclude each other".into(),
+        ));
     }
     match args.command {
-        Command::Annotate if args.files.len() > 1 => return Err(Failure("annotate takes one file at most".into())),
+        Command::Annotate if args.files.len() > 1 => {
+            return Err(Failure("annotate takes one file at most".into()))
+        }
         Command::Eval | Command::Train | Command::Label if args.files.is_empty() => {
             return Err(Failure("no data files given (see --help)".into()))
         }
-        Command::Train if args.output.is_none() => return Err(Failure("train needs -o MODEL.json".into())),
-        Command::Eval if args.cv.is_some_and(|k| k < 2) => return Err(Failure("--cv takes 2 or more folds".into())),
+        Command::Train if args.output.is_none() => {
+            return Err(Failure("train needs -o MODEL.json".into()))
+        }
+        Command::Eval if args.cv.is_some_and(|k| k < 2) => {
+            return Err(Failure("--cv takes 2 or more folds".into()))
+        }
         _ => {}
     }
     Ok(Some(args))
@@ -336,7 +383,8 @@ fn parse_args() -> Result<Option<Args>, Failure> {
 fn number<T: std::str::FromStr>(parser: &mut lexopt::Parser, flag: &str) -> Result<T, Failure> {
     use lexopt::ValueExt;
     let v = parser.value()?.string()?;
-    v.parse().map_err(|_| Failure(format!("{flag} takes a number, not '{v}'")))
+    v.parse()
+        .map_err(|_| Failure(format!("{flag} takes a number, not '{v}'")))
 }
 
 /// Opens each named file, or stdin when there are none ("-" is stdin too).
@@ -344,7 +392,10 @@ fn inputs(files: &[String]) -> impl Iterator<Item = Result<(String, Box<dyn Read
     let stdin = files.is_empty().then(|| "-".to_string());
     files.iter().cloned().chain(stdin).map(|name| {
         if name == "-" {
-            Ok(("<stdin>".to_string(), Box::new(io::stdin().lock()) as Box<dyn Read>))
+            Ok((
+                "<stdin>".to_string(),
+                Box::new(io::stdin().lock()) as Box<dyn Read>,
+            ))
         } else {
             let f = File::open(&name).map_err(|e| Failure(format!("{name}: {e}")))?;
             Ok((name, Box::new(f) as Box<dyn Read>))
@@ -354,7 +405,8 @@ fn inputs(files: &[String]) -> impl Iterator<Item = Result<(String, Box<dyn Read
 
 fn read_all(name: &str, mut r: impl Read) -> Result<Vec<u8>, Failure> {
     let mut buf = Vec::new();
-    r.read_to_end(&mut buf).map_err(|e| Failure(format!("{name}: {e}")))?;
+    r.read_to_end(&mut buf)
+        .map_err(|e| Failure(format!("{name}: {e}")))?;
     Ok(buf)
 }
 
@@ -362,51 +414,221 @@ fn strip_files(stripper: &Stripper, files: &[String], out: &mut dyn Write) -> Re
     for input in inputs(files) {
         let (name, r) = input?;
         let bytes = read_all(&name, r)?;
-        stripper.strip_bytes(&bytes).write_kept(out).map_err(write_err)?;
+        stripper
+            .strip_bytes(&bytes)
+            .write_kept(out)
+            .map_err(write_err)?;
     }
     Ok(())
 }
 
+/// Records read and stripped together: at most this many…
+const BATCH_RECORDS: usize = 2048;
+/// …or this many bytes of input (a single larger record is a batch alone).
+const BATCH_BYTES: usize = 8 << 20;
+
+/// A batch of input lines: their bytes back to back, where each ends, and
+/// the input line number of the first.
+struct Batch {
+    name: Arc<str>,
+    first_line: u64,
+    data: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+/// What became of one input line.
+enum Outcome {
+    /// A blank line: no output.
+    Blank,
+    /// The rewritten record, without its newline.
+    Record(Vec<u8>),
+    /// A bad record and why.
+    Bad(decruft::Error),
+}
+
+/// Reads `files` into batches on a thread of its own and sends them over a
+/// bounded channel, so reading overlaps stripping and memory stays flat.
+fn spawn_reader(
+    files: Vec<String>,
+    tx: mpsc::SyncSender<Result<Batch, Failure>>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        for input in inputs(&files) {
+            let (name, r) = match input {
+                Ok(x) => x,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            };
+            let name: Arc<str> = name.into();
+            let mut r = BufReader::with_capacity(1 << 20, r);
+            let mut line_no = 0u64;
+            loop {
+                let mut batch = Batch {
+                    name: Arc::clone(&name),
+                    first_line: line_no + 1,
+                    data: Vec::new(),
+                    ends: Vec::new(),
+                };
+                while batch.ends.len() < BATCH_RECORDS && batch.data.len() < BATCH_BYTES {
+                    match r.read_until(b'\n', &mut batch.data) {
+                        Ok(0) => break,
+                        Ok(_) => {
+                            line_no += 1;
+                            batch.ends.push(batch.data.len());
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Err(Failure(format!("{name}: {e}"))));
+                            return;
+                        }
+                    }
+                }
+                if batch.ends.is_empty() {
+                    break;
+                }
+                if tx.send(Ok(batch)).is_err() {
+                    return; // the writer stopped
+                }
+            }
+        }
+    })
+}
+
+fn strip_line(stripper: &Stripper, opts: &JsonlOptions, line: &[u8]) -> Outcome {
+    let body = trim_newline(line);
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Outcome::Blank;
+    }
+    let mut out = Vec::with_capacity(body.len() / 2 + 64);
+    match strip_record(stripper, opts, body, &mut out) {
+        Ok(()) => Outcome::Record(out),
+        Err(e) => Outcome::Bad(e),
+    }
+}
+
 fn jsonl_files(stripper: &Stripper, args: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure(format!("cannot start threads: {e}")))?;
+    // SIGINT lets the loop finish writing the batch in hand (a second one
+    // exits at once).
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::Relaxed) {
+            std::process::exit(130);
+        }
+    });
+    // Two batches read ahead at most: memory is bounded by a few batches.
+    let (tx, rx) = mpsc::sync_channel(2);
+    let reader = spawn_reader(args.files.clone(), tx);
+    let progress = Progress::new();
     let mut skipped = 0u64;
-    let mut line = Vec::new();
-    let mut record = Vec::new();
-    for input in inputs(&args.files) {
-        let (name, r) = input?;
-        let mut r = BufReader::with_capacity(1 << 16, r);
-        let mut number = 0u64;
-        loop {
-            line.clear();
-            let n = r.read_until(b'\n', &mut line).map_err(|e| Failure(format!("{name}: {e}")))?;
-            if n == 0 {
+    let mut result = Ok(());
+    'batches: for batch in rx.iter() {
+        let batch = match batch {
+            Ok(b) => b,
+            Err(e) => {
+                result = Err(e);
                 break;
             }
-            number += 1;
-            let body = trim_newline(&line);
-            if body.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            record.clear();
-            match strip_record(stripper, &args.jsonl, body, &mut record) {
-                Ok(()) => {
-                    record.push(b'\n');
-                    out.write_all(&record).map_err(write_err)?;
+        };
+        let starts = std::iter::once(0).chain(batch.ends.iter().copied());
+        let lines: Vec<&[u8]> = starts
+            .zip(batch.ends.iter())
+            .map(|(a, &b)| &batch.data[a..b])
+            .collect();
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            lines
+                .par_iter()
+                .map(|line| strip_line(stripper, &args.jsonl, line))
+                .collect()
+        });
+        let mut chunk = Vec::with_capacity(batch.data.len());
+        for (k, outcome) in outcomes.into_iter().enumerate() {
+            match outcome {
+                Outcome::Blank => {}
+                Outcome::Record(rec) => {
+                    chunk.extend_from_slice(&rec);
+                    chunk.push(b'\n');
                 }
-                Err(e) => match args.on_error {
-                    OnError::Fail => return Err(Failure(format!("{name}: line {number}: {e}"))),
+                Outcome::Bad(e) => match args.on_error {
+                    OnError::Fail => {
+                        out.write_all(&chunk).map_err(write_err)?;
+                        let line = batch.first_line + k as u64;
+                        result = Err(Failure(format!("{}: line {line}: {e}", batch.name)));
+                        break 'batches;
+                    }
                     OnError::Skip => skipped += 1,
                     OnError::Keep => {
-                        out.write_all(body).map_err(write_err)?;
-                        out.write_all(b"\n").map_err(write_err)?;
+                        chunk.extend_from_slice(trim_newline(lines[k]));
+                        chunk.push(b'\n');
                     }
                 },
             }
         }
+        // Whole records only: a batch's output is written in one piece, and an
+        // interrupt (SIGINT) is only acted on between batches.
+        out.write_all(&chunk).map_err(write_err)?;
+        progress.tick(lines.len() as u64, batch.data.len() as u64);
+        if INTERRUPTED.load(Ordering::Relaxed) {
+            result = Err(Failure(INTERRUPT.into()));
+            break;
+        }
     }
+    drop(rx);
+    let _ = reader.join();
+    progress.finish();
     if skipped > 0 {
-        eprintln!("decruft: skipped {skipped} bad record{}", if skipped == 1 { "" } else { "s" });
+        eprintln!(
+            "decruft: skipped {skipped} bad record{}",
+            if skipped == 1 { "" } else { "s" }
+        );
     }
-    Ok(())
+    result
+}
+
+/// Set by SIGINT: the JSONL loop finishes the batch in hand, writes it
+/// whole, and stops.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// A progress bar on stderr (records and MB/s), only when stderr is a
+/// terminal; nothing at all in a pipeline.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new() -> Progress {
+        if !io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {elapsed} {pos} records, {msg}")
+                .expect("valid progress template"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        Progress(Some(bar))
+    }
+
+    fn tick(&self, records: u64, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(records);
+            let total = bar.length().unwrap_or(0) + bytes;
+            bar.set_length(total);
+            let secs = bar.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!(
+                "{:.1} MB, {:.1} MB/s",
+                total as f64 / 1e6,
+                total as f64 / 1e6 / secs
+            ));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn trim_newline(line: &[u8]) -> &[u8] {
@@ -414,11 +636,19 @@ fn trim_newline(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-fn annotate(stripper: &Stripper, args: &Args, color: bool, out: &mut dyn Write) -> Result<(), Failure> {
+fn annotate(
+    stripper: &Stripper,
+    args: &Args,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     for input in inputs(&args.files) {
         let (name, r) = input?;
         let bytes = read_all(&name, r)?;
-        stripper.strip_bytes(&bytes).write_annotated(out, color).map_err(write_err)?;
+        stripper
+            .strip_bytes(&bytes)
+            .write_annotated(out, color)
+            .map_err(write_err)?;
     }
     Ok(())
 }
@@ -429,7 +659,9 @@ fn read_gold(path: &str) -> Result<Vec<GoldDoc>, Failure> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| GoldDoc::from_json(l).map_err(|e| Failure(format!("{path}: line {}: {e}", i + 1))))
+        .map(|(i, l)| {
+            GoldDoc::from_json(l).map_err(|e| Failure(format!("{path}: line {}: {e}", i + 1)))
+        })
         .collect()
 }
 
@@ -444,21 +676,43 @@ fn eval(args: &Args) -> Result<(), Failure> {
         datasets.push((dataset_name(path), read_gold(path)?));
     }
     if let Some(k) = args.cv {
-        let opts = TrainOptions { seed: args.seed, epochs: args.epochs.unwrap_or(TrainOptions::default().epochs), ..TrainOptions::default() };
+        let opts = TrainOptions {
+            seed: args.seed,
+            epochs: args.epochs.unwrap_or(TrainOptions::default().epochs),
+            ..TrainOptions::default()
+        };
         let mut progress = progress_printer();
         let rows = cross_validate(&datasets, k, &opts, &mut progress)?;
-        eprint!("{}", if io::stderr().is_terminal() { "\r\x1b[K" } else { "" });
-        println!("{k}-fold cross-validation by site (seed {}), all files pooled for training:", args.seed);
-        println!("{:<34} {:<11} {:>9} {:>7} {:>7}", "data", "classifier", "precision", "recall", "f1");
+        eprint!(
+            "{}",
+            if io::stderr().is_terminal() {
+                "\r\x1b[K"
+            } else {
+                ""
+            }
+        );
+        println!(
+            "{k}-fold cross-validation by site (seed {}), all files pooled for training:",
+            args.seed
+        );
+        println!(
+            "{:<34} {:<11} {:>9} {:>7} {:>7}",
+            "data", "classifier", "precision", "recall", "f1"
+        );
         for r in &rows {
             let s = r.scores;
-            println!("{:<34} {:<11} {:>9.3} {:>7.3} {:>7.3}", r.dataset, r.config, s.precision, s.recall, s.f1);
+            println!(
+                "{:<34} {:<11} {:>9.3} {:>7.3} {:>7.3}",
+                r.dataset, r.config, s.precision, s.recall, s.f1
+            );
         }
         if let Some(dir) = &args.output {
             std::fs::create_dir_all(dir).map_err(|e| Failure(format!("{dir}: {e}")))?;
             for r in &rows {
                 let path = format!("{dir}/{}.{}.jsonl", r.dataset, r.config);
-                let mut out = BufWriter::new(File::create(&path).map_err(|e| Failure(format!("{path}: {e}")))?);
+                let mut out = BufWriter::new(
+                    File::create(&path).map_err(|e| Failure(format!("{path}: {e}")))?,
+                );
                 for (id, text) in &r.outputs {
                     serde_json::to_writer(&mut out, &serde_json::json!({"id": id, "text": text}))?;
                     out.write_all(b"\n").map_err(write_err)?;
@@ -470,13 +724,20 @@ fn eval(args: &Args) -> Result<(), Failure> {
     }
     let stripper = builder(args)?.build()?;
     for (name, docs) in &datasets {
-        let counts: Vec<_> = docs.iter().map(|d| doc_counts(d, &stripper.strip(&d.text).text())).collect();
+        let counts: Vec<_> = docs
+            .iter()
+            .map(|d| doc_counts(d, &stripper.strip(&d.text).text()))
+            .collect();
         let s = aggregate(&counts);
         println!(
             "{name:<34} docs {:>4}  precision {:.3}  recall {:.3}  f1 {:.3}  accuracy {:.3}",
             s.docs, s.precision, s.recall, s.f1, s.accuracy
         );
-        let mut worst: Vec<(f64, &str)> = counts.iter().zip(docs).map(|(c, d)| (doc_score(c), d.id.as_str())).collect();
+        let mut worst: Vec<(f64, &str)> = counts
+            .iter()
+            .zip(docs)
+            .map(|(c, d)| (doc_score(c), d.id.as_str()))
+            .collect();
         worst.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
         for (score, id) in worst.iter().take(args.worst) {
             println!("    {score:.3}  {id}");
@@ -499,13 +760,19 @@ fn progress_printer() -> impl FnMut(&str) {
 fn read_training(path: &str) -> Result<Vec<LabelledDoc>, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{path}: {e}")))?;
     let mut docs = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let at = |e: &dyn std::fmt::Display| Failure(format!("{path}: line {}: {e}", i + 1));
         let value: serde_json::Value = serde_json::from_str(line).map_err(|e| at(&e))?;
         if value.get("labels").is_some() {
             docs.push(serde_json::from_value::<LabelledDoc>(value).map_err(|e| at(&e))?);
         } else {
-            docs.push(LabelledDoc::from_gold(&GoldDoc::from_json(line).map_err(|e| at(&e))?));
+            docs.push(LabelledDoc::from_gold(
+                &GoldDoc::from_json(line).map_err(|e| at(&e))?,
+            ));
         }
     }
     Ok(docs)
@@ -516,7 +783,11 @@ fn train_cmd(args: &Args) -> Result<(), Failure> {
     for path in &args.files {
         docs.extend(read_training(path)?);
     }
-    let mut opts = TrainOptions { seed: args.seed, combined: !args.model_only, ..TrainOptions::default() };
+    let mut opts = TrainOptions {
+        seed: args.seed,
+        combined: !args.model_only,
+        ..TrainOptions::default()
+    };
     if let Some(e) = args.epochs {
         opts.epochs = e;
     }
@@ -526,16 +797,31 @@ fn train_cmd(args: &Args) -> Result<(), Failure> {
         eprintln!();
     }
     let output = args.output.as_deref().unwrap_or("model.json");
-    let files: Vec<&str> = args.files.iter().map(|f| f.rsplit('/').next().unwrap_or(f)).collect();
-    let note = format!("seed {}, {} epochs; data: {}", opts.seed, opts.epochs, files.join(", "));
-    std::fs::write(output, trained.to_json(&note)).map_err(|e| Failure(format!("{output}: {e}")))?;
-    eprintln!("decruft: trained on {} documents, model written to {output}", docs.len());
+    let files: Vec<&str> = args
+        .files
+        .iter()
+        .map(|f| f.rsplit('/').next().unwrap_or(f))
+        .collect();
+    let note = format!(
+        "seed {}, {} epochs; data: {}",
+        opts.seed,
+        opts.epochs,
+        files.join(", ")
+    );
+    std::fs::write(output, trained.to_json(&note))
+        .map_err(|e| Failure(format!("{output}: {e}")))?;
+    eprintln!(
+        "decruft: trained on {} documents, model written to {output}",
+        docs.len()
+    );
     Ok(())
 }
 
 fn label_cmd(args: &Args) -> Result<(), Failure> {
     let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(BufWriter::new(File::create(path).map_err(|e| Failure(format!("{path}: {e}")))?)),
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).map_err(|e| Failure(format!("{path}: {e}")))?,
+        )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
     for path in &args.files {

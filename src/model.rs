@@ -28,8 +28,9 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 pub(crate) const HASH_BITS: u32 = 18;
 const HASH_MASK: u64 = (1 << HASH_BITS) - 1;
 
-/// Words of a line that give unigram features; the first few give bigrams.
-const UNIGRAM_WORDS: usize = 16;
+/// Words of a line that give unigram features (see
+/// [`DocFeatures::words`]); the first few give bigrams.
+const UNIGRAM_WORDS: usize = crate::features::KEPT_WORDS;
 const BIGRAM_WORDS: usize = 6;
 /// Characters at the start of a line that give character trigrams.
 const TRIGRAM_CHARS: usize = 24;
@@ -38,7 +39,7 @@ const TRIGRAM_CHARS: usize = 24;
 macro_rules! dense_features {
     ($enum:ident, $names:ident: $($name:ident),* $(,)?) => {
         /// Dense feature indices.
-        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms, dead_code)]
         #[derive(Clone, Copy, Debug)]
         #[repr(usize)]
         pub(crate) enum $enum { $($name),* }
@@ -107,7 +108,9 @@ pub(crate) fn fingerprint() -> String {
     for n in NAMES.iter().chain(STAGE2_NAMES) {
         feed(n);
     }
-    feed(&format!("bits={HASH_BITS} uni={UNIGRAM_WORDS} bi={BIGRAM_WORDS} tri={TRIGRAM_CHARS} tok=1"));
+    feed(&format!(
+        "bits={HASH_BITS} uni={UNIGRAM_WORDS} bi={BIGRAM_WORDS} tri={TRIGRAM_CHARS} tok=1"
+    ));
     format!("{h:016x}")
 }
 
@@ -136,7 +139,10 @@ fn prose_like(f: &LineFeatures, know_language: bool) -> bool {
 }
 
 fn cat(label: Label) -> usize {
-    Label::BOILERPLATE.iter().position(|l| *l == label).expect("boilerplate label")
+    Label::BOILERPLATE
+        .iter()
+        .position(|l| *l == label)
+        .expect("boilerplate label")
 }
 
 fn marker_group(f: &LineFeatures) -> Option<usize> {
@@ -268,7 +274,7 @@ impl Vectorizer {
         } else {
             set(F::density, d);
             let (k, b) = match d {
-                d if d == 0.0 => (F::density_0, 0),
+                0.0 => (F::density_0, 0),
                 d if d < 0.1 => (F::density_lt10, 1),
                 d if d < 0.2 => (F::density_lt20, 2),
                 d if d < 0.3 => (F::density_lt30, 3),
@@ -344,7 +350,10 @@ impl Vectorizer {
         );
         let nb_rank = self.nonblank_prefix[i];
         set(F::first_lines, (nb_rank < 5.0) as u8 as f32);
-        set(F::last_lines, (self.n_nonblank as f32 - nb_rank <= 5.0) as u8 as f32);
+        set(
+            F::last_lines,
+            (self.n_nonblank as f32 - nb_rank <= 5.0) as u8 as f32,
+        );
         let starts_block = i == 0 || lines[i - 1].blank;
         let ends_block = i + 1 >= lines.len() || lines[i + 1].blank;
         set(F::new_block, starts_block as u8 as f32);
@@ -360,44 +369,86 @@ impl Vectorizer {
 
         // Neighbours.
         let rm = cat(Label::ReadMore);
-        let mut neighbour = |j: u32, short: F, long: F, prose: F, sentence: F, heading: F, lex: F, read_more: F| {
-            if j == NONE {
-                return;
-            }
-            let g = &lines[j as usize];
-            if g.words <= 3 {
-                x[short as usize] = 1.0;
-            } else if g.words > 10 {
-                x[long as usize] = 1.0;
-            }
-            x[prose as usize] = prose_like(g, know) as u8 as f32;
-            x[sentence as usize] = (g.ending == Ending::Sentence) as u8 as f32;
-            x[heading as usize] = rules::heading_like(g) as u8 as f32;
-            x[lex as usize] = g.lex_total_share();
-            x[read_more as usize] = (g.lex_share(rm) >= 0.5 || (g.ending == Ending::Arrow && g.words <= 4)) as u8 as f32;
-        };
+        let mut neighbour =
+            |j: u32, short: F, long: F, prose: F, sentence: F, heading: F, lex: F, read_more: F| {
+                if j == NONE {
+                    return;
+                }
+                let g = &lines[j as usize];
+                if g.words <= 3 {
+                    x[short as usize] = 1.0;
+                } else if g.words > 10 {
+                    x[long as usize] = 1.0;
+                }
+                x[prose as usize] = prose_like(g, know) as u8 as f32;
+                x[sentence as usize] = (g.ending == Ending::Sentence) as u8 as f32;
+                x[heading as usize] = rules::heading_like(g) as u8 as f32;
+                x[lex as usize] = g.lex_total_share();
+                x[read_more as usize] = (g.lex_share(rm) >= 0.5
+                    || (g.ending == Ending::Arrow && g.words <= 4))
+                    as u8 as f32;
+            };
         let (p, nx) = (self.prev[i], self.next[i]);
         use F::*;
-        neighbour(p, prev_short, prev_long, prev_prose, prev_sentence, prev_heading, prev_lex, prev_read_more);
-        neighbour(nx, next_short, next_long, next_prose, next_sentence, next_heading, next_lex, next_read_more);
+        neighbour(
+            p,
+            prev_short,
+            prev_long,
+            prev_prose,
+            prev_sentence,
+            prev_heading,
+            prev_lex,
+            prev_read_more,
+        );
+        neighbour(
+            nx,
+            next_short,
+            next_long,
+            next_prose,
+            next_sentence,
+            next_heading,
+            next_lex,
+            next_read_more,
+        );
         let mut set = |k: F, v: f32| x[k as usize] = v;
         if p != NONE && self.prev[p as usize] != NONE {
-            set(prev2_prose, prose_like(&lines[self.prev[p as usize] as usize], know) as u8 as f32);
+            set(
+                prev2_prose,
+                prose_like(&lines[self.prev[p as usize] as usize], know) as u8 as f32,
+            );
         }
         if nx != NONE && self.next[nx as usize] != NONE {
-            set(next2_prose, prose_like(&lines[self.next[nx as usize] as usize], know) as u8 as f32);
+            set(
+                next2_prose,
+                prose_like(&lines[self.next[nx as usize] as usize], know) as u8 as f32,
+            );
         }
 
         // Windows and mass.
-        for (k, feat) in [(5, window5_prose), (15, window15_prose), (40, window40_prose)] {
+        for (k, feat) in [
+            (5, window5_prose),
+            (15, window15_prose),
+            (40, window40_prose),
+        ] {
             let c = Self::window(&self.chars_prefix, i, k);
-            set(feat, if c > 0.0 { Self::window(&self.prose_prefix, i, k) / c } else { 0.0 });
+            set(
+                feat,
+                if c > 0.0 {
+                    Self::window(&self.prose_prefix, i, k) / c
+                } else {
+                    0.0
+                },
+            );
         }
         let total = *self.prose_prefix.last().unwrap_or(&0.0);
-        let above = if total > 0.0 { self.prose_prefix[i] / total } else { 0.0 };
+        let above = if total > 0.0 {
+            self.prose_prefix[i] / total
+        } else {
+            0.0
+        };
         set(
             match above {
-                a if a == 0.0 => mass_above_0,
+                0.0 => mass_above_0,
                 a if a < 0.1 => mass_above_lt10,
                 a if a < 0.5 => mass_above_lt50,
                 a if a < 0.9 => mass_above_lt90,
@@ -421,7 +472,10 @@ impl Vectorizer {
             set(rule_neg_strong, (r < -3.0) as u8 as f32);
             for (k, feat) in [(3, rule_window3), (10, rule_window10)] {
                 let nb = Self::window(&self.nonblank_prefix, i, k).max(1.0);
-                set(feat, (Self::window(&self.rule_prefix, i, k) / nb / 5.0).clamp(-2.0, 2.0));
+                set(
+                    feat,
+                    (Self::window(&self.rule_prefix, i, k) / nb / 5.0).clamp(-2.0, 2.0),
+                );
             }
             if p != NONE {
                 set(rule_prev, (rules[p as usize].logit / 5.0).clamp(-2.0, 2.0));
@@ -445,26 +499,30 @@ impl Vectorizer {
 
         // Hashed n-grams of the line itself.
         let content = &text[f.trim_start as usize..f.trim_end as usize];
-        let mut k = 0usize;
+        let words = doc.words(i);
         let mut prev_word = 0u64;
         let mut whole = 0x9e37_79b9_7f4a_7c15u64;
-        tokens::for_each_word(content, |word| {
-            if k < UNIGRAM_WORDS {
-                sparse.push(bucket(tokens::combine(1, word.hash)));
-            }
+        for (k, &hash) in words.iter().enumerate() {
+            sparse.push(bucket(tokens::combine(1, hash)));
             if k == 0 {
-                sparse.push(bucket(tokens::combine(2, word.hash)));
+                sparse.push(bucket(tokens::combine(2, hash)));
             } else if k < BIGRAM_WORDS {
-                sparse.push(bucket(tokens::combine(3, tokens::combine(prev_word, word.hash))));
+                sparse.push(bucket(tokens::combine(3, tokens::combine(prev_word, hash))));
             }
-            whole = tokens::combine(whole, word.hash);
-            prev_word = word.hash;
-            k += 1;
-        });
+            whole = tokens::combine(whole, hash);
+            prev_word = hash;
+        }
         if (1..=5).contains(&w) {
             sparse.push(bucket(tokens::combine(4, whole)));
         }
-        let mut chars = content.chars().take(TRIGRAM_CHARS).map(|c| c.to_lowercase().next().unwrap_or(c) as u64);
+        let lower = |c: char| {
+            if c.is_ascii() {
+                c.to_ascii_lowercase()
+            } else {
+                c.to_lowercase().next().unwrap_or(c)
+            }
+        };
+        let mut chars = content.chars().take(TRIGRAM_CHARS).map(|c| lower(c) as u64);
         if let (Some(mut a), Some(mut b)) = (chars.next(), chars.next()) {
             for c in chars {
                 sparse.push(bucket(tokens::combine(5, (a << 42) ^ (b << 21) ^ c)));
@@ -481,21 +539,41 @@ impl Vectorizer {
         let lines = &doc.lines;
         let f = &lines[i];
         let know = doc.lang.is_some() && doc.stop_rate >= 0.08;
-        let bin = |range: std::ops::RangeInclusive<usize>| x[range].iter().position(|&v| v > 0.0).unwrap_or(15) as u64;
+        let bin = |range: std::ops::RangeInclusive<usize>| {
+            x[range].iter().position(|&v| v > 0.0).unwrap_or(15) as u64
+        };
         let wbin = bin(F::words_0 as usize..=F::words_51_ as usize);
-        let dbin = if know { bin(F::density_0 as usize..=F::density_ge40 as usize) } else { 7 };
+        let dbin = if know {
+            bin(F::density_0 as usize..=F::density_ge40 as usize)
+        } else {
+            7
+        };
         let coarse = |g: &LineFeatures| match g.words {
             0..=3 => 0u64,
             4..=10 => 1,
             _ => 2,
         };
         let (p, n) = (self.prev[i], self.next[i]);
-        let pc = if p == NONE { 3 } else { coarse(&lines[p as usize]) };
-        let nc = if n == NONE { 3 } else { coarse(&lines[n as usize]) };
+        let pc = if p == NONE {
+            3
+        } else {
+            coarse(&lines[p as usize])
+        };
+        let nc = if n == NONE {
+            3
+        } else {
+            coarse(&lines[n as usize])
+        };
         let own = coarse(f);
         let end = f.ending as u64;
-        let prev_end = if p == NONE { 7 } else { lines[p as usize].ending as u64 };
-        let lex = f.lex_top().map_or(15, |(c, share)| c as u64 * 2 + (share >= 0.5) as u64);
+        let prev_end = if p == NONE {
+            7
+        } else {
+            lines[p as usize].ending as u64
+        };
+        let lex = f
+            .lex_top()
+            .map_or(15, |(c, share)| c as u64 * 2 + (share >= 0.5) as u64);
         let indent = bin(F::indent_0 as usize..=F::indent_17_ as usize);
         let pos = bin(F::pos_0_10 as usize..=F::pos_90_100 as usize);
         let mass = bin(F::mass_above_0 as usize..=F::mass_above_1 as usize);
@@ -622,7 +700,12 @@ impl Model {
         top: usize,
     ) -> Vec<(&'static str, f32)> {
         let contributions = |names: &'static [&'static str], w: &[f32], x: &[f32]| {
-            names.iter().zip(w.iter().zip(x)).map(|(n, (w, v))| (*n, w * v)).filter(|p| p.1 != 0.0).collect::<Vec<_>>()
+            names
+                .iter()
+                .zip(w.iter().zip(x))
+                .map(|(n, (w, v))| (*n, w * v))
+                .filter(|p| p.1 != 0.0)
+                .collect::<Vec<_>>()
         };
         let mut parts = contributions(NAMES, &self.dense, x);
         parts.extend(contributions(STAGE2_NAMES, &self.stage2, x2));
@@ -648,7 +731,11 @@ impl Model {
             kind: self.kind,
             bias: round(self.bias),
             costs: self.costs,
-            dense: NAMES.iter().zip(&self.dense).map(|(n, w)| (n.to_string(), round(*w))).collect(),
+            dense: NAMES
+                .iter()
+                .zip(&self.dense)
+                .map(|(n, w)| (n.to_string(), round(*w)))
+                .collect(),
             sparse: self
                 .sparse
                 .iter()
@@ -657,7 +744,11 @@ impl Model {
                 .map(|(b, w)| (b as u32, round(*w)))
                 .collect(),
             stage2_bias: round(self.bias2),
-            stage2: STAGE2_NAMES.iter().zip(&self.stage2).map(|(n, w)| (n.to_string(), round(*w))).collect(),
+            stage2: STAGE2_NAMES
+                .iter()
+                .zip(&self.stage2)
+                .map(|(n, w)| (n.to_string(), round(*w)))
+                .collect(),
             trained: trained.into(),
         };
         let mut json = serde_json::to_string(&file).expect("a model serialises");
@@ -667,9 +758,13 @@ impl Model {
 
     /// Parses a model file, checking its format, version and fingerprint.
     pub(crate) fn from_json(json: &str) -> Result<Model, Error> {
-        let file: ModelFile = serde_json::from_str(json).map_err(|e| Error::model(format!("not a decruft model: {e}")))?;
+        let file: ModelFile = serde_json::from_str(json)
+            .map_err(|e| Error::model(format!("not a decruft model: {e}")))?;
         if file.format != MAGIC {
-            return Err(Error::model(format!("format is '{}', expected '{MAGIC}'", file.format)));
+            return Err(Error::model(format!(
+                "format is '{}', expected '{MAGIC}'",
+                file.format
+            )));
         }
         if file.version != FORMAT_VERSION {
             return Err(Error::model(format!(
@@ -687,8 +782,16 @@ impl Model {
         if file.dense.len() != DENSE || file.dense.iter().zip(NAMES).any(|((n, _), m)| n != m) {
             return Err(Error::model("dense feature names do not match".to_string()));
         }
-        if file.stage2.len() != STAGE2 || file.stage2.iter().zip(STAGE2_NAMES).any(|((n, _), m)| n != m) {
-            return Err(Error::model("second-stage input names do not match".to_string()));
+        if file.stage2.len() != STAGE2
+            || file
+                .stage2
+                .iter()
+                .zip(STAGE2_NAMES)
+                .any(|((n, _), m)| n != m)
+        {
+            return Err(Error::model(
+                "second-stage input names do not match".to_string(),
+            ));
         }
         let mut model = Model::zeros(file.kind);
         model.bias = file.bias;
@@ -713,11 +816,15 @@ impl Model {
             && model.dense.iter().all(|w| w.is_finite())
             && model.sparse.iter().all(|w| w.is_finite());
         let c = &model.costs;
-        let costs_ok = [c.enter, c.exit, c.reenter, c.closed, c.gap_open, c.gap_line, c.split]
-            .iter()
-            .all(|v| v.is_finite() && *v >= 0.0);
+        let costs_ok = [
+            c.enter, c.exit, c.reenter, c.closed, c.gap_open, c.gap_line, c.split,
+        ]
+        .iter()
+        .all(|v| v.is_finite() && *v >= 0.0);
         if !finite || !costs_ok {
-            return Err(Error::model("weights and costs must be finite (costs non-negative)".to_string()));
+            return Err(Error::model(
+                "weights and costs must be finite (costs non-negative)".to_string(),
+            ));
         }
         Ok(model)
     }
@@ -729,7 +836,10 @@ fn round(w: f32) -> f32 {
 
 /// The embedded default model.
 pub(crate) static DEFAULT: LazyLock<Arc<Model>> = LazyLock::new(|| {
-    Arc::new(Model::from_json(include_str!("../data/model.json")).expect("the embedded model matches this build"))
+    Arc::new(
+        Model::from_json(include_str!("../data/model.json"))
+            .expect("the embedded model matches this build"),
+    )
 });
 
 #[cfg(test)]

@@ -51,6 +51,25 @@ pub(crate) fn heading_like(f: &LineFeatures) -> bool {
         && f.numeric_words * 3 <= f.words
 }
 
+/// Heuristic log-odds at or below which a line is boilerplate for the
+/// combined model too: a byline, a date, a full read-more or share phrase.
+const VETO: f32 = -2.5;
+/// The highest score the combined model may give a vetoed line.
+const VETO_CAP: f32 = -0.5;
+
+/// Combines a combined model's score with the heuristics' for one line: the
+/// model decides, except that strong heuristic evidence of boilerplate caps
+/// its score below zero (the learned weights, fitted on noisy line labels,
+/// underrate rare but unambiguous signals such as a byline).
+#[inline]
+pub(crate) fn veto(rule: f32, model: f32) -> f32 {
+    if rule <= VETO {
+        model.min(VETO_CAP)
+    } else {
+        model
+    }
+}
+
 /// Scores every line of a document from its own features.
 pub(crate) fn score(doc: &DocFeatures, out: &mut Vec<Emission>) {
     out.clear();
@@ -60,28 +79,46 @@ pub(crate) fn score(doc: &DocFeatures, out: &mut Vec<Emission>) {
     for f in &doc.lines {
         out.push(score_line(f, know_language));
     }
-    // A snippet directly followed by a read-more link is a teaser, however fluent.
-    let mut next_read_more = false;
+    // A teaser block is a headline, a snippet and a read-more link: the
+    // snippet, however fluent, and the headline above it are teasers.
+    let mut since_read_more = usize::MAX; // non-blank lines since a read-more link below
     for (i, f) in doc.lines.iter().enumerate().rev() {
         if f.blank {
             continue;
         }
-        if next_read_more && out[i].logit > -3.0 {
-            out[i].logit = out[i].logit.min(0.0) - 3.0;
-            out[i].cause = Cause::Shape(Label::Teaser, "snippet before a read-more link");
+        since_read_more = since_read_more.saturating_add(1);
+        let why = match since_read_more {
+            1 => Some("snippet before a read-more link"),
+            2 if heading_like(f) => Some("headline of a teaser block"),
+            _ => None,
+        };
+        if let Some(why) = why {
+            if out[i].logit > -3.0 {
+                out[i].logit = out[i].logit.min(0.0) - 3.0;
+                out[i].cause = Cause::Shape(Label::Teaser, why);
+            }
         }
-        next_read_more = is_read_more(f);
+        if is_read_more(f) {
+            since_read_more = 0;
+        }
     }
 }
 
 fn is_read_more(f: &LineFeatures) -> bool {
-    let rm = Label::BOILERPLATE.iter().position(|l| *l == Label::ReadMore).unwrap();
+    let rm = Label::BOILERPLATE
+        .iter()
+        .position(|l| *l == Label::ReadMore)
+        .unwrap();
     f.words <= 6 && (f.lex_share(rm) >= 0.5 || (f.ending == Ending::Arrow && f.words <= 4))
 }
 
 fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
     if f.blank {
-        return Emission { logit: 0.0, barrier: 0.0, cause: Cause::Short };
+        return Emission {
+            logit: 0.0,
+            barrier: 0.0,
+            cause: Cause::Short,
+        };
     }
     let w = f.words as f32;
     let d = if know_language { f.stop_density() } else { 0.3 };
@@ -93,7 +130,11 @@ fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
     } else {
         -1.2 + 0.15 * w
     };
-    let mut cause = if logit > 0.0 { Cause::Prose } else { Cause::Short };
+    let mut cause = if logit > 0.0 {
+        Cause::Prose
+    } else {
+        Cause::Short
+    };
     match f.ending {
         Ending::Sentence => logit += if f.words >= 4 { 0.8 } else { 0.2 },
         Ending::Colon => logit -= 0.2,
@@ -110,13 +151,14 @@ fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
         }
     }
     let mut worst = 0.0f32;
-    let mut shape = |penalty: f32, label: Label, why: &'static str, logit: &mut f32, cause: &mut Cause| {
-        *logit -= penalty;
-        if penalty > worst {
-            worst = penalty;
-            *cause = Cause::Shape(label, why);
-        }
-    };
+    let mut shape =
+        |penalty: f32, label: Label, why: &'static str, logit: &mut f32, cause: &mut Cause| {
+            *logit -= penalty;
+            if penalty > worst {
+                worst = penalty;
+                *cause = Cause::Shape(label, why);
+            }
+        };
     // Shape rules that only make sense on short lines.
     if f.words <= 14 {
         if f.reading_time {
@@ -126,7 +168,9 @@ fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
             shape(2.5, Label::Metadata, "byline", &mut logit, &mut cause);
         }
         if f.date {
-            shape(if f.words <= 8 { 3.0 } else { 1.5 }, Label::Metadata, "date", &mut logit, &mut cause);
+            // A date with a time of day ("8 novembre 2024 13:17") is a timestamp.
+            let p = if f.words <= 8 || f.time { 3.5 } else { 1.5 };
+            shape(p, Label::Metadata, "date", &mut logit, &mut cause);
         } else if f.time {
             shape(1.5, Label::Metadata, "time of day", &mut logit, &mut cause);
         }
@@ -134,46 +178,103 @@ fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
             shape(3.0, Label::Share, "counter", &mut logit, &mut cause);
         }
         if f.url {
-            shape(2.0, Label::Navigation, "link or e-mail address", &mut logit, &mut cause);
+            shape(
+                2.0,
+                Label::Navigation,
+                "link or e-mail address",
+                &mut logit,
+                &mut cause,
+            );
         }
         if f.digits * 3 > f.chars {
-            shape(1.0, Label::Metadata, "mostly digits", &mut logit, &mut cause);
+            shape(
+                1.0,
+                Label::Metadata,
+                "mostly digits",
+                &mut logit,
+                &mut cause,
+            );
         }
         if f.words >= 3 && f.upper_words * 10 >= f.words * 8 && f.stop * 5 < f.words {
-            shape(0.6, Label::Navigation, "capitalised words", &mut logit, &mut cause);
+            shape(
+                0.6,
+                Label::Navigation,
+                "capitalised words",
+                &mut logit,
+                &mut cause,
+            );
         }
         if f.bullet && f.words <= 4 {
-            shape(0.5, Label::Navigation, "short list item", &mut logit, &mut cause);
+            shape(
+                0.5,
+                Label::Navigation,
+                "short list item",
+                &mut logit,
+                &mut cause,
+            );
         }
     }
     if f.separators >= 2 && f.separators as u32 * 4 >= f.words {
-        shape(2.0, Label::Navigation, "items separated by | or ·", &mut logit, &mut cause);
+        shape(
+            2.0,
+            Label::Navigation,
+            "items separated by | or ·",
+            &mut logit,
+            &mut cause,
+        );
     }
     if f.repeats >= 2 {
         let k = (f.repeats.min(4) - 1) as f32;
         let p = if f.words >= 15 { 0.5 * k } else { 1.2 * k };
-        shape(p, Label::Navigation, "repeated in the page", &mut logit, &mut cause);
+        shape(
+            p,
+            Label::Navigation,
+            "repeated in the page",
+            &mut logit,
+            &mut cause,
+        );
     }
     // The lexicon: stock phrases, weighted by how much of the line they cover.
     let mut barrier = 0.0;
     if let Some((c, share)) = f.lex_top() {
         let lead = f.lex_lead & (1 << c) != 0;
-        let strength = 7.0 * share + if lead && f.words <= 12 { 1.0 } else { 0.0 };
-        let strength = if f.words >= 25 { strength.min(1.0) } else { strength };
-        if strength > worst {
+        // A short line that opens with an appeal ("Soutenez…", "Subscribe to…")
+        // is the appeal, whatever follows the phrase.
+        let appeal = matches!(
+            category(c),
+            Label::Donation | Label::Newsletter | Label::Comments | Label::Share | Label::ReadMore
+        );
+        let lead_bonus = match (lead, f.words) {
+            (true, 0..=8) if appeal => 2.5,
+            (true, 0..=12) => 1.0,
+            _ => 0.0,
+        };
+        let strength = 7.0 * share + lead_bonus;
+        let strength = if f.words >= 25 {
+            strength.min(1.0)
+        } else {
+            strength
+        };
+        // A phrase that barely covers a long line is not why the line is what it is.
+        if strength > worst && strength >= 1.0 {
             worst = strength;
             cause = Cause::Phrase(category(c), f.lex_best.unwrap_or(0));
         }
         logit -= strength;
         if share >= 0.4 || (lead && f.words <= 8) {
             barrier = match category(c) {
-                Label::Comments => 4.0,
-                Label::Newsletter | Label::Donation | Label::Legal => 2.5,
+                Label::Comments => 5.0,
+                Label::Newsletter | Label::Donation => 4.0,
+                Label::Legal => 2.5,
                 Label::Teaser => 2.0,
                 _ => 0.0,
             };
         }
     }
     let _ = worst;
-    Emission { logit, barrier, cause }
+    Emission {
+        logit,
+        barrier,
+        cause,
+    }
 }

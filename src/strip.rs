@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use crate::context::{Rescorer, STAGE2};
 use crate::decode::{Costs, Decoder, State, Step};
-use crate::model::{self, Kind, Model, Vectorizer};
 use crate::features::{DocFeatures, Ending, LineFeatures};
 use crate::lexicon::{self, Lexicon};
 use crate::lines::{self, Span};
+use crate::model::{self, Kind, Model, Vectorizer};
 use crate::rules::{self, Cause, Emission};
 use crate::{Error, Label, LabelSet};
 
@@ -124,7 +124,8 @@ impl<'a> Stripped<'a> {
     /// The bytes of the cleaned text: every kept line, byte for byte, with its terminator.
     pub fn bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.kept_bytes());
-        self.write_kept(&mut out).expect("writing to a Vec cannot fail");
+        self.write_kept(&mut out)
+            .expect("writing to a Vec cannot fail");
         out
     }
 
@@ -159,14 +160,24 @@ impl<'a> Stripped<'a> {
             };
             let mark = if v.kept { '+' } else { '-' };
             let reason = v.reason.to_string();
-            writeln!(w, "{on}{mark} {:<10} {:.2}  {reason:<42} | {}{off}", v.label, v.score, text.trim_end())?;
+            writeln!(
+                w,
+                "{on}{mark} {:<10} {:.2}  {reason:<42} | {}{off}",
+                v.label,
+                v.score,
+                text.trim_end()
+            )?;
         }
         Ok(())
     }
 
     /// Number of bytes of the cleaned text.
     pub fn kept_bytes(&self) -> usize {
-        self.lines.iter().filter(|v| v.kept).map(|v| v.end - v.range.start).sum()
+        self.lines
+            .iter()
+            .filter(|v| v.kept)
+            .map(|v| v.end - v.range.start)
+            .sum()
     }
 
     /// The input the verdicts point into.
@@ -334,7 +345,10 @@ impl StripperBuilder {
     /// phrases under a label that is not boilerplate.
     pub fn build(&self) -> Result<Stripper, Error> {
         if !self.threshold.is_finite() {
-            return Err(Error::setting(format!("threshold must be finite, got {}", self.threshold)));
+            return Err(Error::setting(format!(
+                "threshold must be finite, got {}",
+                self.threshold
+            )));
         }
         let lexicon = if self.extra.is_empty() {
             Arc::clone(&lexicon::DEFAULT)
@@ -344,22 +358,32 @@ impl StripperBuilder {
             files.extend(lexicon::default_files());
             Arc::new(Lexicon::build(&files)?)
         };
-        let language = match &self.language {
-            None => None,
-            Some(code) => Some(lexicon.langs.iter().position(|l| l == code).ok_or_else(|| {
-                Error::setting(format!(
-                    "unknown language '{code}' (known: {})",
-                    lexicon.langs.join(", ")
-                ))
-            })?),
-        };
+        let language =
+            match &self.language {
+                None => None,
+                Some(code) => Some(lexicon.langs.iter().position(|l| l == code).ok_or_else(
+                    || {
+                        Error::setting(format!(
+                            "unknown language '{code}' (known: {})",
+                            lexicon.langs.join(", ")
+                        ))
+                    },
+                )?),
+            };
         let model = match &self.model {
             ModelChoice::Default => Some(Arc::clone(&model::DEFAULT)),
             ModelChoice::Heuristics => None,
             ModelChoice::Json(json) => Some(Arc::new(Model::from_json(json)?)),
             ModelChoice::Loaded(m) => Some(Arc::clone(m)),
         };
-        Ok(Stripper { keep: self.keep, lexicon, language, bias: self.threshold, model, explain: self.explain })
+        Ok(Stripper {
+            keep: self.keep,
+            lexicon,
+            language,
+            bias: self.threshold,
+            model,
+            explain: self.explain,
+        })
     }
 }
 
@@ -403,8 +427,16 @@ fn fill_steps(s: &mut Scratch, barriers: bool) {
             new_block = true;
             continue;
         }
-        let barrier = if barriers { s.emissions[i].barrier } else { 0.0 };
-        s.steps.push(Step { logit: s.logits[i], barrier, new_block });
+        let barrier = if barriers {
+            s.emissions[i].barrier
+        } else {
+            0.0
+        };
+        s.steps.push(Step {
+            logit: s.logits[i],
+            barrier,
+            new_block,
+        });
         s.step_line.push(i as u32);
         new_block = false;
     }
@@ -421,7 +453,9 @@ fn spread_states(s: &Scratch, out: &mut Vec<State>) {
 impl Stripper {
     /// A stripper with the default settings and the embedded lexicon.
     pub fn new() -> Stripper {
-        StripperBuilder::default().build().expect("default settings are valid")
+        StripperBuilder::default()
+            .build()
+            .expect("default settings are valid")
     }
 
     /// Settings for a stripper.
@@ -481,7 +515,8 @@ impl Stripper {
         s.doc.extract(&self.lexicon, text, &s.spans, self.language);
         rules::score(&s.doc, &mut s.emissions);
         s.logits.clear();
-        s.logits.extend(s.emissions.iter().map(|e| e.logit - self.bias));
+        s.logits
+            .extend(s.emissions.iter().map(|e| e.logit - self.bias));
         s.logits2.clear();
         s.logits2.resize(s.logits.len(), 0.0);
         let Some(model) = &self.model else {
@@ -509,7 +544,16 @@ impl Stripper {
             s.x.fill(0.0);
             s.sparse.clear();
             let heuristic = combined.then_some(s.heuristic_states.as_slice());
-            s.vectorizer.line(text, &s.doc, &s.emissions, heuristic, model.kind, i, &mut s.x, &mut s.sparse);
+            s.vectorizer.line(
+                text,
+                &s.doc,
+                &s.emissions,
+                heuristic,
+                model.kind,
+                i,
+                &mut s.x,
+                &mut s.sparse,
+            );
             s.crosses.clear();
             s.vectorizer.crosses(&s.doc, i, &s.x, &mut s.crosses);
             s.logits[i] = model.logit(&s.x, &s.crosses, &s.sparse);
@@ -520,7 +564,13 @@ impl Stripper {
             if !s.doc.lines[i].blank {
                 s.x2.fill(0.0);
                 s.rescorer.line(&s.doc.lines, i, &mut s.x2);
-                s.logits2[i] = model.logit2(&s.x2) - self.bias;
+                let z = model.logit2(&s.x2);
+                let z = if combined {
+                    rules::veto(s.emissions[i].logit, z)
+                } else {
+                    z
+                };
+                s.logits2[i] = z - self.bias;
             }
         }
         std::mem::swap(&mut s.logits, &mut s.logits2);
@@ -539,7 +589,9 @@ impl Stripper {
         let n = s.spans.len();
         let mut lines = Vec::with_capacity(n);
         let title = find_title(&s.doc.lines, &s.emissions, &s.line_states);
-        let mut comments_above = false;
+        // The kind of the last end-of-article marker seen (a comment header,
+        // a newsletter box…): what follows it and is dropped is of that kind.
+        let mut marker: Option<Label> = None;
         for i in 0..n {
             let (span, f, e) = (s.spans[i], &s.doc.lines[i], s.emissions[i]);
             let logit = s.logits[i];
@@ -549,7 +601,11 @@ impl Stripper {
             } else if Some(i) == title {
                 (Label::Title, Reason::Context("title above the article"))
             } else if state.kept() {
-                let label = if is_heading(f, text) { Label::Heading } else { Label::Body };
+                let label = if is_heading(f, text) {
+                    Label::Heading
+                } else {
+                    Label::Body
+                };
                 let reason = if logit <= 0.0 {
                     Reason::Context("inside the article")
                 } else if self.model.is_some() {
@@ -559,17 +615,28 @@ impl Stripper {
                 };
                 (label, reason)
             } else {
-                let (label, reason) = self.drop_label(&e, logit, state, comments_above);
+                let (label, reason) = self.drop_label(&e, logit, state, marker);
                 // In review mode, say which inputs made the model drop the line.
-                let reason = if self.explain && self.model.is_some() { self.model_reason(text, s, i) } else { reason };
+                let reason = if self.explain && self.model.is_some() {
+                    self.model_reason(text, s, i)
+                } else {
+                    reason
+                };
                 (label, reason)
             };
-            if matches!(e.cause, Cause::Phrase(Label::Comments, _)) && e.barrier > 0.0 {
-                comments_above = true;
+            if let (Cause::Phrase(label, _), true) = (e.cause, e.barrier > 0.0) {
+                marker = Some(label);
             }
             let kept = label != Label::Blank && self.keep.contains(label);
             let score = 1.0 / (1.0 + (-logit).exp());
-            lines.push(Verdict { range: span.content(), end: span.next as usize, label, score, kept, reason });
+            lines.push(Verdict {
+                range: span.content(),
+                end: span.next as usize,
+                label,
+                score,
+                kept,
+                reason,
+            });
         }
         keep_separating_blanks(&mut lines);
         Stripped { input, lines }
@@ -578,43 +645,97 @@ impl Stripper {
     fn model_reason(&self, text: &str, s: &mut Scratch, i: usize) -> Reason {
         let logit = s.logits[i];
         let (Some(model), true) = (&self.model, self.explain) else {
-            return Reason::Model { logit, top: Vec::new() };
+            return Reason::Model {
+                logit,
+                top: Vec::new(),
+            };
         };
         s.x.fill(0.0);
         s.sparse.clear();
         let heuristic = (model.kind == Kind::Combined).then_some(s.heuristic_states.as_slice());
-        s.vectorizer.line(text, &s.doc, &s.emissions, heuristic, model.kind, i, &mut s.x, &mut s.sparse);
+        s.vectorizer.line(
+            text,
+            &s.doc,
+            &s.emissions,
+            heuristic,
+            model.kind,
+            i,
+            &mut s.x,
+            &mut s.sparse,
+        );
         s.crosses.clear();
         s.vectorizer.crosses(&s.doc, i, &s.x, &mut s.crosses);
         s.x2.fill(0.0);
         s.rescorer.line(&s.doc.lines, i, &mut s.x2);
-        Reason::Model { logit, top: model.explain(&s.x, &s.crosses, &s.sparse, &s.x2, 5) }
+        Reason::Model {
+            logit,
+            top: model.explain(&s.x, &s.crosses, &s.sparse, &s.x2, 5),
+        }
     }
 
-    fn drop_label(&self, e: &Emission, logit: f32, state: State, comments_above: bool) -> (Label, Reason) {
+    fn drop_label(
+        &self,
+        e: &Emission,
+        logit: f32,
+        state: State,
+        marker: Option<Label>,
+    ) -> (Label, Reason) {
         let cause = match e.cause {
             Cause::Prose | Cause::Short if logit > 0.0 => Cause::Prose,
             Cause::Prose | Cause::Short => Cause::Short,
             c => c,
         };
         match cause {
-            Cause::Phrase(label, phrase) => {
-                (label, Reason::Phrase { label, phrase: Arc::clone(&self.lexicon.phrases[phrase as usize].text) })
-            }
+            Cause::Phrase(label, phrase) => (
+                label,
+                Reason::Phrase {
+                    label,
+                    phrase: Arc::clone(&self.lexicon.phrases[phrase as usize].text),
+                },
+            ),
             Cause::Shape(label, why) => (label, Reason::Rule(why)),
-            _ if comments_above && matches!(state, State::After | State::Closed) => {
-                (Label::Comments, Reason::Context("in the comment section"))
+            _ if matches!(state, State::After | State::Closed) && marker.is_some() => {
+                let label = marker.unwrap_or(Label::Teaser);
+                let why = match label {
+                    Label::Comments => "in the comment section",
+                    Label::Newsletter => "in a newsletter box",
+                    Label::Donation => "in a donation appeal",
+                    Label::Legal => "in the legal footer",
+                    _ => "in a block of teasers",
+                };
+                (label, Reason::Context(why))
             }
             Cause::Prose => match state {
-                State::After => (Label::Teaser, Reason::Context("prose away from the article")),
-                State::Closed => (Label::Teaser, Reason::Context("prose below an end-of-article marker")),
-                State::Before => (Label::Teaser, Reason::Context("prose before the article starts")),
-                _ => (Label::Teaser, Reason::Context("prose cut off from the article")),
+                State::After => (
+                    Label::Teaser,
+                    Reason::Context("prose away from the article"),
+                ),
+                State::Closed => (
+                    Label::Teaser,
+                    Reason::Context("prose below an end-of-article marker"),
+                ),
+                State::Before => (
+                    Label::Teaser,
+                    Reason::Context("prose before the article starts"),
+                ),
+                _ => (
+                    Label::Teaser,
+                    Reason::Context("prose cut off from the article"),
+                ),
             },
             Cause::Short => match state {
-                State::Gap => (Label::Navigation, Reason::Context("short line in a hole of the article")),
-                State::After | State::Closed => (Label::Navigation, Reason::Context("short line after the article")),
-                _ => (Label::Navigation, Reason::Context("short line before the article")),
+                State::Gap => (
+                    Label::Navigation,
+                    Reason::Context("short line in a hole of the article"),
+                ),
+                State::After | State::Closed => (
+                    Label::Navigation,
+                    Reason::Context("short line after the article"),
+                ),
+                _ => (
+                    Label::Navigation,
+                    Reason::Context("short line before the article"),
+                ),
             },
         }
     }
@@ -628,7 +749,14 @@ fn keep_all(input: &[u8]) -> Stripped<'_> {
         let nl = memchr::memchr(b'\n', &input[start..]).map_or(input.len(), |i| start + i);
         let end = (nl + 1).min(input.len());
         let reason = Reason::Context("input too large to judge; kept whole");
-        lines.push(Verdict { range: start..nl, end, label: Label::Body, score: 1.0, kept: true, reason });
+        lines.push(Verdict {
+            range: start..nl,
+            end,
+            label: Label::Body,
+            score: 1.0,
+            kept: true,
+            reason,
+        });
         start = end;
     }
     Stripped { input, lines }
@@ -670,8 +798,15 @@ fn find_title(lines: &[LineFeatures], emissions: &[Emission], state_of: &[State]
         if rules::heading_like(f) && f.words >= 3 && emissions[i].logit > -3.0 && f.repeats <= 2 {
             return Some(i);
         }
-        let skippable = matches!(emissions[i].cause, Cause::Shape(Label::Metadata, _) | Cause::Short)
-            || f.words <= 3;
+        // Bylines, dates, share buttons and ads sit between a title and its
+        // article; look past them.
+        let skippable = f.words <= 3
+            || matches!(
+                emissions[i].cause,
+                Cause::Short
+                    | Cause::Shape(Label::Metadata | Label::Share | Label::Ad, _)
+                    | Cause::Phrase(Label::Metadata | Label::Share | Label::Ad, _)
+            );
         if !skippable {
             break;
         }

@@ -72,7 +72,7 @@ pub(crate) fn joins_word(c: char) -> bool {
 }
 
 #[inline]
-fn fold(c: char) -> u32 {
+fn fold_char(c: char) -> u32 {
     if c.is_ascii() {
         c.to_ascii_lowercase() as u32
     } else {
@@ -80,51 +80,251 @@ fn fold(c: char) -> u32 {
     }
 }
 
-/// Calls `f` with each word of `line`, in order.
+/// Base letters of U+0080..U+024F (Latin-1 Supplement, Latin Extended-A
+/// and -B): the lower-case ASCII letter a letter decomposes to, or 0.
+/// Generated from Unicode NFD (plus ß→s, æ→a, ø→o, ł→l, đ→d, œ→o, ı→i, ð→d, þ→t).
+static LATIN_BASE: [u8; 0x250 - 0x80] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    97, 97, 97, 97, 97, 97, 97, 99, 101, 101, 101, 101, 105, 105, 105, 105, 100, 110, 111, 111,
+    111, 111, 111, 0, 111, 117, 117, 117, 117, 121, 116, 115, 97, 97, 97, 97, 97, 97, 97, 99, 101,
+    101, 101, 101, 105, 105, 105, 105, 100, 110, 111, 111, 111, 111, 111, 0, 111, 117, 117, 117,
+    117, 121, 116, 121, 97, 97, 97, 97, 97, 97, 99, 99, 99, 99, 99, 99, 99, 99, 100, 100, 100, 100,
+    101, 101, 101, 101, 101, 101, 101, 101, 101, 101, 103, 103, 103, 103, 103, 103, 103, 103, 104,
+    104, 104, 104, 105, 105, 105, 105, 105, 105, 105, 105, 0, 105, 0, 0, 106, 106, 107, 107, 107,
+    108, 108, 108, 108, 108, 108, 108, 108, 108, 108, 110, 110, 110, 110, 110, 110, 0, 110, 110,
+    111, 111, 111, 111, 111, 111, 111, 111, 114, 114, 114, 114, 114, 114, 115, 115, 115, 115, 115,
+    115, 115, 115, 116, 116, 116, 116, 116, 116, 117, 117, 117, 117, 117, 117, 117, 117, 117, 117,
+    117, 117, 119, 119, 121, 121, 121, 122, 122, 122, 122, 122, 122, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 102, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 111, 111, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 117, 117, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 97, 97, 105, 105, 111, 111, 117, 117, 117, 117, 117, 117, 117, 117,
+    117, 117, 0, 97, 97, 97, 97, 0, 0, 0, 0, 103, 103, 107, 107, 111, 111, 111, 111, 0, 0, 106, 0,
+    0, 0, 103, 103, 0, 0, 110, 110, 97, 97, 0, 0, 0, 0, 97, 97, 97, 97, 101, 101, 101, 101, 105,
+    105, 105, 105, 111, 111, 111, 111, 114, 114, 114, 114, 117, 117, 117, 117, 115, 115, 116, 116,
+    0, 0, 104, 104, 0, 0, 0, 0, 0, 0, 97, 97, 101, 101, 111, 111, 111, 111, 111, 111, 111, 111,
+    121, 121, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+];
+
+/// The filler byte that stands for a removed diacritic in folded text.
+pub(crate) const FILLER: u8 = 0x01;
+
+/// Appends `text` to `out` folded for phrase matching, without changing any
+/// length: ASCII letters are lower-cased; a two-byte Latin letter becomes its
+/// lower-case ASCII base letter followed by [`FILLER`] ("É" → "e\x01"); other
+/// two-byte letters (Greek, Cyrillic, Armenian) are lower-cased when that
+/// keeps their length; every other byte is copied. Offsets into the folded
+/// text are offsets into `text`. Returns whether the text holds a letter of
+/// a script beyond Latin (Greek, Cyrillic, CJK, Hangul…), so the caller can
+/// skip the automaton for those scripts.
+pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>) -> bool {
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len());
+    let mut other = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(b | ((b.is_ascii_uppercase() as u8) << 5));
+            i += 1;
+        } else if (0xC2..0xE0).contains(&b) && i + 1 < bytes.len() {
+            let cp = ((b as u32 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F);
+            let base = if cp < 0x250 {
+                LATIN_BASE[cp as usize - 0x80]
+            } else {
+                0
+            };
+            if base != 0 {
+                out.extend_from_slice(&[base, FILLER]);
+            } else {
+                other |= cp >= 0x370;
+                let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
+                let mut lower = c.to_lowercase();
+                match (lower.next(), lower.next()) {
+                    (Some(l), None) if l.len_utf8() == 2 => {
+                        let mut buf = [0u8; 2];
+                        out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                    }
+                    _ => out.extend_from_slice(&bytes[i..i + 2]),
+                }
+            }
+            i += 2;
+        } else {
+            // Three- and four-byte letters: CJK, kana, Hangul, Thai… (E2 is
+            // punctuation and symbols: quotes, dashes, arrows).
+            other |= b >= 0xE3;
+            out.push(b);
+            i += 1;
+        }
+    }
+    other
+}
+
+/// Character statistics of a line, gathered in the same pass as its words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CharStats {
+    /// Characters.
+    pub chars: u32,
+    /// ASCII digits.
+    pub digits: u32,
+    /// Characters that are neither letters, digits nor white space.
+    pub punct: u32,
+    /// Item separators: | · • / ‧ ∙
+    pub separators: u32,
+    /// A lower-case letter directly followed by an upper-case one.
+    pub glued: u32,
+}
+
+const ALNUM: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+const DIGIT: u8 = 8;
+const PUNCT: u8 = 16;
+const SEPARATOR: u8 = 32;
+
+/// Classes of the ASCII bytes, so the common case needs one table load.
+static ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            ALNUM | UPPER
+        } else if c.is_ascii_lowercase() {
+            ALNUM | LOWER
+        } else if c.is_ascii_digit() {
+            ALNUM | DIGIT
+        } else if c.is_ascii_whitespace() || c == 0x0B {
+            0
+        } else if c == b'|' || c == b'/' {
+            PUNCT | SEPARATOR
+        } else {
+            PUNCT
+        };
+        b += 1;
+    }
+    t
+};
+
+/// One pass over `line`: calls `f` with each word, in order, and returns
+/// the line's character statistics. ASCII takes a table-driven fast path;
+/// other characters go through `char`'s Unicode tables.
 #[inline]
-pub(crate) fn for_each_word(line: &str, mut f: impl FnMut(Word)) {
+pub(crate) fn scan(line: &str, mut f: impl FnMut(Word)) -> CharStats {
+    let bytes = line.as_bytes();
+    let mut st = CharStats::default();
     let mut cur: Option<Word> = None;
-    for c in line.chars() {
+    let mut prev_lower = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            st.chars += 1;
+            let cls = ASCII[b as usize];
+            if cls & ALNUM != 0 {
+                let upper = cls & UPPER != 0;
+                st.glued += (prev_lower && upper) as u32;
+                prev_lower = cls & LOWER != 0;
+                let digit = cls & DIGIT != 0;
+                st.digits += digit as u32;
+                let folded = (b | ((upper as u8) << 5)) as u64;
+                match &mut cur {
+                    Some(w) => {
+                        w.hash = mix(w.hash, folded);
+                        w.chars += 1;
+                        w.numeric &= digit;
+                    }
+                    None => {
+                        cur = Some(Word {
+                            hash: mix(0, folded),
+                            chars: 1,
+                            upper,
+                            numeric: digit,
+                        })
+                    }
+                }
+            } else {
+                prev_lower = false;
+                st.punct += (cls & PUNCT != 0) as u32;
+                st.separators += (cls & SEPARATOR != 0) as u32;
+                if let Some(w) = cur.take() {
+                    f(Word {
+                        hash: finish(w.hash),
+                        ..w
+                    });
+                }
+            }
+            continue;
+        }
+        let c = line[i..].chars().next().expect("i is on a char boundary");
+        i += c.len_utf8();
+        st.chars += 1;
+        st.glued += (prev_lower && c.is_uppercase()) as u32;
+        prev_lower = c.is_lowercase();
         if is_word_char(c) {
             if is_unspaced(c) {
                 if let Some(w) = cur.take() {
-                    f(Word { hash: finish(w.hash), ..w });
+                    f(Word {
+                        hash: finish(w.hash),
+                        ..w
+                    });
                 }
                 f(Word {
-                    hash: finish(mix(0, fold(c) as u64)),
+                    hash: finish(mix(0, fold_char(c) as u64)),
                     chars: 1,
                     upper: false,
                     numeric: false,
                 });
                 continue;
             }
-            let folded = fold(c);
+            let folded = fold_char(c) as u64;
             match &mut cur {
                 Some(w) => {
-                    w.hash = mix(w.hash, folded as u64);
+                    w.hash = mix(w.hash, folded);
                     w.chars += 1;
-                    w.numeric &= c.is_ascii_digit();
+                    w.numeric = false;
                 }
                 None => {
                     cur = Some(Word {
-                        hash: mix(0, folded as u64),
+                        hash: mix(0, folded),
                         chars: 1,
                         upper: c.is_uppercase(),
-                        numeric: c.is_ascii_digit(),
+                        numeric: false,
                     })
                 }
             }
-        } else if let Some(w) = cur.take() {
-            f(Word { hash: finish(w.hash), ..w });
+        } else {
+            if !c.is_whitespace() {
+                st.punct += 1;
+                st.separators += matches!(c, '·' | '•' | '‧' | '∙') as u32;
+            }
+            if let Some(w) = cur.take() {
+                f(Word {
+                    hash: finish(w.hash),
+                    ..w
+                });
+            }
         }
     }
     if let Some(w) = cur {
-        f(Word { hash: finish(w.hash), ..w });
+        f(Word {
+            hash: finish(w.hash),
+            ..w
+        });
     }
+    st
+}
+
+/// Calls `f` with each word of `line`, in order.
+#[inline]
+pub(crate) fn for_each_word(line: &str, f: impl FnMut(Word)) {
+    scan(line, f);
 }
 
 /// The folded hash of a single word as the tokenizer would produce it, or
 /// `None` if `word` is not exactly one word.
+#[cfg(test)]
 pub(crate) fn word_hash(word: &str) -> Option<u64> {
     let mut out = None;
     let mut n = 0;
@@ -164,7 +364,45 @@ mod tests {
     fn unspaced_scripts_give_one_word_per_char() {
         assert_eq!(words("我们的文章").len(), 5);
         assert_eq!(words("これはabc").len(), 4);
-        assert_eq!(words("नमस्ते दुनिया").len(), 2, "vowel signs stay inside words");
+        assert_eq!(
+            words("नमस्ते दुनिया").len(),
+            2,
+            "vowel signs stay inside words"
+        );
+    }
+
+    #[test]
+    fn folding_keeps_lengths() {
+        for (s, want, other) in [
+            ("LIRE la Suite", "lire la suite", false),
+            ("À LIRE AUSSI", "a\u{1} lire aussi", false),
+            ("ÜBER UNS Ÿ", "u\u{1}ber uns y\u{1}", false),
+            ("ŁÓDŹ ČESKÉ", "l\u{1}o\u{1}dz\u{1} c\u{1}eske\u{1}", false),
+            ("ЧИТАТЬ ДАЛЕЕ", "читать далее", true),
+            ("ΔΙΑΒΑΣΤΕ", "διαβαστε", true),
+            ("« Partager » — ©", "« partager » — ©", false),
+            ("分享", "分享", true),
+        ] {
+            let mut out = Vec::new();
+            assert_eq!(fold_into(s, &mut out), other, "{s:?}");
+            assert_eq!(out.len(), s.len(), "{s:?}");
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn char_stats() {
+        let st = scan("Student-AthleteA 24 | ok · café!", |_| {});
+        assert_eq!(
+            st,
+            CharStats {
+                chars: 32,
+                digits: 2,
+                punct: 4,
+                separators: 2,
+                glued: 1
+            }
+        );
     }
 
     #[test]

@@ -1,1 +1,6 @@
 //! Integration tests: one binary, submodules per surface.
+
+mod edge_cases;
+mod jsonl_faults;
+mod props;
+mod seeds;

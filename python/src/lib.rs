@@ -1,0 +1,658 @@
+//! Python bindings for decruft: the native module `decruft._decruft`.
+//!
+//! The pure-Python package `decruft` (python/decruft/) re-exports what is here
+//! and adds the pyarrow glue on top of [`PyStripper::_strip_arrow`].
+//!
+//! Every entry point that does real work releases the GIL while it strips;
+//! the batch entry points spread the documents over rayon's thread pool (all
+//! cores, or `RAYON_NUM_THREADS`, or a pool of `threads` threads).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use decruft::{Label, LabelSet, Stripper};
+use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::{create_exception, intern};
+use rayon::prelude::*;
+
+create_exception!(
+    decruft,
+    DecruftError,
+    PyValueError,
+    "Bad settings for a Stripper: an unknown label name or language code, a\nnon-finite threshold, a bad model file. The message is the library's own\n(what the `decruft` command prints after \"decruft: \")."
+);
+
+fn decruft_err(e: decruft::Error) -> PyErr {
+    DecruftError::new_err(e.to_string())
+}
+
+/// The stripper behind the module-level `strip`.
+fn default_stripper() -> &'static Stripper {
+    static DEFAULT: OnceLock<Stripper> = OnceLock::new();
+    DEFAULT.get_or_init(Stripper::new)
+}
+
+/// Encodes a Python `str` as UTF-8 bytes (one copy; lone surrogates raise
+/// `UnicodeEncodeError`). The bytes object keeps the data alive while the GIL
+/// is released.
+fn encode<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Bound<'py, PyBytes>> {
+    match obj.cast::<PyString>() {
+        Ok(s) => s.encode_utf8(),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "{what} must be str, not {}",
+            obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+        ))),
+    }
+}
+
+/// The `str` view of bytes that Python's UTF-8 encoder produced.
+fn as_str(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("Python's UTF-8 encoder gives valid UTF-8")
+}
+
+/// Runs `f` on a rayon pool of `threads` threads (cached per size), or on the
+/// global pool when `threads` is `None`.
+fn on_pool<R: Send>(threads: Option<usize>, f: impl FnOnce() -> R + Send) -> PyResult<R> {
+    let Some(n) = threads else { return Ok(f()) };
+    if n == 0 {
+        return Err(PyValueError::new_err("threads must be at least 1"));
+    }
+    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
+    let pool = {
+        let mut pools = POOLS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        match pools.get(&n) {
+            Some(p) => Arc::clone(p),
+            None => {
+                let p = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .thread_name(|i| format!("decruft-{i}"))
+                    .build()
+                    .map_err(|e| PyOSError::new_err(format!("cannot start {n} threads: {e}")))?;
+                let p = Arc::new(p);
+                pools.insert(n, Arc::clone(&p));
+                p
+            }
+        }
+    };
+    Ok(pool.install(f))
+}
+
+/// The settings a stripper was built from, kept for pickling and `repr`.
+#[derive(Clone, Debug, Default)]
+struct Settings {
+    keep: Option<Vec<String>>,
+    language: Option<String>,
+    threshold: f64,
+    model_path: Option<String>,
+    model_json: Option<Arc<str>>,
+    heuristics_only: bool,
+    phrases: Vec<(String, String)>,
+    explain: bool,
+}
+
+/// Strips boilerplate lines from scraped web-page text.
+///
+/// Build one with the settings you need and reuse it: it is immutable, safe
+/// to share between threads, and picklable (for multiprocessing, Spark,
+/// datatrove).
+///
+/// Args:
+///     keep: label names to keep in the cleaned text (default: title,
+///         heading, body). A list of names or one comma-separated string.
+///         See ``decruft.LABELS``.
+///     language: force the stoplist of a language (ISO 639-1 code such as
+///         ``"fr"``) instead of detecting it per document.
+///     threshold: shift of the decision threshold, in log-odds: positive
+///         keeps less (more precision), negative keeps more (more recall).
+///     model: path to a model JSON file written by ``decruft train``, used
+///         instead of the embedded model.
+///     heuristics_only: use the hand-written heuristics alone, no model.
+///     phrases: extra boilerplate phrases, by label: ``{"share": "Partager
+///         sur Mastodon\nToot this"}`` (lexicon file format: one phrase a
+///         line, ``#`` starts a comment) or a list of phrases per label.
+///     explain: make ``annotate`` reasons name the model inputs that
+///         weighed most (slower; for review).
+///     model_json: the contents of a model file, instead of ``model``.
+///
+/// Raises:
+///     DecruftError: an unknown label or language, a non-finite threshold,
+///         phrases under a label that is not boilerplate, a bad model file.
+///     OSError: the model file cannot be read.
+#[pyclass(module = "decruft", name = "Stripper", subclass, frozen)]
+struct PyStripper {
+    inner: Stripper,
+    settings: Settings,
+}
+
+/// Reads `keep`: a comma-separated string or an iterable of label names.
+fn parse_keep(keep: &Bound<'_, PyAny>) -> PyResult<(LabelSet, Vec<String>)> {
+    let mut names = Vec::new();
+    if let Ok(s) = keep.cast::<PyString>() {
+        let s = s.to_cow()?;
+        names.extend(s.split(',').map(str::trim).filter(|n| !n.is_empty()).map(String::from));
+    } else {
+        for item in keep.try_iter().map_err(|_| PyTypeError::new_err("keep must be a list of label names"))? {
+            let item = item?;
+            let s = item.cast::<PyString>().map_err(|_| PyTypeError::new_err("keep must be a list of label names"))?;
+            names.push(s.to_cow()?.trim().to_string());
+        }
+    }
+    let labels = names.iter().map(|n| n.parse::<Label>()).collect::<Result<LabelSet, _>>().map_err(decruft_err)?;
+    // Normalised: taxonomy order, no duplicates.
+    Ok((labels, labels.iter().map(|l| l.to_string()).collect()))
+}
+
+/// Reads `phrases`: `{label: str | iterable of str}`.
+fn parse_phrases(phrases: &Bound<'_, PyDict>) -> PyResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (k, v) in phrases.iter() {
+        let label: String = k.extract().map_err(|_| PyTypeError::new_err("phrases keys must be label names"))?;
+        let text = if let Ok(s) = v.cast::<PyString>() {
+            s.to_cow()?.into_owned()
+        } else {
+            let mut lines = Vec::new();
+            for item in v.try_iter()? {
+                lines.push(item?.extract::<String>()?);
+            }
+            lines.join("\n")
+        };
+        out.push((label, text));
+    }
+    Ok(out)
+}
+
+fn read_model(py: Python<'_>, path: &PathBuf) -> PyResult<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        let shown = path.display().to_string();
+        match e.raw_os_error() {
+            // OSError(errno, strerror, filename) picks the subclass
+            // (FileNotFoundError, PermissionError…) from errno.
+            Some(code) => {
+                let strerror = py
+                    .import("os")
+                    .and_then(|os| os.call_method1("strerror", (code,)))
+                    .and_then(|s| s.extract::<String>())
+                    .unwrap_or_else(|_| e.to_string());
+                PyOSError::new_err((code, strerror, shown))
+            }
+            // Not UTF-8 and the like: what the CLI says about such a file.
+            None => DecruftError::new_err(format!("{shown}: {e}")),
+        }
+    })
+}
+
+impl PyStripper {
+    fn build(settings: Settings) -> PyResult<PyStripper> {
+        let mut b = Stripper::builder();
+        if let Some(keep) = &settings.keep {
+            let labels =
+                keep.iter().map(|n| n.parse::<Label>()).collect::<Result<LabelSet, _>>().map_err(decruft_err)?;
+            b.keep(labels);
+        }
+        if let Some(lang) = &settings.language {
+            b.language(lang);
+        }
+        b.threshold(settings.threshold as f32);
+        for (label, text) in &settings.phrases {
+            let label = label.parse::<Label>().map_err(decruft_err)?;
+            b.phrases(label, text);
+        }
+        if settings.heuristics_only && settings.model_json.is_some() {
+            return Err(DecruftError::new_err("model and heuristics_only exclude each other"));
+        }
+        if let Some(json) = &settings.model_json {
+            b.model_json(json);
+        }
+        if settings.heuristics_only {
+            b.heuristics_only();
+        }
+        b.explain(settings.explain);
+        let inner = b.build().map_err(decruft_err)?;
+        Ok(PyStripper { inner, settings })
+    }
+}
+
+/// What `__reduce__` gives pickle: `_restore` and its arguments.
+type Reduced<'py> = (Bound<'py, PyAny>, (Bound<'py, PyType>, Bound<'py, PyDict>));
+
+/// One document's verdicts, detached from the input, with character offsets.
+struct LineOut {
+    label: Label,
+    score: f32,
+    kept: bool,
+    reason: String,
+    start: usize,
+    end: usize,
+}
+
+fn annotate_lines(stripper: &Stripper, text: &str) -> Vec<LineOut> {
+    let out = stripper.strip(text);
+    let mut byte = 0usize;
+    let mut chars = 0usize;
+    let mut to_chars = |to: usize| {
+        chars += text[byte..to].chars().count();
+        byte = to;
+        chars
+    };
+    out.lines()
+        .iter()
+        .map(|v| LineOut {
+            label: v.label,
+            score: v.score,
+            kept: v.kept,
+            reason: v.reason.to_string(),
+            start: to_chars(v.range.start),
+            end: to_chars(v.range.end),
+        })
+        .collect()
+}
+
+/// The position of `label` in `Label::ALL`.
+fn label_index(label: Label) -> usize {
+    Label::ALL.iter().position(|&l| l == label).expect("every label is in Label::ALL")
+}
+
+/// Cleaned text and the number of dropped (non-blank) lines per label.
+fn strip_counting(stripper: &Stripper, text: &str) -> (String, [u32; Label::ALL.len()]) {
+    let out = stripper.strip(text);
+    let mut counts = [0u32; Label::ALL.len()];
+    for v in out.lines() {
+        if !v.kept && v.label != Label::Blank {
+            counts[label_index(v.label)] += 1;
+        }
+    }
+    (out.text(), counts)
+}
+
+/// Encodes every item of `texts` (an iterable of `str`).
+fn encode_all<'py>(texts: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+    if texts.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err("texts must be a list of str, not a str"));
+    }
+    let mut out = Vec::with_capacity(texts.len().unwrap_or(0));
+    for (i, item) in texts.try_iter()?.enumerate() {
+        out.push(encode(&item?, &format!("texts[{i}]"))?);
+    }
+    Ok(out)
+}
+
+/// Reads `n + 1` offsets (i32 or i64, native endian) from `raw` starting at
+/// element `first`, checking that they rise and stay within `data_len`.
+fn read_offsets(raw: &[u8], first: usize, n: usize, large: bool, data_len: usize) -> PyResult<Vec<usize>> {
+    let width = if large { 8 } else { 4 };
+    let need = (first + n + 1).checked_mul(width).ok_or_else(|| PyValueError::new_err("array too long"))?;
+    if raw.len() < need {
+        return Err(PyValueError::new_err("offsets buffer too short for the array"));
+    }
+    let mut out = Vec::with_capacity(n + 1);
+    for k in first..=first + n {
+        let b = &raw[k * width..(k + 1) * width];
+        let v: i64 = if large {
+            i64::from_ne_bytes(b.try_into().expect("8 bytes"))
+        } else {
+            i32::from_ne_bytes(b.try_into().expect("4 bytes")) as i64
+        };
+        let v = usize::try_from(v).map_err(|_| PyValueError::new_err("negative offset in string array"))?;
+        if v > data_len || out.last().is_some_and(|&p| v < p) {
+            return Err(PyValueError::new_err("malformed string array offsets"));
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// The bytes of a `pyarrow.Buffer` (or an empty slice for `None`).
+///
+/// # Safety
+///
+/// `buf` must be a CPU-resident `pyarrow.Buffer`, kept alive (and, as Arrow
+/// buffers are, unmodified) for as long as the slice is used.
+unsafe fn arrow_bytes<'a>(buf: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
+    if buf.is_none() {
+        return Ok(&[]);
+    }
+    let py = buf.py();
+    let ty = buf.get_type();
+    let module = ty.module()?;
+    if ty.name()?.to_cow()? != "Buffer" || !module.to_cow()?.starts_with("pyarrow") {
+        return Err(PyTypeError::new_err("expected a pyarrow.Buffer"));
+    }
+    if let Ok(cpu) = buf.getattr(intern!(py, "is_cpu")) {
+        if !cpu.extract::<bool>()? {
+            return Err(PyValueError::new_err("strip_batch needs an Arrow array in CPU memory"));
+        }
+    }
+    let address: usize = buf.getattr(intern!(py, "address"))?.extract()?;
+    let size: usize = buf.getattr(intern!(py, "size"))?.extract()?;
+    if size == 0 {
+        return Ok(&[]);
+    }
+    if address == 0 {
+        return Err(PyValueError::new_err("null Arrow buffer"));
+    }
+    Ok(std::slice::from_raw_parts(address as *const u8, size))
+}
+
+#[pymethods]
+impl PyStripper {
+    #[new]
+    #[pyo3(signature = (keep=None, language=None, threshold=0.0, model=None, heuristics_only=false, *, phrases=None, explain=false, model_json=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        keep: Option<&Bound<'_, PyAny>>,
+        language: Option<String>,
+        threshold: f64,
+        model: Option<PathBuf>,
+        heuristics_only: bool,
+        phrases: Option<&Bound<'_, PyDict>>,
+        explain: bool,
+        model_json: Option<String>,
+    ) -> PyResult<PyStripper> {
+        let keep = match keep {
+            None => None,
+            Some(k) if k.is_none() => None,
+            Some(k) => Some(parse_keep(k)?.1),
+        };
+        if model.is_some() && model_json.is_some() {
+            return Err(PyValueError::new_err("give model or model_json, not both"));
+        }
+        let model_json = match &model {
+            Some(path) => Some(read_model(py, path)?),
+            None => model_json,
+        };
+        let settings = Settings {
+            keep,
+            language,
+            threshold,
+            model_path: model.map(|p| p.display().to_string()),
+            model_json: model_json.map(Arc::from),
+            heuristics_only,
+            phrases: phrases.map(parse_phrases).transpose()?.unwrap_or_default(),
+            explain,
+        };
+        PyStripper::build(settings)
+    }
+
+    /// The cleaned text of one document: the kept lines, byte for byte, each
+    /// with its line terminator.
+    ///
+    /// Args:
+    ///     text: the scraped text of one page.
+    ///
+    /// Returns:
+    ///     The cleaned text (``""`` if nothing is kept).
+    fn strip<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+        let bytes = encode(text, "text")?;
+        let input = bytes.as_bytes();
+        let out = py.detach(|| self.inner.strip(as_str(input)).text());
+        Ok(PyString::new(py, &out))
+    }
+
+    /// The verdict on every line of one document.
+    ///
+    /// Args:
+    ///     text: the scraped text of one page.
+    ///
+    /// Returns:
+    ///     One dict per input line, in order, with keys ``label`` (str, see
+    ///     ``decruft.LABELS``), ``score`` (float: how much the line alone looks
+    ///     like content, before context), ``kept`` (bool), ``reason`` (str),
+    ///     and ``start``/``end``: the line's position in ``text`` as ``str``
+    ///     indices (characters, not bytes), without its line terminator, so
+    ///     ``text[d["start"]:d["end"]]`` is the line.
+    fn annotate<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        let bytes = encode(text, "text")?;
+        let input = bytes.as_bytes();
+        let lines = py.detach(|| annotate_lines(&self.inner, as_str(input)));
+        let names: Vec<Bound<'py, PyString>> = Label::ALL.iter().map(|l| PyString::intern(py, l.as_str())).collect();
+        let list = PyList::empty(py);
+        for l in lines {
+            let d = PyDict::new(py);
+            d.set_item(intern!(py, "label"), &names[label_index(l.label)])?;
+            d.set_item(intern!(py, "score"), l.score as f64)?;
+            d.set_item(intern!(py, "kept"), l.kept)?;
+            d.set_item(intern!(py, "reason"), l.reason)?;
+            d.set_item(intern!(py, "start"), l.start)?;
+            d.set_item(intern!(py, "end"), l.end)?;
+            list.append(d)?;
+        }
+        Ok(list)
+    }
+
+    /// The cleaned text of many documents, on all cores, without the GIL.
+    ///
+    /// Args:
+    ///     texts: an iterable of str (a list, a tuple…). ``decruft.Stripper``
+    ///         also takes a pyarrow string array or chunked array.
+    ///     threads: how many threads to use (default: rayon's global pool,
+    ///         one thread per core unless ``RAYON_NUM_THREADS`` says).
+    ///
+    /// Returns:
+    ///     A list of str, ``result[i] == self.strip(texts[i])``.
+    #[pyo3(signature = (texts, *, threads=None))]
+    fn strip_batch<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let encoded = encode_all(texts)?;
+        let inputs: Vec<&[u8]> = encoded.iter().map(|b| b.as_bytes()).collect();
+        let stripper = &self.inner;
+        let outs: Vec<String> =
+            py.detach(|| on_pool(threads, || inputs.par_iter().map(|b| stripper.strip(as_str(b)).text()).collect()))?;
+        PyList::new(py, outs.iter().map(|s| PyString::new(py, s)))
+    }
+
+    /// Like ``strip_batch``, with the number of dropped lines per label.
+    ///
+    /// Args:
+    ///     texts: an iterable of str.
+    ///     threads: as in ``strip_batch``.
+    ///
+    /// Returns:
+    ///     A list of ``(cleaned_text, {label: dropped_lines})`` pairs; the
+    ///     dict holds the labels of dropped non-blank lines only.
+    #[pyo3(signature = (texts, *, threads=None))]
+    fn strip_batch_with_counts<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let encoded = encode_all(texts)?;
+        let inputs: Vec<&[u8]> = encoded.iter().map(|b| b.as_bytes()).collect();
+        let stripper = &self.inner;
+        let outs: Vec<(String, [u32; Label::ALL.len()])> = py
+            .detach(|| on_pool(threads, || inputs.par_iter().map(|b| strip_counting(stripper, as_str(b))).collect()))?;
+        let names: Vec<Bound<'py, PyString>> = Label::ALL.iter().map(|l| PyString::intern(py, l.as_str())).collect();
+        let list = PyList::empty(py);
+        for (text, counts) in outs {
+            let d = PyDict::new(py);
+            for (i, &n) in counts.iter().enumerate() {
+                if n > 0 {
+                    d.set_item(&names[i], n)?;
+                }
+            }
+            list.append(PyTuple::new(py, [PyString::new(py, &text).into_any(), d.into_any()])?)?;
+        }
+        Ok(list)
+    }
+
+    /// Internal: strips the strings of an Arrow string array given by its
+    /// buffers (``pyarrow.Buffer`` objects) and returns ``(offsets, data)``
+    /// as bytes for ``pyarrow.Array.from_buffers``. Use ``strip_batch``.
+    #[pyo3(signature = (offsets, data, offset, length, large, threads=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn _strip_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        offsets: &Bound<'py, PyAny>,
+        data: &Bound<'py, PyAny>,
+        offset: usize,
+        length: usize,
+        large: bool,
+        threads: Option<usize>,
+    ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        // SAFETY: both are pyarrow buffers owned by the caller's array, alive
+        // for this whole call (we hold references) and immutable.
+        let (raw_offsets, data) = unsafe { (arrow_bytes(offsets)?, arrow_bytes(data)?) };
+        let offs = read_offsets(raw_offsets, offset, length, large, data.len())?;
+        let stripper = &self.inner;
+        let outs: Vec<Vec<u8>> = py.detach(|| {
+            on_pool(threads, || {
+                (0..length).into_par_iter().map(|i| stripper.strip_bytes(&data[offs[i]..offs[i + 1]]).bytes()).collect()
+            })
+        })?;
+        let total: usize = outs.iter().map(Vec::len).sum();
+        if !large && total > i32::MAX as usize {
+            return Err(PyValueError::new_err("result too large for a string array"));
+        }
+        let width = if large { 8 } else { 4 };
+        let out_offsets = PyBytes::new_with(py, (length + 1) * width, |buf| {
+            let mut at = 0usize;
+            for (i, chunk) in buf.chunks_exact_mut(width).enumerate() {
+                if large {
+                    chunk.copy_from_slice(&(at as i64).to_ne_bytes());
+                } else {
+                    chunk.copy_from_slice(&(at as i32).to_ne_bytes());
+                }
+                if let Some(o) = outs.get(i) {
+                    at += o.len();
+                }
+            }
+            Ok(())
+        })?;
+        let out_data = PyBytes::new_with(py, total, |buf| {
+            let mut at = 0usize;
+            for o in &outs {
+                buf[at..at + o.len()].copy_from_slice(o);
+                at += o.len();
+            }
+            Ok(())
+        })?;
+        Ok((out_offsets, out_data))
+    }
+
+    /// The labels kept in the cleaned text, in taxonomy order.
+    #[getter]
+    fn keep(&self) -> Vec<String> {
+        self.inner.kept_labels().iter().map(|l| l.to_string()).collect()
+    }
+
+    /// The forced language code, or None (detected per document).
+    #[getter]
+    fn language(&self) -> Option<String> {
+        self.settings.language.clone()
+    }
+
+    /// The threshold shift, in log-odds.
+    #[getter]
+    fn threshold(&self) -> f64 {
+        self.settings.threshold
+    }
+
+    /// The path of the model file given, or None.
+    #[getter]
+    fn model(&self) -> Option<String> {
+        self.settings.model_path.clone()
+    }
+
+    /// Whether the learned model is off.
+    #[getter]
+    fn heuristics_only(&self) -> bool {
+        self.settings.heuristics_only
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let py = slf.py();
+        let s = &slf.get().settings;
+        let repr = |v: Bound<'_, PyAny>| -> PyResult<String> { Ok(v.repr()?.to_cow()?.into_owned()) };
+        let mut parts = Vec::new();
+        if let Some(keep) = &s.keep {
+            parts.push(format!("keep={}", repr(PyList::new(py, keep)?.into_any())?));
+        }
+        if let Some(lang) = &s.language {
+            parts.push(format!("language={}", repr(PyString::new(py, lang).into_any())?));
+        }
+        if s.threshold != 0.0 {
+            parts.push(format!("threshold={}", s.threshold));
+        }
+        if let Some(p) = &s.model_path {
+            parts.push(format!("model={}", repr(PyString::new(py, p).into_any())?));
+        } else if s.model_json.is_some() {
+            parts.push("model_json=...".to_string());
+        }
+        if s.heuristics_only {
+            parts.push("heuristics_only=True".into());
+        }
+        if !s.phrases.is_empty() {
+            let labels: Vec<&str> = s.phrases.iter().map(|(l, _)| l.as_str()).collect();
+            parts.push(format!("phrases=<{}>", labels.join(", ")));
+        }
+        if s.explain {
+            parts.push("explain=True".into());
+        }
+        let name = slf.get_type().qualname()?;
+        Ok(format!("{name}({})", parts.join(", ")))
+    }
+
+    /// Pickles as the settings (the model's JSON included, if one was given),
+    /// so a stripper travels to worker processes.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        let py = slf.py();
+        let s = &slf.get().settings;
+        let kw = PyDict::new(py);
+        kw.set_item("keep", s.keep.clone())?;
+        kw.set_item("language", s.language.clone())?;
+        kw.set_item("threshold", s.threshold)?;
+        kw.set_item("heuristics_only", s.heuristics_only)?;
+        if !s.phrases.is_empty() {
+            let p = PyDict::new(py);
+            for (label, text) in &s.phrases {
+                p.set_item(label, text)?;
+            }
+            kw.set_item("phrases", p)?;
+        }
+        kw.set_item("explain", s.explain)?;
+        kw.set_item("model_json", s.model_json.as_deref())?;
+        let restore = py.import("decruft._decruft")?.getattr("_restore")?;
+        Ok((restore, (slf.get_type(), kw)))
+    }
+}
+
+/// The cleaned text of one document, with the default settings (keep title,
+/// headings and body; embedded model; language detected per document).
+///
+/// Same as ``Stripper().strip(text)``, without building a stripper.
+#[pyfunction]
+fn strip<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    let bytes = encode(text, "text")?;
+    let input = bytes.as_bytes();
+    let out = py.detach(|| default_stripper().strip(as_str(input)).text());
+    Ok(PyString::new(py, &out))
+}
+
+/// Internal: rebuilds a pickled Stripper.
+#[pyfunction]
+fn _restore<'py>(cls: &Bound<'py, PyType>, kwargs: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+    cls.call((), Some(kwargs))
+}
+
+/// Native part of decruft; import ``decruft`` instead.
+#[pymodule]
+fn _decruft(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add_class::<PyStripper>()?;
+    m.add_function(wrap_pyfunction!(strip, m)?)?;
+    m.add_function(wrap_pyfunction!(_restore, m)?)?;
+    m.add("DecruftError", py.get_type::<DecruftError>())?;
+    m.add("LABELS", Label::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>())?;
+    m.add("CONTENT_LABELS", LabelSet::content().iter().map(|l| l.as_str()).collect::<Vec<_>>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,85 @@
+"""decruft in a real local Spark job, both ways: the Python bindings inside
+mapInArrow, and the CLI through RDD.pipe. Both must give exactly the records
+that the CLI gives when run directly on the same JSONL."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("pyspark")
+pa = pytest.importorskip("pyarrow")
+
+from pyspark.sql import SparkSession  # noqa: E402
+
+from conftest import write_jsonl  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def spark():
+    # Workers run this interpreter, the one with decruft installed.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    # Loopback only.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("decruft-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
+        # Several input splits (in file order) for a small file.
+        .config("spark.sql.files.maxPartitionBytes", str(64 * 1024))
+        .config("spark.sql.files.openCostInBytes", "0")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory, dev_records):
+    """20 {"id", "text"} records of the dev file."""
+    return write_jsonl(tmp_path_factory.mktemp("spark") / "sample.jsonl", dev_records[:20])
+
+
+@pytest.fixture(scope="module")
+def cli_lines(cli, sample) -> list[str]:
+    """The CLI's output on one machine, run directly."""
+    p = subprocess.run([str(cli), "--jsonl", str(sample)], capture_output=True, check=True)
+    lines = p.stdout.decode("utf-8").splitlines()
+    assert len(lines) == 20
+    return lines
+
+
+def test_spark_bindings_map_in_arrow(spark, sample, cli_lines):
+    def strip_batches(batches):
+        # Defined here so that Spark ships it by value to the workers.
+        import pyarrow
+        import decruft
+
+        stripper = decruft.Stripper()
+        for batch in batches:
+            # One thread per Spark task: Spark already runs a task per core.
+            text = stripper.strip_batch(batch.column("text"), threads=1)
+            yield pyarrow.RecordBatch.from_arrays([batch.column("id"), text], names=["id", "text"])
+
+    df = spark.read.schema("id string, text string").json(str(sample))
+    assert df.rdd.getNumPartitions() > 1
+    out = df.mapInArrow(strip_batches, df.schema).collect()
+    got = [{"id": row["id"], "text": row["text"]} for row in out]
+    assert got == [json.loads(line) for line in cli_lines]
+
+
+def test_spark_cli_pipe(spark, cli, sample, cli_lines):
+    rdd = spark.sparkContext.textFile(str(sample), minPartitions=2)
+    assert rdd.getNumPartitions() > 1
+    got = rdd.pipe(f"{shlex.quote(str(cli))} --jsonl", checkCode=True).collect()
+    assert got == cli_lines  # byte for byte, in order

@@ -1,0 +1,628 @@
+//! Property tests (issue 5, part 1): whatever the input, stripping does not
+//! panic, gives one verdict per line, the verdicts tile the input, kept lines
+//! come out byte for byte and in order, and the result does not depend on
+//! what was stripped before or on which entry point was used. JSONL records
+//! never panic and never leave half a record behind.
+//!
+//! The line model is checked against a naive splitter written here.
+
+use std::sync::OnceLock;
+
+use decruft::{strip_record, JsonlOptions, Stripped, Stripper};
+use proptest::prelude::*;
+use proptest::sample::select;
+use proptest::test_runner::FileFailurePersistence;
+use serde_json::Value;
+
+/// One stripper for the whole test binary (building one parses the lexicon
+/// and the model).
+pub(crate) fn stripper() -> &'static Stripper {
+    static S: OnceLock<Stripper> = OnceLock::new();
+    S.get_or_init(Stripper::new)
+}
+
+/// The lines of `input` as `(start, content end, end past the terminator)`,
+/// found the slow, obvious way: a line ends at each `\n`; a `\r` right before
+/// it belongs to the terminator; a last line without `\n` ends at the end of
+/// the input; a trailing `\n` does not start another line.
+pub(crate) fn reference_lines(input: &[u8]) -> Vec<(usize, usize, usize)> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < input.len() {
+        match input[start..].iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                let nl = start + i;
+                let content_end = if nl > start && input[nl - 1] == b'\r' {
+                    nl - 1
+                } else {
+                    nl
+                };
+                lines.push((start, content_end, nl + 1));
+                start = nl + 1;
+            }
+            None => {
+                lines.push((start, input.len(), input.len()));
+                start = input.len();
+            }
+        }
+    }
+    lines
+}
+
+/// Checks every structural invariant of `out`, the result of stripping
+/// `input`; panics with a description of the first that fails.
+pub(crate) fn check_invariants(input: &[u8], out: &Stripped<'_>) {
+    let lines = out.lines();
+    let want = reference_lines(input);
+    assert_eq!(lines.len(), want.len(), "one verdict per input line");
+    let mut at = 0;
+    for (i, (v, &(start, content_end, end))) in lines.iter().zip(&want).enumerate() {
+        assert_eq!(
+            v.range.start,
+            at,
+            "line {i} does not start where line {} ended",
+            i.wrapping_sub(1)
+        );
+        assert!(
+            v.range.end <= v.end,
+            "line {i}: range.end {} past end {}",
+            v.range.end,
+            v.end
+        );
+        assert_eq!(
+            (v.range.start, v.range.end, v.end),
+            (start, content_end, end),
+            "line {i} span"
+        );
+        assert!(
+            v.score.is_finite() && (0.0..=1.0).contains(&v.score),
+            "line {i}: score {} is not a probability",
+            v.score
+        );
+        assert_eq!(out.line_bytes(i), &input[start..content_end]);
+        at = v.end;
+    }
+    assert_eq!(at, input.len(), "the verdicts do not cover the input");
+    let kept: Vec<u8> = lines
+        .iter()
+        .filter(|v| v.kept)
+        .flat_map(|v| input[v.range.start..v.end].iter().copied())
+        .collect();
+    assert!(
+        out.bytes() == kept,
+        "cleaned bytes are not the kept lines in input order"
+    );
+    assert_eq!(out.kept_bytes(), kept.len());
+    let mut sink = Vec::new();
+    out.write_kept(&mut sink).unwrap();
+    assert!(sink == kept, "write_kept differs from bytes()");
+}
+
+/// What a verdict says, comparable exactly (score by its bits).
+pub(crate) fn fingerprint(out: &Stripped<'_>) -> Vec<String> {
+    out.lines()
+        .iter()
+        .map(|v| {
+            format!(
+                "{:?} {} {} {} {:08x} {:?}",
+                v.range,
+                v.end,
+                v.label,
+                v.kept,
+                v.score.to_bits(),
+                v.reason
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Generators.
+
+#[rustfmt::skip]
+const WORDS: &[&str] = &[
+    // French and English prose, with stopwords so lines read like sentences.
+    "le", "la", "les", "de", "des", "et", "à", "un", "une", "est", "dans", "pour", "qui", "que",
+    "président", "déclaré", "jeudi", "dialogue", "l'article", "the", "of", "and", "to", "in", "a",
+    "is", "that", "for", "government", "said", "on", "Thursday", "talks", "would", "resume", "week",
+    "2024", "13:17", "Mr.", "«", "»", "—", "(AFP)", "€", "12,5", "%",
+    // Right to left.
+    "قال", "الرئيس", "يوم", "الخميس", "إنه", "مستعد", "في", "من", "على", "أن",
+    "אמר", "הנשיא", "ביום", "חמישי", "כי", "של", "את", "על",
+    // CJK, with and without spaces between words.
+    "总统周四表示", "他准备与对方恢复对话", "这是多年来的第一次。", "大統領は木曜日",
+    "対話を再開する用意があると述べた。", "대통령은", "목요일", "말했다.",
+    // Odds and ends.
+    "😀", "e\u{301}", "\u{200b}", "\u{a0}", "\u{feff}", "\u{202e}", "\u{2028}", "a\tb", "\u{0}",
+    "\u{1b}[0m", "\\", "\"", "http://example.com/a?b=c", "#hashtag", "@user",
+];
+
+const PHRASES: &[&str] = &[
+    "Accueil",
+    "Actualités",
+    "Menu",
+    "Partager sur Facebook",
+    "Partager",
+    "Lire la suite →",
+    "Read more",
+    "Share on Twitter",
+    "Sign up for our newsletter",
+    "Abonnez-vous à notre newsletter",
+    "Faire un don",
+    "Donate",
+    "© 2024 Tous droits réservés",
+    "All rights reserved.",
+    "Nous utilisons des cookies",
+    "Commentaires",
+    "12 commentaires",
+    "Par Tom Ozimek",
+    "8 novembre 2024 13:17",
+    "Publicité",
+    "الرئيسية",
+    "שתף",
+    "首页",
+    "関連記事",
+];
+
+fn word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => select(WORDS).prop_map(str::to_string),
+        1 => "[a-zA-Zéèàç]{1,12}",
+        1 => any::<char>().prop_map(String::from),
+    ]
+}
+
+fn sentence(words: std::ops::Range<usize>) -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(word(), words),
+        select(&["", ".", "!", "?", ":", " …"][..]),
+    )
+        .prop_map(|(w, end)| w.join(" ") + end)
+}
+
+/// One line's content (it may hold `\n` or `\r` itself: that only makes
+/// more lines).
+fn line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        10 => sentence(1..60),
+        4 => Just(String::new()),
+        2 => select(&[" ", "\t", "\u{a0}", "\u{200b}", "  \t ", "\u{3000}", "\r"][..]).prop_map(str::to_string),
+        3 => (select(&["• ", "- ", "* ", "1. ", "» ", "→ ", "– ", "▶ "][..]), sentence(1..12))
+            .prop_map(|(b, s)| format!("{b}{s}")),
+        4 => select(PHRASES).prop_map(str::to_string),
+        // A very long line: a paragraph of a few thousand words.
+        1 => (sentence(20..40), 20usize..200).prop_map(|(s, n)| vec![s; n].join(" ")),
+        2 => any::<String>(),
+    ]
+}
+
+fn terminator() -> impl Strategy<Value = &'static str> {
+    prop_oneof![6 => Just("\n"), 3 => Just("\r\n"), 1 => Just("\n\n"), 1 => Just("\r")]
+}
+
+/// A document shaped like scraped text: lines of words, blank lines, CRLF,
+/// bullets, boilerplate phrases, very long lines, RTL and CJK.
+fn document() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec((line(), terminator()), 0..50),
+        any::<bool>(),
+    )
+        .prop_map(|(lines, last_nl)| {
+            let mut doc = String::new();
+            let n = lines.len();
+            for (i, (l, t)) in lines.into_iter().enumerate() {
+                doc.push_str(&l);
+                if i + 1 < n || last_nl {
+                    doc.push_str(t);
+                }
+            }
+            doc
+        })
+}
+
+/// Bytes that break UTF-8 in the usual ways.
+const BAD_BYTES: &[&[u8]] = &[
+    b"\x80",
+    b"\xff",
+    b"\xc3",
+    b"\xe9",
+    b"\xe2\x82",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\xc0\xaf",
+    b"\0",
+    b"\r",
+    b"\n",
+    b"\r\n",
+    b"\xef\xbb\xbf",
+];
+
+/// A document with invalid UTF-8 (and NULs, stray CRs) spliced in.
+fn document_bytes() -> impl Strategy<Value = Vec<u8>> {
+    (
+        document(),
+        prop::collection::vec((any::<prop::sample::Index>(), select(BAD_BYTES)), 0..12),
+    )
+        .prop_map(|(doc, cuts)| {
+            let mut bytes = doc.into_bytes();
+            for (at, bad) in cuts {
+                let i = at.index(bytes.len() + 1);
+                bytes.splice(i..i, bad.iter().copied());
+            }
+            bytes
+        })
+}
+
+/// Any string, mostly short.
+fn any_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[\\PC\n\r\t ]{0,300}",
+        prop::collection::vec(
+            select(&["a", " ", "\n", "\r", "\r\n", "é", "\u{feff}", "\0", ".", "文"][..]),
+            0..200
+        )
+        .prop_map(|v| v.concat()),
+    ]
+}
+
+fn any_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..600),
+        prop::collection::vec(
+            select(&[b'\n', b'\r', b'a', b' ', 0u8, 0x80, 0xc3, 0xa9, 0xff][..]),
+            0..300
+        ),
+    ]
+}
+
+/// The default settings (256 cases, or `PROPTEST_CASES`), with failures
+/// saved next to this file in `props.proptest-regressions`.
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        ..ProptestConfig::default()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Stripping.
+
+/// Strips `input` and checks the invariants, determinism (again on this
+/// thread, after another document, and on a fresh thread) and that `strip`
+/// and `strip_bytes` agree.
+fn check_str(input: &str, other: &str) {
+    let s = stripper();
+    let first = s.strip(input);
+    check_invariants(input.as_bytes(), &first);
+    let want = fingerprint(&first);
+    assert_eq!(
+        fingerprint(&s.strip(input)),
+        want,
+        "stripping twice differs"
+    );
+    let _ = s.strip(other);
+    assert_eq!(
+        fingerprint(&s.strip(input)),
+        want,
+        "result depends on the document stripped before"
+    );
+    let from_bytes = s.strip_bytes(input.as_bytes());
+    assert_eq!(
+        fingerprint(&from_bytes),
+        want,
+        "strip and strip_bytes differ on UTF-8"
+    );
+    assert_eq!(first.text().as_bytes(), &first.bytes()[..]);
+}
+
+fn check_bytes(input: &[u8], other: &[u8]) {
+    let s = stripper();
+    let first = s.strip_bytes(input);
+    check_invariants(input, &first);
+    let want = fingerprint(&first);
+    assert_eq!(
+        fingerprint(&s.strip_bytes(input)),
+        want,
+        "stripping twice differs"
+    );
+    let _ = s.strip_bytes(other);
+    assert_eq!(
+        fingerprint(&s.strip_bytes(input)),
+        want,
+        "result depends on the document stripped before"
+    );
+    if let Ok(text) = std::str::from_utf8(input) {
+        assert_eq!(
+            fingerprint(&s.strip(text)),
+            want,
+            "strip and strip_bytes differ on UTF-8"
+        );
+    }
+    // text() is the lossy view of bytes().
+    assert_eq!(first.text(), String::from_utf8_lossy(&first.bytes()));
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn arbitrary_strings(input in any_string(), other in any_string()) {
+        check_str(&input, &other);
+    }
+
+    #[test]
+    fn realistic_documents(input in document(), other in document()) {
+        check_str(&input, &other);
+    }
+
+    #[test]
+    fn arbitrary_bytes(input in any_bytes(), other in any_bytes()) {
+        check_bytes(&input, &other);
+    }
+
+    #[test]
+    fn realistic_documents_with_bad_bytes(input in document_bytes(), other in any_bytes()) {
+        check_bytes(&input, &other);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..config() })]
+
+    /// A fresh thread (fresh working memory) gives what a used one gives.
+    #[test]
+    fn same_result_on_a_fresh_thread(input in document_bytes()) {
+        let here = fingerprint(&stripper().strip_bytes(&input));
+        let there = {
+            let input = input.clone();
+            std::thread::spawn(move || fingerprint(&stripper().strip_bytes(&input))).join().unwrap()
+        };
+        prop_assert_eq!(here, there);
+    }
+}
+
+#[test]
+fn reference_splitter_agrees_with_the_documented_examples() {
+    let spans = |s: &str| reference_lines(s.as_bytes());
+    assert_eq!(spans(""), []);
+    assert_eq!(spans("\n"), [(0, 0, 1)]);
+    assert_eq!(spans("a"), [(0, 1, 1)]);
+    assert_eq!(spans("a\n"), [(0, 1, 2)]);
+    assert_eq!(spans("a\r\nb"), [(0, 1, 3), (3, 4, 4)]);
+    assert_eq!(spans("\r\n\r\n"), [(0, 0, 2), (2, 2, 4)]);
+    assert_eq!(spans("a\rb\n"), [(0, 3, 4)]);
+    assert_eq!(spans("\n\nx"), [(0, 0, 1), (1, 1, 2), (2, 3, 3)]);
+}
+
+// ---------------------------------------------------------------------------
+// JSONL records.
+
+const BEFORE: &[u8] = b"earlier output\n";
+
+/// Runs `strip_record` with `out` already holding earlier output; checks that
+/// an error appends nothing and a success appends one JSON object.
+fn record(opts: &JsonlOptions, line: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = BEFORE.to_vec();
+    match strip_record(stripper(), opts, line, &mut out) {
+        Ok(()) => {
+            assert!(
+                out.starts_with(BEFORE),
+                "strip_record changed what was in `out`"
+            );
+            let rec = out.split_off(BEFORE.len());
+            // Strict JSON in, strict JSON out. (A lone surrogate escape
+            // such as "\ud800" outside the text field passes through as it
+            // came: serde_json's strict parser refuses it either way.)
+            if serde_json::from_slice::<Value>(line).is_ok() {
+                let v: Value = serde_json::from_slice(&rec).unwrap_or_else(|e| {
+                    panic!(
+                        "output is not JSON ({e}): {:?}",
+                        String::from_utf8_lossy(&rec)
+                    )
+                });
+                assert!(v.is_object(), "output is not an object");
+            }
+            assert!(
+                rec.starts_with(b"{") && rec.ends_with(b"}"),
+                "output is not an object"
+            );
+            // A JSONL line has no raw newline; the output must not grow one.
+            assert!(
+                line.contains(&b'\n') || !rec.contains(&b'\n'),
+                "output spans lines"
+            );
+            Ok(rec)
+        }
+        Err(e) => {
+            assert!(
+                out == BEFORE,
+                "strip_record appended to `out` on error ({e})"
+            );
+            let msg = e.to_string();
+            assert!(
+                !msg.is_empty() && !msg.contains('\n'),
+                "error message {msg:?}"
+            );
+            Err(msg)
+        }
+    }
+}
+
+fn json_value() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("false".to_string()),
+        select(
+            &[
+                "0",
+                "-0",
+                "1.50",
+                "1e400",
+                "-1E-7",
+                "12345678901234567890123",
+                "0.1"
+            ][..]
+        )
+        .prop_map(str::to_string),
+        any_string().prop_map(|s| serde_json::to_string(&s).unwrap()),
+        select(
+            &[
+                r#""\ud800""#,
+                r#""\udc00x""#,
+                r#""\ud83d\ude00""#,
+                r#""\u0000""#,
+                r#""a\/b""#
+            ][..]
+        )
+        .prop_map(str::to_string),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec((key(), inner), 0..4).prop_map(|kv| {
+                let fields: Vec<String> = kv.into_iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                format!("{{{}}}", fields.join(","))
+            }),
+        ]
+    })
+}
+
+/// Keys, as JSON text: the text field (also spelled with escapes), the labels
+/// field, others.
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => Just(r#""text""#.to_string()),
+        1 => Just(r#""te\u0078t""#.to_string()),
+        1 => Just(r#""decruft""#.to_string()),
+        1 => Just(r#""Text""#.to_string()),
+        2 => "[a-z]{1,5}".prop_map(|k| format!("{k:?}")),
+        1 => any_string().prop_map(|k| serde_json::to_string(&k).unwrap()),
+    ]
+}
+
+const DAMAGE: &[&[u8]] = &[
+    b"\"", b"\\", b"{", b"}", b",", b":", b"\xff", b"\n", b"\0", b"\\u",
+];
+
+/// JSON-ish text: objects, then damaged in a few places.
+fn json_ish() -> impl Strategy<Value = Vec<u8>> {
+    let object = prop::collection::vec((key(), json_value(), select(&["", " ", "\t"][..])), 0..6)
+        .prop_map(|kv| {
+            let fields: Vec<String> = kv
+                .into_iter()
+                .map(|(k, v, ws)| format!("{ws}{k}{ws}:{ws}{v}"))
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        });
+    let damage = prop::collection::vec(
+        (
+            any::<prop::sample::Index>(),
+            prop_oneof![Just(None), select(DAMAGE).prop_map(Some),],
+        ),
+        0..3,
+    );
+    (object, damage, any::<bool>()).prop_map(|(obj, damage, truncate)| {
+        let mut bytes = obj.into_bytes();
+        for (at, what) in damage {
+            let i = at.index(bytes.len() + 1);
+            match what {
+                None if i < bytes.len() => {
+                    bytes.remove(i);
+                }
+                None => {}
+                Some(b) => {
+                    bytes.splice(i..i, b.iter().copied());
+                }
+            }
+        }
+        if truncate && !bytes.is_empty() {
+            bytes.truncate(bytes.len() / 2);
+        }
+        bytes
+    })
+}
+
+fn options() -> impl Strategy<Value = JsonlOptions> {
+    (
+        any::<bool>(),
+        select(&["text", "body", "decruft", "t\"x"][..]),
+    )
+        .prop_map(|(labels, field)| JsonlOptions {
+            field: field.to_string(),
+            labels,
+            ..JsonlOptions::default()
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn strip_record_on_json_ish_input(line in json_ish(), opts in options()) {
+        let _ = record(&opts, &line);
+    }
+
+    #[test]
+    fn strip_record_on_arbitrary_bytes(line in any_bytes(), opts in options()) {
+        let _ = record(&opts, &line);
+        // The same bytes spliced in as the value of the text field.
+        let mut spliced = br#"{"id":1,"text":"#.to_vec();
+        spliced.extend_from_slice(&line);
+        spliced.push(b'}');
+        let _ = record(&opts, &spliced);
+    }
+
+    /// A valid record: the text field holds the stripped text, the other
+    /// fields pass through byte for byte and in order, labels tile the text.
+    #[test]
+    fn strip_record_on_valid_records(
+        text in document(),
+        labels in any::<bool>(),
+        other in json_value().prop_filter("strict JSON", |v| serde_json::from_str::<Value>(v).is_ok()),
+    ) {
+        let opts = JsonlOptions { labels, ..JsonlOptions::default() };
+        let head = r#"{"id":"x\u00e9", "n" : 1.50,"text":"#;
+        let tail = format!(r#","other":{other}}}"#);
+        let line = format!("{head}{}{tail}", serde_json::to_string(&text).unwrap());
+        let rec = record(&opts, line.as_bytes()).expect("a valid record was refused");
+        let rec = String::from_utf8(rec).expect("output is UTF-8");
+        let v: Value = serde_json::from_str(&rec).unwrap();
+        let want = stripper().strip(&text);
+        let want_text = want.text();
+        prop_assert_eq!(v["text"].as_str(), Some(want_text.as_str()));
+        prop_assert!(rec.starts_with(r#"{"id":"x\u00e9","n":1.50,"text":""#), "head changed: {}", rec);
+        let other_field = format!(r#","other":{other}"#);
+        prop_assert!(rec.contains(&other_field), "other field changed: {}", rec);
+        if labels {
+            let labels = v["decruft"].as_array().expect("a labels field");
+            prop_assert_eq!(labels.len(), want.lines().len());
+            let mut at = 0;
+            for (l, verdict) in labels.iter().zip(want.lines()) {
+                prop_assert_eq!(l[0].as_u64(), Some(at));
+                at = l[1].as_u64().unwrap();
+                prop_assert_eq!(l[2].as_str(), Some(verdict.label.as_str()));
+                let score = l[3].as_f64().unwrap();
+                prop_assert!((score - f64::from(verdict.score)).abs() <= 0.0005 + 1e-9);
+            }
+            prop_assert_eq!(at, text.chars().count() as u64);
+        } else {
+            prop_assert!(v.get("decruft").is_none());
+        }
+    }
+
+    /// A text field that is missing or not a string is an error, and the
+    /// message says which.
+    #[test]
+    fn strip_record_refuses_a_text_field_that_is_not_a_string(
+        value in json_value().prop_filter("not a string", |v| !v.starts_with('"')),
+        missing in any::<bool>(),
+    ) {
+        let line = if missing { format!(r#"{{"id":{value}}}"#) } else { format!(r#"{{"id":1,"text":{value}}}"#) };
+        let err = record(&JsonlOptions::default(), line.as_bytes()).expect_err("accepted a bad text field");
+        prop_assert!(err.contains("\"text\""), "message does not name the field: {}", err);
+    }
+}

@@ -1,0 +1,103 @@
+//! The seed documents: snapshots of every line's verdict (reviewed with
+//! `cargo insta review`), the reviewed labels in `tests/seed-labels.jsonl`,
+//! and stability (stripping the cleaned text again keeps every line).
+
+use std::path::Path;
+
+use decruft::{LabelledDoc, Stripper};
+
+/// The annotated view of a document, then its cleaned text.
+fn explained(text: &str) -> String {
+    let stripper = Stripper::new();
+    let out = stripper.strip(text);
+    let mut view = Vec::new();
+    out.write_annotated(&mut view, false).unwrap();
+    format!(
+        "{}\n----- cleaned text -----\n{}",
+        String::from_utf8(view).unwrap(),
+        out.text()
+    )
+}
+
+#[test]
+fn snapshots() {
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::glob!("../seeds", "*.txt", |path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            insta::assert_snapshot!(explained(&text));
+        });
+    });
+}
+
+/// Every snapshot belongs to a seed (insta's `--unreferenced=reject`
+/// without needing cargo-insta).
+#[test]
+fn no_orphan_snapshots() {
+    for entry in std::fs::read_dir("snapshots").unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if let Some(seed) = name
+            .strip_prefix("snapshots@")
+            .and_then(|n| n.strip_suffix(".snap"))
+        {
+            assert!(
+                Path::new("seeds").join(seed).exists(),
+                "snapshot {name} has no seed"
+            );
+        } else if name.ends_with(".snap") {
+            panic!("unexpected snapshot {name}");
+        }
+    }
+}
+
+/// The reviewed labels: every article line (title, standfirst, headings,
+/// paragraphs) is kept; every teaser, read-more, newsletter, donation,
+/// comment, share, byline and date line is dropped.
+#[test]
+fn reviewed_labels() {
+    let stripper = Stripper::new();
+    let file = std::fs::read_to_string("tests/seed-labels.jsonl").unwrap();
+    let mut checked = 0;
+    for line in file.lines() {
+        let doc: LabelledDoc = serde_json::from_str(line).unwrap();
+        let seed = doc.id.strip_prefix("seed-").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(format!("seeds/{seed}.txt")).unwrap(),
+            doc.text,
+            "{seed} changed"
+        );
+        let out = stripper.strip(&doc.text);
+        assert_eq!(out.lines().len(), doc.labels.len());
+        for (i, (v, want)) in out.lines().iter().zip(&doc.labels).enumerate() {
+            let Some(want) = want else { continue };
+            let keep = matches!(want.as_str(), "title" | "heading" | "body");
+            let line = String::from_utf8_lossy(out.line_bytes(i));
+            assert_eq!(
+                v.kept,
+                keep,
+                "{seed} line {}: reviewed {want}, got {} ({}): {line}",
+                i + 1,
+                v.label,
+                v.reason
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 94, "only {checked} labelled lines");
+}
+
+/// Stripping the cleaned text again changes nothing.
+#[test]
+fn cleaned_text_is_stable() {
+    let stripper = Stripper::new();
+    for entry in std::fs::read_dir("seeds").unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let once = stripper.strip(&text).text();
+        let twice = stripper.strip(&once).text();
+        assert_eq!(twice, once, "{}", path.display());
+    }
+}
