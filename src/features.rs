@@ -217,7 +217,7 @@ fn trim(s: &str) -> (usize, usize) {
 }
 
 /// Words per line whose hashes are kept for the model's n-grams.
-pub(crate) const KEPT_WORDS: usize = 16;
+pub(crate) const KEPT_WORDS: usize = 10;
 
 impl DocFeatures {
     /// The hashes of the first [`KEPT_WORDS`] words of line `i`.
@@ -335,10 +335,11 @@ impl DocFeatures {
                 f.byline = f.upper_words > 0 && patterns::BYLINE.is_match(body);
             }
             f.credit = patterns::is_credit(body);
-            // Lexicon phrases, in the sample (the whole of any short line).
+            // Lexicon phrases: in the whole of a short line, in the first
+            // LEXICON_SAMPLE bytes of a long one (stock phrases open lines).
             let at = f.trim_start as usize;
             let lead_at = at + blen;
-            let scanned = &text[at..at + blen + sample.len()];
+            let scanned = &content[..floor_char_boundary(content, LEXICON_SAMPLE)];
             lex.scan(scanned, &mut self.fold_buf, |hit| {
                 let cat = lex.phrases[hit.phrase as usize].category as usize;
                 let len = (hit.end - hit.start) as u16;
@@ -395,6 +396,8 @@ impl DocFeatures {
 
 /// Bytes of a long line that give its word statistics.
 const SAMPLE: usize = 384;
+/// Bytes of a long line searched for lexicon phrases.
+const LEXICON_SAMPLE: usize = 192;
 
 /// The largest char boundary of `s` at or below `i`.
 fn floor_char_boundary(s: &str, i: usize) -> usize {
@@ -410,9 +413,16 @@ fn line_hash(content: &str) -> u64 {
     let b = content.as_bytes();
     let head = &b[..b.len().min(48)];
     let tail = &b[b.len().saturating_sub(48)..];
-    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ b.len() as u64;
-    for &x in head.iter().chain(tail) {
-        h = (h ^ x as u64).wrapping_mul(0x0100_0000_01b3);
+    let mut h = tokens::combine(0x9e37_79b9_7f4a_7c15, b.len() as u64);
+    for part in [head, tail] {
+        let mut chunks = part.chunks_exact(8);
+        for c in &mut chunks {
+            h = tokens::combine(h, u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        h = tokens::combine(h, u64::from_le_bytes(last));
     }
     h
 }

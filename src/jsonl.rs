@@ -32,7 +32,10 @@ pub struct JsonlOptions {
     /// The field holding the text to strip (default `"text"`).
     pub field: String,
     /// Add a field with every line's label: `[start, end, label, score]`,
-    /// offsets in characters of the original text, end exclusive.
+    /// offsets in characters of the original text, end exclusive; and two
+    /// more: `<field>_removed`, the share of the text's words removed, and
+    /// `<field>_flagged`, whether that is nearly all of a sizeable text (see
+    /// [`Stripped::loss_flagged`]).
     pub labels: bool,
     /// The name of the labels field (default `"decruft"`).
     pub labels_field: String,
@@ -82,6 +85,17 @@ pub fn strip_record(
     line: &[u8],
     out: &mut Vec<u8>,
 ) -> Result<(), Error> {
+    strip_record_flagged(stripper, opts, line, out).map(|_| ())
+}
+
+/// [`strip_record`], also saying whether the record was flagged for loss
+/// (see [`Stripped::loss_flagged`]).
+pub fn strip_record_flagged(
+    stripper: &Stripper,
+    opts: &JsonlOptions,
+    line: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<bool, Error> {
     let fields: Fields<'_> =
         serde_json::from_slice(line).map_err(|e| Error::record(json_error(&e)))?;
     let Some(pos) = fields.0.iter().position(|(k, _)| *k == opts.field) else {
@@ -132,10 +146,15 @@ pub fn strip_record(
         write_json_str(out, &opts.labels_field);
         out.push(b':');
         write_labels(out, &text, &stripped);
+        let _ = write!(out, ",");
+        write_json_str(out, &format!("{}_removed", opts.labels_field));
+        let _ = write!(out, ":{:.4},", stripped.removed_fraction());
+        write_json_str(out, &format!("{}_flagged", opts.labels_field));
+        let _ = write!(out, ":{}", stripped.loss_flagged());
     }
     out.push(b'}');
     debug_assert!(out.len() > start);
-    Ok(())
+    Ok(stripped.loss_flagged())
 }
 
 fn json_error(e: &serde_json::Error) -> String {
@@ -154,21 +173,16 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
 /// Writes the kept lines as one JSON string, without building the string first.
 fn write_kept_json(out: &mut Vec<u8>, stripped: &Stripped<'_>) {
     out.push(b'"');
+    // The input was a `&str` and kept lines are whole lines of it, so the
+    // bytes are UTF-8: escaping works on them directly.
     for v in stripped.lines().iter().filter(|v| v.kept) {
-        {
-            let line = &stripped.input()[v.range.start..v.end];
-            escape_into(
-                out,
-                std::str::from_utf8(line).expect("stripped str input is UTF-8"),
-            );
-        }
+        escape_into(out, &stripped.input()[v.range.start..v.end]);
     }
     out.push(b'"');
 }
 
-/// JSON string escaping of `s` (without the quotes).
-fn escape_into(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
+/// JSON string escaping of the UTF-8 text `bytes` (without the quotes).
+fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let esc: &[u8] = match b {
@@ -276,7 +290,7 @@ mod tests {
     fn escaping_matches_serde() {
         for s in ["a\"b\\c\n\r\t\u{1}\u{1f}é€😀", "", "plain"] {
             let mut out = Vec::new();
-            escape_into(&mut out, s);
+            escape_into(&mut out, s.as_bytes());
             let want = serde_json::to_string(s).unwrap();
             assert_eq!(format!("\"{}\"", String::from_utf8(out).unwrap()), want);
         }

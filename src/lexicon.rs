@@ -75,39 +75,75 @@ pub(crate) struct Phrase {
     bounds: (bool, bool),
 }
 
-/// One automaton and the phrase of each of its patterns.
-///
-/// The lexicon is split by script because a DFA's size grows with the
-/// number of distinct bytes its patterns use: after folding (see
-/// [`tokens::fold_into`]) Latin phrases use little more than ASCII, and their
-/// automaton stays small enough to scan from cache.
-#[derive(Clone, Debug)]
-struct Part {
-    automaton: AhoCorasick,
-    phrase: Vec<u32>,
-}
-
-impl Part {
-    fn build(patterns: &[String], phrase: Vec<u32>) -> Result<Part, Error> {
-        let automaton = AhoCorasickBuilder::new()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(patterns)
-            .map_err(|e| Error::setting(format!("cannot build the phrase automaton: {e}")))?;
-        Ok(Part { automaton, phrase })
-    }
-}
-
 /// The compiled phrase lexicon and stopword table.
 #[derive(Clone, Debug)]
 pub(crate) struct Lexicon {
-    /// Phrases in Latin script (and symbols); run on every text.
-    latin: Part,
-    /// Phrases in other scripts; run only on text that has such letters.
-    other: Part,
+    /// All phrases, folded (see [`tokens::fold_into`]), in one DFA.
+    automaton: AhoCorasick,
     pub phrases: Vec<Phrase>,
-    stop: HashedMap<u64>,
+    stop: StopTable,
     pub langs: Vec<&'static str>,
+}
+
+/// Word hash → language mask, open addressing with linear probing: one
+/// probe for most words, on the hottest lookup of feature extraction.
+#[derive(Clone, Debug)]
+struct StopTable {
+    /// (word hash, mask); a zero mask marks an empty slot.
+    slots: Vec<(u64, u64)>,
+    mask: usize,
+    /// One bit per [`FILTER_BITS`]-bit slice of the hash: most words are not
+    /// stopwords, and this 16 KB filter (it stays in L1) turns them away
+    /// without touching the table.
+    filter: Vec<u64>,
+}
+
+const FILTER_BITS: u32 = 17;
+
+#[inline]
+fn filter_bit(hash: u64) -> usize {
+    (hash >> 40) as usize & ((1 << FILTER_BITS) - 1)
+}
+
+impl StopTable {
+    fn new(entries: &HashedMap<u64>) -> StopTable {
+        let size = (entries.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![(0u64, 0u64); size];
+        let mask = size - 1;
+        for (&hash, &langs) in entries {
+            let mut i = hash as usize & mask;
+            while slots[i].1 != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = (hash, langs);
+        }
+        let mut filter = vec![0u64; (1 << FILTER_BITS) / 64];
+        for &hash in entries.keys() {
+            let b = filter_bit(hash);
+            filter[b / 64] |= 1 << (b % 64);
+        }
+        StopTable {
+            slots,
+            mask,
+            filter,
+        }
+    }
+
+    #[inline]
+    fn get(&self, hash: u64) -> u64 {
+        let b = filter_bit(hash);
+        if self.filter[b / 64] & (1 << (b % 64)) == 0 {
+            return 0;
+        }
+        let mut i = hash as usize & self.mask;
+        loop {
+            let (h, langs) = self.slots[i];
+            if langs == 0 || h == hash {
+                return if h == hash { langs } else { 0 };
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
 }
 
 /// A lexicon match in a document.
@@ -139,8 +175,7 @@ impl Lexicon {
     /// Builds a lexicon from phrase files, each given with its category.
     pub(crate) fn build(files: &[(Label, &str)]) -> Result<Lexicon, Error> {
         let mut phrases = Vec::new();
-        let (mut latin, mut latin_ids) = (Vec::new(), Vec::new());
-        let (mut other, mut other_ids) = (Vec::new(), Vec::new());
+        let mut patterns = Vec::new();
         let mut seen = HashMap::new();
         for &(label, file) in files {
             let category = Label::BOILERPLATE
@@ -160,31 +195,30 @@ impl Lexicon {
                     category: category as u8,
                     bounds: (first, last),
                 });
+                debug_assert_eq!(id as usize, patterns.len());
                 let mut folded = Vec::new();
-                let is_other = tokens::fold_into(phrase, &mut folded);
-                let folded = String::from_utf8(folded).expect("folding keeps UTF-8 valid");
-                if is_other {
-                    other.push(folded);
-                    other_ids.push(id);
-                } else {
-                    latin.push(folded);
-                    latin_ids.push(id);
-                }
+                tokens::fold_into(phrase, &mut folded);
+                patterns.push(folded);
             }
         }
-        let latin = Part::build(&latin, latin_ids)?;
-        let other = Part::build(&other, other_ids)?;
-        let mut stop: HashedMap<u64> = HashedMap::default();
+        // A DFA: the fastest scan, and folding keeps it small (Latin letters
+        // fold to ASCII, so the automaton distinguishes few byte classes).
+        let automaton = AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .map_err(|e| Error::setting(format!("cannot build the phrase automaton: {e}")))?;
+        let mut masks: HashedMap<u64> = HashedMap::default();
         let mut langs = Vec::new();
         for (bit, (lang, file)) in STOPLISTS.iter().enumerate() {
             langs.push(*lang);
             for entry in entries(file) {
-                tokens::for_each_word(entry, |w| *stop.entry(w.hash).or_default() |= 1 << bit);
+                tokens::for_each_word(entry, |w| *masks.entry(w.hash).or_default() |= 1 << bit);
             }
         }
+        let stop = StopTable::new(&masks);
         Ok(Lexicon {
-            latin,
-            other,
+            automaton,
             phrases,
             stop,
             langs,
@@ -198,17 +232,9 @@ impl Lexicon {
     #[inline]
     pub(crate) fn scan(&self, text: &str, buf: &mut Vec<u8>, mut f: impl FnMut(Hit)) {
         buf.clear();
-        let other_script = tokens::fold_into(text, buf);
-        self.scan_part(&self.latin, text, buf, &mut f);
-        if other_script {
-            self.scan_part(&self.other, text, buf, &mut f);
-        }
-    }
-
-    #[inline]
-    fn scan_part(&self, part: &Part, text: &str, folded: &[u8], f: &mut impl FnMut(Hit)) {
-        for m in part.automaton.find_iter(folded) {
-            let id = part.phrase[m.pattern().as_usize()];
+        tokens::fold_into(text, buf);
+        for m in self.automaton.find_iter(buf.as_slice()) {
+            let id = m.pattern().as_u32();
             // A match may end inside a folded letter ("cafe" in "café"):
             // that is not a match of the phrase.
             if !text.is_char_boundary(m.end()) {
@@ -239,17 +265,17 @@ impl Lexicon {
         }
     }
 
-    /// The bare automata over `text`: the number of (leftmost-longest)
+    /// The bare automaton over `text`: the number of (leftmost-longest)
     /// matches, without folding or boundary checks. The benchmarks' speed
     /// reference: no use of the lexicon can read text faster.
     pub(crate) fn bare_scan(&self, text: &str) -> usize {
-        self.latin.automaton.find_iter(text).count() + self.other.automaton.find_iter(text).count()
+        self.automaton.find_iter(text).count()
     }
 
     /// The bit mask of languages whose stoplist holds the word with this hash.
     #[inline]
     pub(crate) fn stop_mask(&self, hash: u64) -> u64 {
-        self.stop.get(&hash).copied().unwrap_or(0)
+        self.stop.get(hash)
     }
 
     /// Number of phrases.

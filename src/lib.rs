@@ -75,7 +75,7 @@ mod train;
 pub use crate::dataset::LabelledDoc;
 pub use crate::error::Error;
 pub use crate::eval::{aggregate, doc_counts, doc_score, DocCounts, GoldDoc, Scores};
-pub use crate::jsonl::{strip_record, JsonlOptions};
+pub use crate::jsonl::{strip_record, strip_record_flagged, JsonlOptions};
 pub use crate::label::{Label, LabelSet};
 pub use crate::strip::{Reason, Stripped, Stripper, StripperBuilder, Verdict};
 pub use crate::train::{cross_validate, train, CvRow, TrainOptions, TrainedModel};

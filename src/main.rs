@@ -10,8 +10,8 @@ use std::sync::{mpsc, Arc};
 use rayon::prelude::*;
 
 use decruft::{
-    aggregate, cross_validate, doc_counts, doc_score, strip_record, train, GoldDoc, JsonlOptions,
-    Label, LabelSet, LabelledDoc, Stripper, StripperBuilder, TrainOptions,
+    aggregate, cross_validate, doc_counts, doc_score, strip_record_flagged, train, GoldDoc,
+    JsonlOptions, Label, LabelSet, LabelledDoc, Stripper, StripperBuilder, TrainOptions,
 };
 
 const USAGE: &str = "\
@@ -440,8 +440,9 @@ struct Batch {
 enum Outcome {
     /// A blank line: no output.
     Blank,
-    /// The rewritten record, without its newline.
-    Record(Vec<u8>),
+    /// The rewritten record, without its newline, and whether it lost
+    /// nearly all its words.
+    Record(Vec<u8>, bool),
     /// A bad record and why.
     Bad(decruft::Error),
 }
@@ -501,8 +502,8 @@ fn strip_line(stripper: &Stripper, opts: &JsonlOptions, line: &[u8]) -> Outcome 
         return Outcome::Blank;
     }
     let mut out = Vec::with_capacity(body.len() / 2 + 64);
-    match strip_record(stripper, opts, body, &mut out) {
-        Ok(()) => Outcome::Record(out),
+    match strip_record_flagged(stripper, opts, body, &mut out) {
+        Ok(flagged) => Outcome::Record(out, flagged),
         Err(e) => Outcome::Bad(e),
     }
 }
@@ -524,6 +525,7 @@ fn jsonl_files(stripper: &Stripper, args: &Args, out: &mut dyn Write) -> Result<
     let reader = spawn_reader(args.files.clone(), tx);
     let progress = Progress::new();
     let mut skipped = 0u64;
+    let mut flagged_count = 0u64;
     let mut result = Ok(());
     'batches: for batch in rx.iter() {
         let batch = match batch {
@@ -548,7 +550,8 @@ fn jsonl_files(stripper: &Stripper, args: &Args, out: &mut dyn Write) -> Result<
         for (k, outcome) in outcomes.into_iter().enumerate() {
             match outcome {
                 Outcome::Blank => {}
-                Outcome::Record(rec) => {
+                Outcome::Record(rec, flagged) => {
+                    flagged_count += flagged as u64;
                     chunk.extend_from_slice(&rec);
                     chunk.push(b'\n');
                 }
@@ -583,6 +586,12 @@ fn jsonl_files(stripper: &Stripper, args: &Args, out: &mut dyn Write) -> Result<
         eprintln!(
             "decruft: skipped {skipped} bad record{}",
             if skipped == 1 { "" } else { "s" }
+        );
+    }
+    if flagged_count > 0 {
+        let s = if flagged_count == 1 { "" } else { "s" };
+        eprintln!(
+            "decruft: {flagged_count} record{s} lost over 95% of their words (flagged for review)"
         );
     }
     result

@@ -25,15 +25,15 @@ use crate::{Error, Label};
 pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// log2 of the number of hashed n-gram buckets.
-pub(crate) const HASH_BITS: u32 = 18;
+pub(crate) const HASH_BITS: u32 = 16;
 const HASH_MASK: u64 = (1 << HASH_BITS) - 1;
 
 /// Words of a line that give unigram features (see
 /// [`DocFeatures::words`]); the first few give bigrams.
 const UNIGRAM_WORDS: usize = crate::features::KEPT_WORDS;
-const BIGRAM_WORDS: usize = 6;
+const BIGRAM_WORDS: usize = 4;
 /// Characters at the start of a line that give character trigrams.
-const TRIGRAM_CHARS: usize = 24;
+const TRIGRAM_CHARS: usize = 14;
 
 /// Declares a dense feature layout: an index enum and the names in order.
 macro_rules! dense_features {
@@ -129,8 +129,14 @@ pub(crate) struct Vectorizer {
     /// Prefix counts of end-of-article markers above, per group.
     marks: Vec<[u16; 4]>,
     block_len: Vec<u16>,
+    /// Per line: [`PROSE`] and [`HEADING`], computed once for the line and
+    /// its neighbours' inputs.
+    flags: Vec<u8>,
     n_nonblank: usize,
 }
+
+const PROSE: u8 = 1;
+const HEADING: u8 = 2;
 
 const NONE: u32 = u32::MAX;
 
@@ -172,6 +178,14 @@ impl Vectorizer {
         self.nonblank_prefix.clear();
         self.marks.clear();
         self.block_len.clear();
+        self.flags.clear();
+        self.flags.extend(doc.lines.iter().map(|f| {
+            if f.blank {
+                0
+            } else {
+                (prose_like(f, know) as u8 * PROSE) | (rules::heading_like(f) as u8 * HEADING)
+            }
+        }));
         let mut last = NONE;
         let (mut prose, mut chars, mut rule, mut nb) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
         let mut marks = [0u16; 4];
@@ -185,7 +199,7 @@ impl Vectorizer {
             if !f.blank {
                 last = i as u32;
                 chars += f.chars as f32;
-                if prose_like(f, know) {
+                if self.flags[i] & PROSE != 0 {
                     prose += f.chars as f32;
                 }
                 rule += rules[i].logit;
@@ -222,6 +236,12 @@ impl Vectorizer {
             let len = (i - start).min(u16::MAX as usize) as u16;
             self.block_len[start..i].fill(len);
         }
+    }
+
+    /// Whether line `j` (or [`NONE`]) has a flag.
+    #[inline]
+    fn has(&self, j: u32, flag: u8) -> bool {
+        j != NONE && self.flags[j as usize] & flag != 0
     }
 
     fn window(prefix: &[f32], i: usize, k: usize) -> f32 {
@@ -333,7 +353,7 @@ impl Vectorizer {
         } else if f.repeats > 2 {
             set(F::repeats_3_, 1.0);
         }
-        set(F::heading_like, rules::heading_like(f) as u8 as f32);
+        set(F::heading_like, self.has(i as u32, HEADING) as u8 as f32);
 
         // Position and block.
         let n = lines.len().max(1) as f32;
@@ -380,9 +400,9 @@ impl Vectorizer {
                 } else if g.words > 10 {
                     x[long as usize] = 1.0;
                 }
-                x[prose as usize] = prose_like(g, know) as u8 as f32;
+                x[prose as usize] = self.has(j, PROSE) as u8 as f32;
                 x[sentence as usize] = (g.ending == Ending::Sentence) as u8 as f32;
-                x[heading as usize] = rules::heading_like(g) as u8 as f32;
+                x[heading as usize] = self.has(j, HEADING) as u8 as f32;
                 x[lex as usize] = g.lex_total_share();
                 x[read_more as usize] = (g.lex_share(rm) >= 0.5
                     || (g.ending == Ending::Arrow && g.words <= 4))
@@ -414,13 +434,13 @@ impl Vectorizer {
         if p != NONE && self.prev[p as usize] != NONE {
             set(
                 prev2_prose,
-                prose_like(&lines[self.prev[p as usize] as usize], know) as u8 as f32,
+                self.has(self.prev[p as usize], PROSE) as u8 as f32,
             );
         }
         if nx != NONE && self.next[nx as usize] != NONE {
             set(
                 next2_prose,
-                prose_like(&lines[self.next[nx as usize] as usize], know) as u8 as f32,
+                self.has(self.next[nx as usize], PROSE) as u8 as f32,
             );
         }
 
@@ -577,14 +597,14 @@ impl Vectorizer {
         let indent = bin(F::indent_0 as usize..=F::indent_17_ as usize);
         let pos = bin(F::pos_0_10 as usize..=F::pos_90_100 as usize);
         let mass = bin(F::mass_above_0 as usize..=F::mass_above_1 as usize);
-        let prose = |j: u32| j != NONE && prose_like(&lines[j as usize], know);
+        let prose = |j: u32| self.has(j, PROSE);
         let combos: [u64; CROSSES] = [
             (wbin * 8 + dbin) * 8 + end,
             (wbin * 4 + pc) * 4 + nc,
             (lex * 4 + own) * 2 + (f.lex_lead != 0) as u64,
             end * 8 + prev_end,
             (f.bullet as u64 * 8 + indent) * 4 + own,
-            (rules::heading_like(f) as u64 * 2 + prose(p) as u64) * 2 + prose(n) as u64,
+            (self.has(i as u32, HEADING) as u64 * 2 + prose(p) as u64) * 2 + prose(n) as u64,
             (pos * 8 + own) * 8 + dbin,
             mass * 4 + own,
         ];
@@ -835,11 +855,14 @@ fn round(w: f32) -> f32 {
 }
 
 /// The embedded default model.
-pub(crate) static DEFAULT: LazyLock<Arc<Model>> = LazyLock::new(|| {
-    Arc::new(
-        Model::from_json(include_str!("../data/model.json"))
-            .expect("the embedded model matches this build"),
-    )
+/// The embedded default model. A build whose features no longer match the
+/// embedded file (a developer changed features without retraining) gets an
+/// error from [`StripperBuilder::build`](crate::StripperBuilder::build), not a
+/// silent misclassification; the test `embedded_model_loads` catches it first.
+pub(crate) static DEFAULT: LazyLock<Result<Arc<Model>, String>> = LazyLock::new(|| {
+    Model::from_json(include_str!("../data/model.json"))
+        .map(Arc::new)
+        .map_err(|e| format!("the embedded model does not fit this build ({e})"))
 });
 
 #[cfg(test)]
@@ -875,7 +898,9 @@ mod tests {
 
     #[test]
     fn embedded_model_loads() {
-        let m = &*DEFAULT;
+        let m = DEFAULT
+            .as_ref()
+            .expect("retrain data/model.json with `decruft train`");
         assert_eq!(m.dense.len(), DENSE);
     }
 }

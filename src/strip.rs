@@ -113,9 +113,45 @@ pub struct Verdict {
 pub struct Stripped<'a> {
     input: &'a [u8],
     lines: Vec<Verdict>,
+    /// Words of the input, and of the kept lines.
+    words: (u64, u64),
 }
 
+/// A document is flagged when stripping drops more than this share of its words…
+const LOSS_SHARE: f64 = 0.95;
+/// …and it had at least this many words (tiny inputs are often all menu).
+const LOSS_MIN_WORDS: u64 = 50;
+
 impl<'a> Stripped<'a> {
+    /// The share of the input's words that the cleaned text drops, in `[0, 1]`
+    /// (0 for an input without words).
+    pub fn removed_fraction(&self) -> f64 {
+        let (all, kept) = self.words;
+        if all == 0 {
+            0.0
+        } else {
+            1.0 - kept as f64 / all as f64
+        }
+    }
+
+    /// Whether stripping removed nearly everything: over 95 % of the words of
+    /// a document of at least 50 words. A pipeline should route such
+    /// documents to review rather than silently emptying them: either the
+    /// page had no article, or decruft missed it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let menu = "Accueil\nActualités\nSport\nContact\n".repeat(20);
+    /// let stripper = decruft::Stripper::new();
+    /// let out = stripper.strip(&menu);
+    /// assert!(out.removed_fraction() > 0.95);
+    /// assert!(out.loss_flagged());
+    /// ```
+    pub fn loss_flagged(&self) -> bool {
+        self.words.0 >= LOSS_MIN_WORDS && self.removed_fraction() > LOSS_SHARE
+    }
+
     /// One verdict per input line, in input order.
     pub fn lines(&self) -> &[Verdict] {
         &self.lines
@@ -371,7 +407,11 @@ impl StripperBuilder {
                 )?),
             };
         let model = match &self.model {
-            ModelChoice::Default => Some(Arc::clone(&model::DEFAULT)),
+            ModelChoice::Default => Some(Arc::clone(
+                model::DEFAULT
+                    .as_ref()
+                    .map_err(|e| Error::setting(e.clone()))?,
+            )),
             ModelChoice::Heuristics => None,
             ModelChoice::Json(json) => Some(Arc::new(Model::from_json(json)?)),
             ModelChoice::Loaded(m) => Some(Arc::clone(m)),
@@ -451,7 +491,13 @@ fn spread_states(s: &Scratch, out: &mut Vec<State>) {
 }
 
 impl Stripper {
-    /// A stripper with the default settings and the embedded lexicon.
+    /// A stripper with the default settings: the embedded lexicon and model.
+    ///
+    /// # Panics
+    ///
+    /// Only in a broken build, whose embedded model does not fit its
+    /// features (the crate's tests catch that); use
+    /// [`Stripper::builder`]`().build()` to get that as an error.
     pub fn new() -> Stripper {
         StripperBuilder::default()
             .build()
@@ -639,7 +685,20 @@ impl Stripper {
             });
         }
         keep_separating_blanks(&mut lines);
-        Stripped { input, lines }
+        let all: u64 = s.doc.lines.iter().map(|f| f.words as u64).sum();
+        let kept = s
+            .doc
+            .lines
+            .iter()
+            .zip(&lines)
+            .filter(|(_, v)| v.kept)
+            .map(|(f, _)| f.words as u64)
+            .sum();
+        Stripped {
+            input,
+            lines,
+            words: (all, kept),
+        }
     }
 
     fn model_reason(&self, text: &str, s: &mut Scratch, i: usize) -> Reason {
@@ -759,7 +818,11 @@ fn keep_all(input: &[u8]) -> Stripped<'_> {
         });
         start = end;
     }
-    Stripped { input, lines }
+    Stripped {
+        input,
+        lines,
+        words: (0, 0),
+    }
 }
 
 /// Whether a kept line reads as a heading rather than a paragraph.

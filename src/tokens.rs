@@ -114,13 +114,10 @@ pub(crate) const FILLER: u8 = 0x01;
 /// lower-case ASCII base letter followed by [`FILLER`] ("É" → "e\x01"); other
 /// two-byte letters (Greek, Cyrillic, Armenian) are lower-cased when that
 /// keeps their length; every other byte is copied. Offsets into the folded
-/// text are offsets into `text`. Returns whether the text holds a letter of
-/// a script beyond Latin (Greek, Cyrillic, CJK, Hangul…), so the caller can
-/// skip the automaton for those scripts.
-pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>) -> bool {
+/// text are offsets into `text`.
+pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len());
-    let mut other = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -137,7 +134,6 @@ pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>) -> bool {
             if base != 0 {
                 out.extend_from_slice(&[base, FILLER]);
             } else {
-                other |= cp >= 0x370;
                 let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
                 let mut lower = c.to_lowercase();
                 match (lower.next(), lower.next()) {
@@ -150,14 +146,12 @@ pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>) -> bool {
             }
             i += 2;
         } else {
-            // Three- and four-byte letters: CJK, kana, Hangul, Thai… (E2 is
-            // punctuation and symbols: quotes, dashes, arrows).
-            other |= b >= 0xE3;
+            // Three- and four-byte characters (CJK, kana, Hangul, symbols)
+            // have no case to fold.
             out.push(b);
             i += 1;
         }
     }
-    other
 }
 
 /// Character statistics of a line, gathered in the same pass as its words.
@@ -373,18 +367,18 @@ mod tests {
 
     #[test]
     fn folding_keeps_lengths() {
-        for (s, want, other) in [
-            ("LIRE la Suite", "lire la suite", false),
-            ("À LIRE AUSSI", "a\u{1} lire aussi", false),
-            ("ÜBER UNS Ÿ", "u\u{1}ber uns y\u{1}", false),
-            ("ŁÓDŹ ČESKÉ", "l\u{1}o\u{1}dz\u{1} c\u{1}eske\u{1}", false),
-            ("ЧИТАТЬ ДАЛЕЕ", "читать далее", true),
-            ("ΔΙΑΒΑΣΤΕ", "διαβαστε", true),
-            ("« Partager » — ©", "« partager » — ©", false),
-            ("分享", "分享", true),
+        for (s, want) in [
+            ("LIRE la Suite", "lire la suite"),
+            ("À LIRE AUSSI", "a\u{1} lire aussi"),
+            ("ÜBER UNS Ÿ", "u\u{1}ber uns y\u{1}"),
+            ("ŁÓDŹ ČESKÉ", "l\u{1}o\u{1}dz\u{1} c\u{1}eske\u{1}"),
+            ("ЧИТАТЬ ДАЛЕЕ", "читать далее"),
+            ("ΔΙΑΒΑΣΤΕ", "διαβαστε"),
+            ("« Partager » — ©", "« partager » — ©"),
+            ("分享", "分享"),
         ] {
             let mut out = Vec::new();
-            assert_eq!(fold_into(s, &mut out), other, "{s:?}");
+            fold_into(s, &mut out);
             assert_eq!(out.len(), s.len(), "{s:?}");
             assert_eq!(String::from_utf8(out).unwrap(), want, "{s:?}");
         }
