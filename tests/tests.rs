@@ -1,5 +1,6 @@
 //! Integration tests: one binary, submodules per surface.
 
+mod cli;
 mod edge_cases;
 mod jsonl_faults;
 mod props;

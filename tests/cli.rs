@@ -1,0 +1,95 @@
+//! The command line: thread-count invariance, help, exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn decruft(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_decruft"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+/// A stream of several thousand records (more than one batch), built from
+/// the seeds with variations, so that batches and threads interleave.
+fn stream() -> Vec<u8> {
+    let mut seeds: Vec<String> = std::fs::read_dir("seeds")
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    seeds.sort();
+    let mut out = Vec::new();
+    for i in 0..5000 {
+        let seed = &seeds[i % seeds.len()];
+        let cut = (i * 37) % seed.len().max(1);
+        let cut = (0..=cut).rev().find(|&c| seed.is_char_boundary(c)).unwrap_or(0);
+        let text = format!("Menu {i}\n{}\n\nPartager sur Facebook\n", &seed[cut..]);
+        serde_json::to_writer(&mut out, &serde_json::json!({"id": i, "text": text, "n": [i, i * 2]})).unwrap();
+        out.push(b'\n');
+    }
+    out
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let input = stream();
+    let one = decruft(&["--jsonl", "--labels", "--threads", "1"], &input);
+    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    assert_eq!(one.stdout.iter().filter(|&&b| b == b'\n').count(), 5000);
+    for threads in ["2", "3", "8"] {
+        let many = decruft(&["--jsonl", "--labels", "--threads", threads], &input);
+        assert!(many.status.success());
+        assert!(one.stdout == many.stdout, "--threads {threads} changed the output");
+    }
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [&["--help"][..], &["annotate", "--help"], &["eval", "--help"], &["train", "--help"], &["label", "--help"]] {
+        let out = decruft(args, b"");
+        assert!(out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
+    }
+}
+
+#[test]
+fn errors_exit_2_with_one_line() {
+    for args in [&["--nope"][..], &["--keep", "bogus"], &["--threshold", "x"], &["missing-file.txt"], &["train", "x.jsonl"]] {
+        let out = decruft(args, b"");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("decruft: ") && err.trim_end().lines().count() == 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_bad_model_file_is_a_clear_error() {
+    let dir = std::env::temp_dir().join(format!("decruft-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("model.json");
+    std::fs::write(&path, "{\"format\":\"decruft-model\",\"version\":1}").unwrap();
+    let out = decruft(&["--model", path.to_str().unwrap()], b"text\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad model"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn strips_a_seed_like_the_library() {
+    let text = std::fs::read("seeds/003_1f7848a26ced4f19.txt").unwrap();
+    let out = decruft(&[], &text);
+    assert!(out.status.success());
+    let stripper = decruft::Stripper::new();
+    assert_eq!(out.stdout, stripper.strip_bytes(&text).bytes());
+}
