@@ -62,12 +62,33 @@ const VETO_CAP: f32 = -0.5;
 /// its score below zero (the learned weights, fitted on noisy line labels,
 /// underrate rare but unambiguous signals such as a byline).
 #[inline]
-pub(crate) fn veto(rule: f32, model: f32) -> f32 {
-    if rule <= VETO {
+pub(crate) fn veto(vetoed: bool, model: f32) -> f32 {
+    if vetoed {
         model.min(VETO_CAP)
     } else {
         model
     }
+}
+
+/// Whether the heuristics are sure enough of a line to overrule the model:
+/// it scores at most [`VETO`] because of a metadata shape (byline, date,
+/// reading time) or an appeal phrase (donation, newsletter, comments, share,
+/// read-more) — signals that are rarely wrong, unlike a short line or a
+/// menu word.
+pub(crate) fn vetoes(e: &Emission) -> bool {
+    e.logit <= VETO
+        && matches!(
+            e.cause,
+            Cause::Shape(Label::Metadata, _)
+                | Cause::Phrase(
+                    Label::Donation
+                        | Label::Newsletter
+                        | Label::Comments
+                        | Label::Share
+                        | Label::ReadMore,
+                    _
+                )
+        )
 }
 
 /// Scores every line of a document from its own features.

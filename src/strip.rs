@@ -612,7 +612,7 @@ impl Stripper {
                 s.rescorer.line(&s.doc.lines, i, &mut s.x2);
                 let z = model.logit2(&s.x2);
                 let z = if combined {
-                    rules::veto(s.emissions[i].logit, z)
+                    rules::veto(rules::vetoes(&s.emissions[i]), z)
                 } else {
                     z
                 };

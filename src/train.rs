@@ -71,8 +71,8 @@ pub(crate) struct DocVectors {
     chars: Vec<f32>,
     new_block: Vec<bool>,
     barrier: Vec<f32>,
-    /// The heuristic log-odds of each row.
-    rule: Vec<f32>,
+    /// Whether the heuristics veto each row (see [`rules::vetoes`]).
+    vetoed: Vec<bool>,
     /// The line features (for the second stage).
     lines: Vec<LineFeatures>,
 }
@@ -109,7 +109,7 @@ pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> 
                 chars: Vec::new(),
                 new_block: Vec::new(),
                 barrier: Vec::new(),
-                rule: Vec::new(),
+                vetoed: Vec::new(),
                 lines: s.doc.lines.clone(),
             };
             let mut x = vec![0.0f32; DENSE];
@@ -140,7 +140,7 @@ pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> 
                 v.chars.push(f.chars.max(1) as f32);
                 v.new_block.push(new_block);
                 v.barrier.push(s.emissions[i].barrier);
-                v.rule.push(s.emissions[i].logit);
+                v.vetoed.push(rules::vetoes(&s.emissions[i]));
                 new_block = false;
             }
             Ok(v)
@@ -345,7 +345,7 @@ pub(crate) fn folds(groups: &[&str], k: usize, seed: u64) -> Vec<usize> {
 /// weighted by its share of its document's labelled characters.
 fn objective(
     docs: &[(&DocVectors, Vec<f32>)],
-    barriers: bool,
+    combined: bool,
     costs: &Costs,
     offset: f32,
     beta: f64,
@@ -357,9 +357,16 @@ fn objective(
     for (doc, logits) in docs {
         steps.clear();
         for (r, z) in logits.iter().enumerate() {
-            let barrier = if barriers { doc.barrier[r] } else { 0.0 };
+            // As at inference: the offset shifts the model's score, then the
+            // heuristics may veto it.
+            let z = if combined {
+                rules::veto(doc.vetoed[r], z + offset)
+            } else {
+                z + offset
+            };
+            let barrier = if combined { doc.barrier[r] } else { 0.0 };
             steps.push(Step {
-                logit: z + offset,
+                logit: z,
                 barrier,
                 new_block: doc.new_block[r],
             });
@@ -412,7 +419,7 @@ fn tune(docs: &[(&DocVectors, Vec<f32>)], barriers: bool, beta: f64) -> (Costs, 
                 get(&costs, param)
             };
             let candidates: Vec<f32> = if param == 7 {
-                [-1.0, -0.5, -0.25, 0.25, 0.5, 1.0]
+                [-1.0, -0.5, -0.25, -0.1, 0.1, 0.25, 0.5, 1.0]
                     .iter()
                     .map(|d| current + d)
                     .collect()
@@ -508,14 +515,7 @@ pub(crate) fn train_vectors(
         .zip(&inputs)
         .map(|(d, x)| {
             (0..d.rows())
-                .map(|r| {
-                    let z = model.logit2(&x[r * STAGE2..(r + 1) * STAGE2]);
-                    if kind == Kind::Combined {
-                        rules::veto(d.rule[r], z)
-                    } else {
-                        z
-                    }
-                })
+                .map(|r| model.logit2(&x[r * STAGE2..(r + 1) * STAGE2]))
                 .collect()
         })
         .collect();

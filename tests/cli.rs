@@ -33,9 +33,16 @@ fn stream() -> Vec<u8> {
     for i in 0..5000 {
         let seed = &seeds[i % seeds.len()];
         let cut = (i * 37) % seed.len().max(1);
-        let cut = (0..=cut).rev().find(|&c| seed.is_char_boundary(c)).unwrap_or(0);
+        let cut = (0..=cut)
+            .rev()
+            .find(|&c| seed.is_char_boundary(c))
+            .unwrap_or(0);
         let text = format!("Menu {i}\n{}\n\nPartager sur Facebook\n", &seed[cut..]);
-        serde_json::to_writer(&mut out, &serde_json::json!({"id": i, "text": text, "n": [i, i * 2]})).unwrap();
+        serde_json::to_writer(
+            &mut out,
+            &serde_json::json!({"id": i, "text": text, "n": [i, i * 2]}),
+        )
+        .unwrap();
         out.push(b'\n');
     }
     out
@@ -45,31 +52,56 @@ fn stream() -> Vec<u8> {
 fn output_is_identical_whatever_the_thread_count() {
     let input = stream();
     let one = decruft(&["--jsonl", "--labels", "--threads", "1"], &input);
-    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
     assert_eq!(one.stdout.iter().filter(|&&b| b == b'\n').count(), 5000);
     for threads in ["2", "3", "8"] {
         let many = decruft(&["--jsonl", "--labels", "--threads", threads], &input);
         assert!(many.status.success());
-        assert!(one.stdout == many.stdout, "--threads {threads} changed the output");
+        assert!(
+            one.stdout == many.stdout,
+            "--threads {threads} changed the output"
+        );
     }
 }
 
 #[test]
 fn every_command_has_help() {
-    for args in [&["--help"][..], &["annotate", "--help"], &["eval", "--help"], &["train", "--help"], &["label", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["annotate", "--help"],
+        &["eval", "--help"],
+        &["train", "--help"],
+        &["label", "--help"],
+    ] {
         let out = decruft(args, b"");
         assert!(out.status.success(), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{args:?}"
+        );
     }
 }
 
 #[test]
 fn errors_exit_2_with_one_line() {
-    for args in [&["--nope"][..], &["--keep", "bogus"], &["--threshold", "x"], &["missing-file.txt"], &["train", "x.jsonl"]] {
+    for args in [
+        &["--nope"][..],
+        &["--keep", "bogus"],
+        &["--threshold", "x"],
+        &["missing-file.txt"],
+        &["train", "x.jsonl"],
+    ] {
         let out = decruft(args, b"");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.starts_with("decruft: ") && err.trim_end().lines().count() == 1, "{args:?}: {err}");
+        assert!(
+            err.starts_with("decruft: ") && err.trim_end().lines().count() == 1,
+            "{args:?}: {err}"
+        );
     }
 }
 
