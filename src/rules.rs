@@ -71,17 +71,20 @@ pub(crate) fn veto(vetoed: bool, model: f32) -> f32 {
 }
 
 /// Whether the heuristics are sure enough of a line to overrule the model:
-/// it scores at most [`VETO`] because of a metadata shape (byline, date,
-/// reading time) or an appeal phrase (donation, newsletter, comments, share,
-/// read-more) — signals that are rarely wrong, unlike a short line or a
-/// menu word.
+/// it scores at most [`VETO`] because of a metadata shape or phrase (byline,
+/// date, reading time, "Mis à jour le"), the headline of a teaser block (a
+/// headline, a snippet, a read-more link) or an appeal phrase (donation,
+/// newsletter, comments, share, read-more) — signals that are rarely wrong,
+/// unlike a short line or a menu word.
 pub(crate) fn vetoes(e: &Emission) -> bool {
     e.logit <= VETO
         && matches!(
             e.cause,
             Cause::Shape(Label::Metadata, _)
+                | Cause::Shape(Label::Teaser, TEASER_HEADLINE)
                 | Cause::Phrase(
-                    Label::Donation
+                    Label::Metadata
+                        | Label::Donation
                         | Label::Newsletter
                         | Label::Comments
                         | Label::Share
@@ -90,6 +93,8 @@ pub(crate) fn vetoes(e: &Emission) -> bool {
                 )
         )
 }
+
+const TEASER_HEADLINE: &str = "headline of a teaser block";
 
 /// Scores every line of a document from its own features.
 pub(crate) fn score(doc: &DocFeatures, out: &mut Vec<Emission>) {
@@ -110,7 +115,7 @@ pub(crate) fn score(doc: &DocFeatures, out: &mut Vec<Emission>) {
         since_read_more = since_read_more.saturating_add(1);
         let why = match since_read_more {
             1 => Some("snippet before a read-more link"),
-            2 if heading_like(f) => Some("headline of a teaser block"),
+            2 if heading_like(f) => Some(TEASER_HEADLINE),
             _ => None,
         };
         if let Some(why) = why {
@@ -278,7 +283,6 @@ fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
         };
         // A phrase that barely covers a long line is not why the line is what it is.
         if strength > worst && strength >= 1.0 {
-            worst = strength;
             cause = Cause::Phrase(category(c), f.lex_best.unwrap_or(0));
         }
         logit -= strength;
@@ -292,7 +296,6 @@ fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
             };
         }
     }
-    let _ = worst;
     Emission {
         logit,
         barrier,

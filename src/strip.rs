@@ -880,28 +880,26 @@ fn find_title(lines: &[LineFeatures], emissions: &[Emission], state_of: &[State]
 /// The first line of the main region: the run of kept lines and holes
 /// holding the most kept characters.
 fn main_region_start(lines: &[LineFeatures], state_of: &[State]) -> Option<usize> {
+    // (kept characters, first line) of the best region and of the current one;
+    // the first of equally large regions wins.
     let mut best: Option<(u32, usize)> = None;
     let mut cur: Option<(u32, usize)> = None;
+    let mut close = |cur: &mut Option<(u32, usize)>| {
+        if let Some(c) = cur.take() {
+            if best.is_none_or(|b| c.0 > b.0) {
+                best = Some(c);
+            }
+        }
+    };
     for (i, (f, s)) in lines.iter().zip(state_of).enumerate() {
-        if f.blank {
-            continue;
-        }
         match s {
-            State::Keep => {
-                let c = cur.get_or_insert((0, i));
-                c.0 += f.chars;
-            }
+            _ if f.blank => {}
+            State::Keep => cur.get_or_insert((0, i)).0 += f.chars,
             State::Gap => {}
-            _ => {
-                if let Some(c) = cur.take() {
-                    best = best.max(Some(c)).filter(|b| b.0 >= c.0).or(Some(c));
-                }
-            }
+            _ => close(&mut cur),
         }
     }
-    if let Some(c) = cur {
-        best = best.max(Some(c)).filter(|b| b.0 >= c.0).or(Some(c));
-    }
+    close(&mut cur);
     best.map(|(_, start)| start)
 }
 

@@ -52,7 +52,7 @@ impl Default for TrainOptions {
             seed: 1,
             tune_folds: 4,
             combined: true,
-            beta: 1.3,
+            beta: 1.4,
         }
     }
 }
