@@ -75,23 +75,26 @@ pub(crate) fn veto(vetoed: bool, model: f32) -> f32 {
 /// date, reading time, "Mis à jour le"), the headline of a teaser block (a
 /// headline, a snippet, a read-more link) or an appeal phrase (donation,
 /// newsletter, comments, share, read-more) — signals that are rarely wrong,
-/// unlike a short line or a menu word.
+/// unlike a short line or a menu word within a longer line.
 pub(crate) fn vetoes(e: &Emission) -> bool {
-    e.logit <= VETO
-        && matches!(
-            e.cause,
-            Cause::Shape(Label::Metadata, _)
-                | Cause::Shape(Label::Teaser, TEASER_HEADLINE)
-                | Cause::Phrase(
-                    Label::Metadata
-                        | Label::Donation
-                        | Label::Newsletter
-                        | Label::Comments
-                        | Label::Share
-                        | Label::ReadMore,
-                    _
-                )
-        )
+    match e.cause {
+        Cause::Shape(Label::Metadata, _) | Cause::Shape(Label::Teaser, TEASER_HEADLINE) => {
+            e.logit <= VETO
+        }
+        Cause::Phrase(
+            Label::Metadata
+            | Label::Donation
+            | Label::Newsletter
+            | Label::Comments
+            | Label::Share
+            | Label::ReadMore,
+            _,
+        ) => e.logit <= VETO,
+        // Menu words and legal notices only when a phrase is (nearly) the
+        // whole line: "Accueil", "Impressum", "Alle Rechte vorbehalten".
+        Cause::Phrase(Label::Navigation | Label::Legal | Label::Ad, _) => e.logit <= 2.0 * VETO,
+        _ => false,
+    }
 }
 
 const TEASER_HEADLINE: &str = "headline of a teaser block";
