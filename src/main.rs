@@ -206,21 +206,25 @@ fn run() -> Result<(), Failure> {
     let stripper = builder(&args)?
         .explain(args.command == Command::Annotate)
         .build()?;
-    let stdout = io::stdout();
-    let terminal = stdout.is_terminal();
-    let lock = stdout.lock();
-    // Block-buffer unless a person is watching.
-    let mut out: Box<dyn Write> = if terminal {
-        Box::new(io::LineWriter::new(lock))
-    } else {
-        Box::new(BufWriter::with_capacity(1 << 16, lock))
-    };
+    let terminal = io::stdout().is_terminal();
+    if args.command == Command::Jsonl {
+        return jsonl_files(&stripper, &args, terminal);
+    }
+    let mut out = stdout_writer(terminal);
     match args.command {
-        Command::Jsonl => jsonl_files(&stripper, &args, &mut out)?,
         Command::Annotate => annotate(&stripper, &args, args.color.unwrap_or(terminal), &mut out)?,
         _ => strip_files(&stripper, &args.files, &mut out)?,
     }
     out.flush().map_err(write_err)
+}
+
+/// Stdout, block-buffered unless a person is watching.
+fn stdout_writer(terminal: bool) -> Box<dyn Write> {
+    if terminal {
+        Box::new(io::LineWriter::new(io::stdout()))
+    } else {
+        Box::new(BufWriter::with_capacity(1 << 16, io::stdout()))
+    }
 }
 
 fn builder(args: &Args) -> Result<StripperBuilder, Failure> {
@@ -508,7 +512,22 @@ fn strip_line(stripper: &Stripper, opts: &JsonlOptions, line: &[u8]) -> Outcome 
     }
 }
 
-fn jsonl_files(stripper: &Stripper, args: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+/// Writes chunks of whole records to stdout on a thread of its own, so the
+/// workers strip the next batch while this one is written.
+fn spawn_writer(
+    terminal: bool,
+    rx: mpsc::Receiver<Vec<u8>>,
+) -> std::thread::JoinHandle<Result<(), Failure>> {
+    std::thread::spawn(move || {
+        let mut out = stdout_writer(terminal);
+        for chunk in rx {
+            out.write_all(&chunk).map_err(write_err)?;
+        }
+        out.flush().map_err(write_err)
+    })
+}
+
+fn jsonl_files(stripper: &Stripper, args: &Args, terminal: bool) -> Result<(), Failure> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
@@ -523,6 +542,8 @@ fn jsonl_files(stripper: &Stripper, args: &Args, out: &mut dyn Write) -> Result<
     // Two batches read ahead at most: memory is bounded by a few batches.
     let (tx, rx) = mpsc::sync_channel(2);
     let reader = spawn_reader(args.files.clone(), tx);
+    let (out, written) = mpsc::sync_channel::<Vec<u8>>(2);
+    let writer = spawn_writer(terminal, written);
     let progress = Progress::new();
     let mut skipped = 0u64;
     let mut flagged_count = 0u64;
@@ -557,7 +578,7 @@ fn jsonl_files(stripper: &Stripper, args: &Args, out: &mut dyn Write) -> Result<
                 }
                 Outcome::Bad(e) => match args.on_error {
                     OnError::Fail => {
-                        out.write_all(&chunk).map_err(write_err)?;
+                        let _ = out.send(chunk);
                         let line = batch.first_line + k as u64;
                         result = Err(Failure(format!("{}: line {line}: {e}", batch.name)));
                         break 'batches;
@@ -572,7 +593,9 @@ fn jsonl_files(stripper: &Stripper, args: &Args, out: &mut dyn Write) -> Result<
         }
         // Whole records only: a batch's output is written in one piece, and an
         // interrupt (SIGINT) is only acted on between batches.
-        out.write_all(&chunk).map_err(write_err)?;
+        if out.send(chunk).is_err() {
+            break; // the writer stopped: its error says why
+        }
         progress.tick(lines.len() as u64, batch.data.len() as u64);
         if INTERRUPTED.load(Ordering::Relaxed) {
             result = Err(Failure(INTERRUPT.into()));
@@ -580,7 +603,11 @@ fn jsonl_files(stripper: &Stripper, args: &Args, out: &mut dyn Write) -> Result<
         }
     }
     drop(rx);
+    drop(out);
     let _ = reader.join();
+    let written = writer
+        .join()
+        .unwrap_or_else(|_| Err(Failure("the writer thread failed".into())));
     progress.finish();
     if skipped > 0 {
         eprintln!(
@@ -594,7 +621,8 @@ fn jsonl_files(stripper: &Stripper, args: &Args, out: &mut dyn Write) -> Result<
             "decruft: {flagged_count} record{s} lost over 95% of their words (flagged for review)"
         );
     }
-    result
+    // A write error (or a closed stdout) ends the run whatever else happened.
+    written.and(result)
 }
 
 /// Set by SIGINT: the JSONL loop finishes the batch in hand, writes it
