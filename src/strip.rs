@@ -457,6 +457,29 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+impl Scratch {
+    /// Fills `x`, `sparse` and `crosses` with the first-stage inputs of line
+    /// `i` for a model of this kind (the vectorizer must be prepared).
+    fn line_inputs(&mut self, text: &str, kind: Kind, i: usize) {
+        self.x.fill(0.0);
+        self.sparse.clear();
+        self.crosses.clear();
+        let heuristic = (kind == Kind::Combined).then_some(self.heuristic_states.as_slice());
+        self.vectorizer.line(
+            text,
+            &self.doc,
+            &self.emissions,
+            heuristic,
+            kind,
+            i,
+            &mut self.x,
+            &mut self.sparse,
+        );
+        self.vectorizer
+            .crosses(&self.doc, i, &self.x, &mut self.crosses);
+    }
+}
+
 /// Builds decoder steps from per-line log-odds and barriers.
 fn fill_steps(s: &mut Scratch, barriers: bool) {
     s.steps.clear();
@@ -587,21 +610,7 @@ impl Stripper {
             if s.doc.lines[i].blank {
                 continue;
             }
-            s.x.fill(0.0);
-            s.sparse.clear();
-            let heuristic = combined.then_some(s.heuristic_states.as_slice());
-            s.vectorizer.line(
-                text,
-                &s.doc,
-                &s.emissions,
-                heuristic,
-                model.kind,
-                i,
-                &mut s.x,
-                &mut s.sparse,
-            );
-            s.crosses.clear();
-            s.vectorizer.crosses(&s.doc, i, &s.x, &mut s.crosses);
+            s.line_inputs(text, model.kind, i);
             s.logits[i] = model.logit(&s.x, &s.crosses, &s.sparse);
         }
         s.rescorer.prepare(&s.doc.lines, &s.logits);
@@ -709,21 +718,7 @@ impl Stripper {
                 top: Vec::new(),
             };
         };
-        s.x.fill(0.0);
-        s.sparse.clear();
-        let heuristic = (model.kind == Kind::Combined).then_some(s.heuristic_states.as_slice());
-        s.vectorizer.line(
-            text,
-            &s.doc,
-            &s.emissions,
-            heuristic,
-            model.kind,
-            i,
-            &mut s.x,
-            &mut s.sparse,
-        );
-        s.crosses.clear();
-        s.vectorizer.crosses(&s.doc, i, &s.x, &mut s.crosses);
+        s.line_inputs(text, model.kind, i);
         s.x2.fill(0.0);
         s.rescorer.line(&s.doc.lines, i, &mut s.x2);
         Reason::Model {
