@@ -146,6 +146,10 @@ pub(crate) struct DocFeatures {
     line_hashes: Vec<u64>,
     /// Scratch: case-folded text for the lexicon.
     fold_buf: Vec<u8>,
+    /// Scratch: the byte range of each line searched for phrases…
+    pieces: Vec<(u32, u32)>,
+    /// … and its line with the length of its bullet.
+    piece_lines: Vec<(u32, u32)>,
     /// Scratch: (line, factor) of sampled lines, to scale their stopword counts.
     stop_scale: Vec<(u32, f32)>,
 }
@@ -211,9 +215,21 @@ fn ending(s: &str) -> Ending {
 /// Trims Unicode white space (and zero-width characters) from both ends.
 fn trim(s: &str) -> (usize, usize) {
     let ws = |c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{2060}');
-    let start = s.len() - s.trim_start_matches(ws).len();
-    let end = s.trim_end_matches(ws).len().max(start);
+    // Layout indentation (long runs of ASCII blanks) is skipped bytewise.
+    let ascii = s.bytes().take_while(|&b| b == b' ' || b == b'\t').count();
+    let start = ascii + (s.len() - ascii - s[ascii..].trim_start_matches(ws).len());
+    let end = s[start..].trim_end_matches(ws).len() + start;
     (start, end)
+}
+
+/// The width of leading white space, in characters (a tab counts 4).
+fn indent_width(ws: &str) -> u16 {
+    let width = if ws.is_ascii() {
+        ws.len() + 3 * memchr::memchr_iter(b'\t', ws.as_bytes()).count()
+    } else {
+        ws.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum()
+    };
+    width.min(u16::MAX as usize) as u16
 }
 
 /// Words per line whose hashes are kept for the model's n-grams.
@@ -240,6 +256,8 @@ impl DocFeatures {
         self.stop_hits.clear();
         self.repeat_counts.clear();
         self.line_hashes.clear();
+        self.pieces.clear();
+        self.piece_lines.clear();
         let mut lang_counts = [0u32; 64];
         let mut total_words = 0u64;
 
@@ -258,10 +276,7 @@ impl DocFeatures {
                 self.lines.push(f);
                 continue;
             }
-            f.indent = line[..ts]
-                .chars()
-                .map(|c| if c == '\t' { 4 } else { 1 })
-                .sum::<u16>();
+            f.indent = indent_width(&line[..ts]);
             let blen = bullet_len(content);
             f.bullet = blen > 0;
             let body = &content[blen..];
@@ -327,40 +342,42 @@ impl DocFeatures {
                 // Dates, times and counters need digits; the regexes only
                 // run where they can match.
                 if f.digits > 0 {
-                    f.date = patterns::DATE.is_match(body);
-                    f.time = patterns::TIME.is_match(body);
-                    f.counter = patterns::COUNTER.is_match(body);
-                    f.reading_time = patterns::READING_TIME.is_match(body);
+                    [f.date, f.time, f.counter, f.reading_time] = patterns::digit_shapes(body);
                 }
                 f.byline = f.upper_words > 0 && patterns::BYLINE.is_match(body);
             }
             f.credit = patterns::is_credit(body);
-            // Lexicon phrases: in the whole of a short line, in the first
-            // LEXICON_SAMPLE bytes of a long one (stock phrases open lines).
-            let at = f.trim_start as usize;
-            let lead_at = at + blen;
-            let scanned = &content[..floor_char_boundary(content, LEXICON_SAMPLE)];
-            lex.scan(scanned, &mut self.fold_buf, |hit| {
-                let cat = lex.phrases[hit.phrase as usize].category as usize;
-                let len = (hit.end - hit.start) as u16;
-                f.lex_cover[cat] = f.lex_cover[cat].saturating_add(len);
-                f.lex_hits[cat] = f.lex_hits[cat].saturating_add(1);
-                if at + hit.start <= lead_at {
-                    f.lex_lead |= 1 << cat;
-                }
-                let better = match f.lex_best {
-                    None => true,
-                    Some(p) => lex.phrases[p as usize].text.len() < len as usize,
-                };
-                if better {
-                    f.lex_best = Some(hit.phrase);
-                }
-            });
+            // Lexicon phrases (after this loop): in the whole of a short
+            // line, in the first LEXICON_SAMPLE bytes of a long one (stock
+            // phrases open lines).
+            let scanned = floor_char_boundary(content, LEXICON_SAMPLE) as u32;
+            self.pieces.push((f.trim_start, f.trim_start + scanned));
+            self.piece_lines.push((i as u32, blen as u32));
             let h = line_hash(content);
             *self.repeat_counts.entry(h).or_default() += 1;
             self.line_hashes.push(h);
             self.lines.push(f);
         }
+
+        let (lines, pieces, piece_lines) = (&mut self.lines, &self.pieces, &self.piece_lines);
+        lex.scan(text, pieces, &mut self.fold_buf, |k, hit| {
+            let (i, blen) = piece_lines[k];
+            let f = &mut lines[i as usize];
+            let cat = lex.phrases[hit.phrase as usize].category as usize;
+            let len = (hit.end - hit.start) as u16;
+            f.lex_cover[cat] = f.lex_cover[cat].saturating_add(len);
+            f.lex_hits[cat] = f.lex_hits[cat].saturating_add(1);
+            if hit.start <= blen as usize {
+                f.lex_lead |= 1 << cat;
+            }
+            let better = match f.lex_best {
+                None => true,
+                Some(p) => lex.phrases[p as usize].text.len() < len as usize,
+            };
+            if better {
+                f.lex_best = Some(hit.phrase);
+            }
+        });
 
         // Language: the stoplist with most hits; stopword counts against it.
         let best = (0..lex.langs.len()).max_by_key(|&l| (lang_counts[l], std::cmp::Reverse(l)));

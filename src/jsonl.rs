@@ -182,28 +182,59 @@ fn write_kept_json(out: &mut Vec<u8>, stripped: &Stripped<'_>) {
 }
 
 /// JSON string escaping of the UTF-8 text `bytes` (without the quotes).
+///
+/// Most bytes need no escape: runs of them are skipped eight at a time.
 fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        i = skip_plain(bytes, i);
+        let Some(&b) = bytes.get(i) else { break };
         let esc: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
             b'\n' => b"\\n",
             b'\r' => b"\\r",
             b'\t' => b"\\t",
-            0..=0x1f => {
+            _ => {
                 out.extend_from_slice(&bytes[start..i]);
                 let _ = write!(out, "\\u{:04x}", b);
-                start = i + 1;
+                i += 1;
+                start = i;
                 continue;
             }
-            _ => continue,
         };
         out.extend_from_slice(&bytes[start..i]);
         out.extend_from_slice(esc);
-        start = i + 1;
+        i += 1;
+        start = i;
     }
     out.extend_from_slice(&bytes[start..]);
+}
+
+/// The first index at or after `i` holding a byte that JSON strings escape
+/// (`"`, `\\` or a control character), or `bytes.len()`.
+#[inline]
+fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // A byte of `v` is zero exactly where the high bit of the result is set
+    // (the classic "has zero byte" test, exact when checked per word).
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let v = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        // Control bytes: below 0x20 with the high bit clear.
+        let ctrl = v.wrapping_sub(LO * 0x20) & !v & HI;
+        let hit = ctrl | zero(v ^ (LO * b'"' as u64)) | zero(v ^ (LO * b'\\' as u64));
+        if hit != 0 {
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !matches!(bytes[i], b'"' | b'\\' | 0..=0x1f) {
+        i += 1;
+    }
+    i
 }
 
 fn write_labels(out: &mut Vec<u8>, text: &str, stripped: &Stripped<'_>) {
@@ -288,7 +319,24 @@ mod tests {
 
     #[test]
     fn escaping_matches_serde() {
-        for s in ["a\"b\\c\n\r\t\u{1}\u{1f}é€😀", "", "plain"] {
+        let long = "Un texte assez long, sans échappement aucun, pour la voie rapide.";
+        let mut cases = vec![
+            "a\"b\\c\n\r\t\u{1}\u{1f}é€😀".to_string(),
+            String::new(),
+            "plain".to_string(),
+            long.to_string(),
+        ];
+        // Every byte that needs an escape, at every offset of an 8-byte word.
+        for special in ['"', '\\', '\n', '\u{0}', '\u{1f}', '\u{7f}', ' ', 'é'] {
+            for at in 0..17 {
+                let mut t: String = long.chars().take(at).collect();
+                t.push(special);
+                t.push_str(&long[..20]);
+                cases.push(t);
+            }
+        }
+        for s in &cases {
+            let s = s.as_str();
             let mut out = Vec::new();
             escape_into(&mut out, s.as_bytes());
             let want = serde_json::to_string(s).unwrap();

@@ -104,7 +104,9 @@ pub mod bench {
     /// Runs the lexicon scan as the features use it; returns the number of hits.
     pub fn lexicon_scan(text: &str) -> usize {
         let mut n = 0;
-        DEFAULT.scan(text, &mut Vec::new(), |_| n += 1);
+        DEFAULT.scan(text, &[(0, text.len() as u32)], &mut Vec::new(), |_, _| {
+            n += 1
+        });
         n
     }
 

@@ -7,7 +7,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 /// Lines longer than this (in bytes, after trimming) are not tested.
 pub(crate) const MAX_LEN: usize = 160;
@@ -75,6 +75,25 @@ pub(crate) static COUNTER: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid counter regex")
 });
+
+/// The shapes that need a digit, in one automaton: a line is read once
+/// instead of four times.
+static DIGIT_SHAPES: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new([
+        DATE.as_str(),
+        TIME.as_str(),
+        COUNTER.as_str(),
+        READING_TIME.as_str(),
+    ])
+    .expect("valid shape regexes")
+});
+
+/// Which of [`DATE`], [`TIME`], [`COUNTER`] and [`READING_TIME`] match
+/// `line`, in that order.
+pub(crate) fn digit_shapes(line: &str) -> [bool; 4] {
+    let m = DIGIT_SHAPES.matches(line);
+    [m.matched(0), m.matched(1), m.matched(2), m.matched(3)]
+}
 
 /// Bytes at the end of a line searched for a credit.
 pub(crate) const CREDIT_TAIL: usize = 80;
@@ -211,6 +230,8 @@ mod tests {
                 "{:?} on {text:?}",
                 re.as_str().get(..30)
             );
+            let each = [&*DATE, &*TIME, &*COUNTER, &*READING_TIME].map(|r| r.is_match(text));
+            assert_eq!(digit_shapes(text), each, "{text:?}");
         }
     }
 

@@ -122,6 +122,8 @@ pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>) {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
+            // A literal FILLER byte must not pass for a folded letter.
+            let b = if b == FILLER { FILLER + 1 } else { b };
             out.push(b | ((b.is_ascii_uppercase() as u8) << 5));
             i += 1;
         } else if (0xC2..0xE0).contains(&b) && i + 1 < bytes.len() {
