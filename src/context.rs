@@ -9,7 +9,7 @@
 //! small linear model over these inputs; its scores feed the decoder.
 
 use crate::features::{Ending, LineFeatures};
-use crate::model::dense_features;
+use crate::model::{dense_features, ln_1p};
 use crate::rules;
 
 dense_features!(S, STAGE2_NAMES:
@@ -186,7 +186,7 @@ impl Rescorer {
             let (a, b, chars) = self.runs[run as usize];
             set(S::in_run, 1.0);
             set(S::run_chars, (1.0 + chars).ln() / 8.0);
-            set(S::run_lines, (1.0 + (b - a + 1) as f32).ln() / 4.0);
+            set(S::run_lines, ln_1p(b - a + 1) / 4.0);
             if total > 0.0 {
                 set(S::run_share, chars / total);
             }
@@ -198,10 +198,10 @@ impl Rescorer {
             let (a, b) = (a as usize, b as usize);
             if r < a {
                 set(S::before_best, 1.0);
-                set(S::best_distance, (1.0 + (a - r) as f32).ln() / 4.0);
+                set(S::best_distance, ln_1p((a - r) as u32) / 4.0);
             } else if r > b {
                 set(S::after_best, 1.0);
-                set(S::best_distance, (1.0 + (r - b) as f32).ln() / 4.0);
+                set(S::best_distance, ln_1p((r - b) as u32) / 4.0);
             }
         }
         let f = &lines[i];

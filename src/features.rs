@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
-use crate::lexicon::{HashedMap, Lexicon, CATEGORIES};
+use crate::lexicon::{HashedMap, Lexicon, ScanBufs, CATEGORIES};
 use crate::lines::Span;
 use crate::patterns;
 use crate::tokens;
@@ -145,7 +145,7 @@ pub(crate) struct DocFeatures {
     /// Scratch: each line's content hash.
     line_hashes: Vec<u64>,
     /// Scratch: case-folded text for the lexicon.
-    fold_buf: Vec<u8>,
+    fold_buf: ScanBufs,
     /// Scratch: the byte range of each line searched for phrases…
     pieces: Vec<(u32, u32)>,
     /// … and its line with the length of its bullet.
@@ -258,7 +258,7 @@ impl DocFeatures {
         self.line_hashes.clear();
         self.pieces.clear();
         self.piece_lines.clear();
-        let mut lang_counts = [0u32; 64];
+        let mut lang_counts = LangCounts::default();
         let mut total_words = 0u64;
 
         for (i, span) in spans.iter().enumerate() {
@@ -303,11 +303,7 @@ impl DocFeatures {
                 let mask = lex.stop_mask(w.hash);
                 if mask != 0 {
                     self.stop_hits.push((i as u32, mask));
-                    let mut m = mask;
-                    while m != 0 {
-                        lang_counts[m.trailing_zeros() as usize] += 1;
-                        m &= m - 1;
-                    }
+                    lang_counts.add(mask);
                 }
             });
             f.words_at = (words_from, self.word_hashes.len() as u32);
@@ -380,6 +376,7 @@ impl DocFeatures {
         });
 
         // Language: the stoplist with most hits; stopword counts against it.
+        let lang_counts = lang_counts.totals();
         let best = (0..lex.langs.len()).max_by_key(|&l| (lang_counts[l], std::cmp::Reverse(l)));
         self.lang = language.or(best.filter(|&l| lang_counts[l] > 0));
         let mut stops = 0u64;
@@ -408,6 +405,54 @@ impl DocFeatures {
                 f.repeats = self.repeat_counts.get(h).copied().unwrap_or(1);
             }
         }
+    }
+}
+
+/// Per-language stopword counts, added a whole language mask at a time:
+/// 64 counters kept bit-sliced (plane `k` holds bit `k` of every counter),
+/// so a word in many stoplists costs a carry chain, not a loop over its
+/// languages.
+#[derive(Default)]
+struct LangCounts {
+    planes: [u64; 16],
+    /// Masks added since the planes were last emptied into `totals`.
+    pending: u32,
+    totals: Vec<u32>,
+}
+
+impl LangCounts {
+    #[inline]
+    fn add(&mut self, mut mask: u64) {
+        for plane in &mut self.planes {
+            let carry = *plane & mask;
+            *plane ^= mask;
+            mask = carry;
+            if mask == 0 {
+                break;
+            }
+        }
+        self.pending += 1;
+        // 16 planes count to 65 535: empty them before they overflow.
+        if self.pending == u16::MAX as u32 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        self.totals.resize(64, 0);
+        for (k, plane) in self.planes.iter_mut().enumerate() {
+            for (l, total) in self.totals.iter_mut().enumerate() {
+                *total += ((*plane >> l) as u32 & 1) << k;
+            }
+            *plane = 0;
+        }
+        self.pending = 0;
+    }
+
+    /// The count of every language.
+    fn totals(mut self) -> Vec<u32> {
+        self.flush();
+        self.totals
     }
 }
 
@@ -447,6 +492,29 @@ fn line_hash(content: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bit_sliced_counts_match_a_loop() {
+        let mut counts = LangCounts::default();
+        let mut want = vec![0u32; 64];
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for n in 0..200_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Sparse masks mostly, a full one now and then.
+            let mask = if n % 1000 == 0 {
+                u64::MAX
+            } else {
+                x & (x >> 3) & (x >> 7)
+            };
+            counts.add(mask);
+            for (l, w) in want.iter_mut().enumerate() {
+                *w += (mask >> l) as u32 & 1;
+            }
+        }
+        assert_eq!(counts.totals(), want);
+    }
     use crate::lexicon::DEFAULT;
     use crate::lines;
 

@@ -285,8 +285,8 @@ impl Vectorizer {
             },
             1.0,
         );
-        set(F::log_chars, (1.0 + f.chars as f32).ln() / 5.0);
-        set(F::log_words, (1.0 + w as f32).ln() / 4.0);
+        set(F::log_chars, ln_1p(f.chars) / 5.0);
+        set(F::log_words, ln_1p(w) / 4.0);
         let d = f.stop_density();
         let _dbin = if !know {
             set(F::lang_unknown, 1.0);
@@ -478,12 +478,12 @@ impl Vectorizer {
             1.0,
         );
         let m = self.marks[i];
-        set(comments_above, (1.0 + m[0] as f32).ln());
-        set(newsletter_above, (1.0 + m[1] as f32).ln());
-        set(teaser_above, (1.0 + m[2] as f32).ln());
-        set(legal_above, (1.0 + m[3] as f32).ln());
+        set(comments_above, ln_1p(m[0] as u32));
+        set(newsletter_above, ln_1p(m[1] as u32));
+        set(teaser_above, ln_1p(m[2] as u32));
+        set(legal_above, ln_1p(m[3] as u32));
         set(doc_stop_rate, doc.stop_rate);
-        set(doc_log_lines, (1.0 + self.n_nonblank as f32).ln() / 8.0);
+        set(doc_log_lines, ln_1p(self.n_nonblank as u32) / 8.0);
 
         if kind == Kind::Combined {
             let r = rules[i].logit;
@@ -537,12 +537,12 @@ impl Vectorizer {
         }
         let lower = |c: char| {
             if c.is_ascii() {
-                c.to_ascii_lowercase()
+                c.to_ascii_lowercase() as u64
             } else {
-                c.to_lowercase().next().unwrap_or(c)
+                tokens::CharInfo::of(c).folded as u64
             }
         };
-        let mut chars = content.chars().take(TRIGRAM_CHARS).map(|c| lower(c) as u64);
+        let mut chars = content.chars().take(TRIGRAM_CHARS).map(lower);
         if let (Some(mut a), Some(mut b)) = (chars.next(), chars.next()) {
             for c in chars {
                 sparse.push(bucket(tokens::combine(5, (a << 42) ^ (b << 21) ^ c)));
@@ -663,6 +663,18 @@ struct ModelFile {
 }
 
 const MAGIC: &str = "decruft-model";
+
+/// `ln(1 + n)` of a count, from a table for the small counts that most
+/// lines have (the same values `f32::ln` gives).
+#[inline]
+pub(crate) fn ln_1p(n: u32) -> f32 {
+    static TABLE: LazyLock<Vec<f32>> =
+        LazyLock::new(|| (0..1024u32).map(|n| (1.0 + n as f32).ln()).collect());
+    match TABLE.get(n as usize) {
+        Some(&v) => v,
+        None => (1.0 + n as f32).ln(),
+    }
+}
 
 /// The dot product of `w` and `x` (over the shorter of the two), summed in
 /// eight lanes so that the compiler can vectorise it: a serial float sum

@@ -29,18 +29,15 @@ const MONTHS: &str = concat!(
 );
 
 /// A calendar date: numeric (12.05.2019, 2019-05-12, 05/12/19) or with a month name.
-pub(crate) static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static DATE: LazyLock<String> = LazyLock::new(|| {
+    format!(
         r"(?i)(?-u:\b)(?:[0-9]{{1,2}}[./-][0-9]{{1,2}}[./-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{4}}[./-][0-9]{{1,2}}[./-][0-9]{{1,2}}|[0-9]{{1,2}}(?:er|st|nd|rd|th|\.)?\s+(?:de\s+)?(?:{MONTHS})\.?,?\s+(?:de\s+)?[0-9]{{4}}|(?:{MONTHS})\.?\s+[0-9]{{1,2}}(?:st|nd|rd|th)?,?\s+[0-9]{{4}}|(?:{MONTHS})\.?\s+[0-9]{{4}})(?-u:\b)"
-    ))
-    .expect("valid date regex")
+    )
 });
 
 /// A clock time: 13:17, 7h52, 5:30 pm.
-pub(crate) static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:[01]?[0-9]|2[0-3])(?::|h)[0-5][0-9](?:\s*(?:am|pm|uhr|h))?(?-u:\b)")
-        .expect("valid time regex")
-});
+const TIME: &str =
+    r"(?i)(?-u:\b)(?:[01]?[0-9]|2[0-3])(?::|h)[0-5][0-9](?:\s*(?:am|pm|uhr|h))?(?-u:\b)";
 
 /// A byline: "By Jane Doe", "Par Tom Ozimek", "Von Max Muster", "Autor: …".
 pub(crate) static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -54,41 +51,29 @@ pub(crate) static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A reading time: "7 min de lecture", "Lesezeit: 3 Minuten", "5 min read".
-pub(crate) static READING_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)(?-u:\b)[0-9]+\s*(?:min|mins|minutes?|minuten?|minutos?|minuti|minuut|minuter)\.?\s*",
-        r"(?:de\s+|di\s+|of\s+)?(?:read|lecture|lesen|lesezeit|lectura|lettura|leitura|leestijd|läsning|läsetid)(?-u:\b)|",
-        r"(?i)(?-u:\b)(?:reading time|read time|temps de lecture|durée de lecture|lesezeit|lesedauer|",
-        r"tiempo de lectura|tempo di lettura|tempo de leitura|leestijd|lästid|czas czytania)(?-u:\b)"
-    ))
-    .expect("valid reading-time regex")
-});
+const READING_TIME: &str = concat!(
+    r"(?i)(?-u:\b)[0-9]+\s*(?:min|mins|minutes?|minuten?|minutos?|minuti|minuut|minuter)\.?\s*",
+    r"(?:de\s+|di\s+|of\s+)?(?:read|lecture|lesen|lesezeit|lectura|lettura|leitura|leestijd|läsning|läsetid)(?-u:\b)|",
+    r"(?i)(?-u:\b)(?:reading time|read time|temps de lecture|durée de lecture|lesezeit|lesedauer|",
+    r"tiempo de lectura|tempo di lettura|tempo de leitura|leestijd|lästid|czas czytania)(?-u:\b)"
+);
 
 /// A counter: "12 comments", "3,4 k partages", "1.2K shares", "Kommentare (5)".
-pub(crate) static COUNTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)(?:(?-u:\b)[0-9][[0-9]\s.,]*\s*[km]?\s*(?:comments?|commentaires?|kommentare?|comentarios?|commenti|",
-        r"comentários|reacties|komentarze?|shares?|partages?|likes?|j'aime|views?|vues|aufrufe|",
-        r"reactions?|réactions?|replies|réponses|antworten|respuestas|risposte|respostas|",
-        r"mal gelesen|lectures|visites|besuche|votes?|stimmen|bewertungen|reviews?|avis)(?-u:\b))|",
-        r"(?i:comments?|commentaires?|kommentare?|comentarios?|commenti|reacties|réactions?)\s*[(\[]\s*[0-9]+\s*[)\]]"
-    ))
-    .expect("valid counter regex")
-});
+const COUNTER: &str = concat!(
+    r"(?i)(?:(?-u:\b)[0-9][[0-9]\s.,]*\s*[km]?\s*(?:comments?|commentaires?|kommentare?|comentarios?|commenti|",
+    r"comentários|reacties|komentarze?|shares?|partages?|likes?|j'aime|views?|vues|aufrufe|",
+    r"reactions?|réactions?|replies|réponses|antworten|respuestas|risposte|respostas|",
+    r"mal gelesen|lectures|visites|besuche|votes?|stimmen|bewertungen|reviews?|avis)(?-u:\b))|",
+    r"(?i:comments?|commentaires?|kommentare?|comentarios?|commenti|reacties|réactions?)\s*[(\[]\s*[0-9]+\s*[)\]]"
+);
 
 /// The shapes that need a digit, in one automaton: a line is read once
 /// instead of four times.
 static DIGIT_SHAPES: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new([
-        DATE.as_str(),
-        TIME.as_str(),
-        COUNTER.as_str(),
-        READING_TIME.as_str(),
-    ])
-    .expect("valid shape regexes")
+    RegexSet::new([DATE.as_str(), TIME, COUNTER, READING_TIME]).expect("valid shape regexes")
 });
 
-/// Which of [`DATE`], [`TIME`], [`COUNTER`] and [`READING_TIME`] match
+/// Which of the shapes date, time, counter and reading time match
 /// `line`, in that order.
 pub(crate) fn digit_shapes(line: &str) -> [bool; 4] {
     let m = DIGIT_SHAPES.matches(line);
@@ -197,31 +182,34 @@ mod tests {
 
     #[test]
     fn table() {
+        let [date, time, counter, reading_time, byline] =
+            [DATE.as_str(), TIME, COUNTER, READING_TIME, BYLINE.as_str()]
+                .map(|p| Regex::new(p).unwrap());
         let cases: &[(&Regex, &str, bool)] = &[
-            (&DATE, "8 novembre 2024 13:17", true),
-            (&DATE, "Mis à jour le 8 novembre 2024 à 7h52", true),
-            (&DATE, "05/08/2019", true),
-            (&DATE, "2019-05-08", true),
-            (&DATE, "November 8, 2024", true),
-            (&DATE, "am 3. März 2021", true),
-            (&DATE, "le 12 mai", false),
-            (&DATE, "295 grands électeurs sur les 270", false),
-            (&TIME, "8 novembre 2024 13:17", true),
-            (&TIME, "à 7h52", true),
-            (&TIME, "version 2.10", false),
-            (&BYLINE, "Par Tom Ozimek", true),
-            (&BYLINE, "By Jane Doe", true),
-            (&BYLINE, "Von Max Muster und Erika Muster", true),
-            (&BYLINE, "par conséquent, il faut", false),
-            (&BYLINE, "By the way, this is prose.", false),
-            (&READING_TIME, "Temps de lecture : 7 min de lecture", true),
-            (&READING_TIME, "5 min read", true),
-            (&READING_TIME, "Lesezeit: 3 Minuten", true),
-            (&READING_TIME, "il a attendu 5 minutes", false),
-            (&COUNTER, "12 comments", true),
-            (&COUNTER, "3,4 k partages", true),
-            (&COUNTER, "Kommentare (5)", true),
-            (&COUNTER, "Il y a 12 ans", false),
+            (&date, "8 novembre 2024 13:17", true),
+            (&date, "Mis à jour le 8 novembre 2024 à 7h52", true),
+            (&date, "05/08/2019", true),
+            (&date, "2019-05-08", true),
+            (&date, "November 8, 2024", true),
+            (&date, "am 3. März 2021", true),
+            (&date, "le 12 mai", false),
+            (&date, "295 grands électeurs sur les 270", false),
+            (&time, "8 novembre 2024 13:17", true),
+            (&time, "à 7h52", true),
+            (&time, "version 2.10", false),
+            (&byline, "Par Tom Ozimek", true),
+            (&byline, "By Jane Doe", true),
+            (&byline, "Von Max Muster und Erika Muster", true),
+            (&byline, "par conséquent, il faut", false),
+            (&byline, "By the way, this is prose.", false),
+            (&reading_time, "Temps de lecture : 7 min de lecture", true),
+            (&reading_time, "5 min read", true),
+            (&reading_time, "Lesezeit: 3 Minuten", true),
+            (&reading_time, "il a attendu 5 minutes", false),
+            (&counter, "12 comments", true),
+            (&counter, "3,4 k partages", true),
+            (&counter, "Kommentare (5)", true),
+            (&counter, "Il y a 12 ans", false),
         ];
         for (re, text, want) in cases {
             assert_eq!(
@@ -230,7 +218,7 @@ mod tests {
                 "{:?} on {text:?}",
                 re.as_str().get(..30)
             );
-            let each = [&*DATE, &*TIME, &*COUNTER, &*READING_TIME].map(|r| r.is_match(text));
+            let each = [&date, &time, &counter, &reading_time].map(|r| r.is_match(text));
             assert_eq!(digit_shapes(text), each, "{text:?}");
         }
     }

@@ -80,6 +80,64 @@ fn fold_char(c: char) -> u32 {
     }
 }
 
+/// What the tokenizer asks of a non-ASCII character, from a table for the
+/// two-byte range (Latin, Greek, Cyrillic, Hebrew, Arabic…) and from
+/// `char`'s Unicode tables above it.
+#[derive(Clone, Copy)]
+pub(crate) struct CharInfo {
+    /// The lower-case form (see [`fold_char`]).
+    pub folded: u32,
+    flags: u8,
+}
+
+const INFO_UPPER: u8 = 1;
+const INFO_LOWER: u8 = 2;
+const INFO_WORD: u8 = 4;
+const INFO_SPACE: u8 = 8;
+
+impl CharInfo {
+    fn compute(c: char) -> CharInfo {
+        let flags = (c.is_uppercase() as u8 * INFO_UPPER)
+            | (c.is_lowercase() as u8 * INFO_LOWER)
+            | (is_word_char(c) as u8 * INFO_WORD)
+            | (c.is_whitespace() as u8 * INFO_SPACE);
+        CharInfo {
+            folded: fold_char(c),
+            flags,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn of(c: char) -> CharInfo {
+        static TWO_BYTE: std::sync::LazyLock<Vec<CharInfo>> = std::sync::LazyLock::new(|| {
+            (0x80..0x800u32)
+                .map(|cp| CharInfo::compute(char::from_u32(cp).expect("not a surrogate")))
+                .collect()
+        });
+        match TWO_BYTE.get((c as usize).wrapping_sub(0x80)) {
+            Some(&info) => info,
+            None => CharInfo::compute(c),
+        }
+    }
+
+    #[inline]
+    fn upper(self) -> bool {
+        self.flags & INFO_UPPER != 0
+    }
+    #[inline]
+    fn lower(self) -> bool {
+        self.flags & INFO_LOWER != 0
+    }
+    #[inline]
+    fn word(self) -> bool {
+        self.flags & INFO_WORD != 0
+    }
+    #[inline]
+    fn space(self) -> bool {
+        self.flags & INFO_SPACE != 0
+    }
+}
+
 /// Base letters of U+0080..U+024F (Latin-1 Supplement, Latin Extended-A
 /// and -B): the lower-case ASCII letter a letter decomposes to, or 0.
 /// Generated from Unicode NFD (plus ß→s, æ→a, ø→o, ł→l, đ→d, œ→o, ı→i, ð→d, þ→t).
@@ -109,11 +167,21 @@ static LATIN_BASE: [u8; 0x250 - 0x80] = [
 /// The filler byte that stands for a removed diacritic in folded text.
 pub(crate) const FILLER: u8 = 0x01;
 
+/// What the typographic apostrophe (U+2019, three bytes) folds to: three
+/// control bytes, so that the many lines and phrases that hold one stay
+/// ASCII (see [`crate::lexicon::Lexicon`]).
+pub(crate) const APOSTROPHE: [u8; 3] = [0x02, 0x03, 0x04];
+
+/// What the control bytes that folding uses stand for when they are in the
+/// text: another control byte, which no phrase holds.
+const CONTROL: u8 = 0x1A;
+
 /// Appends `text` to `out` folded for phrase matching, without changing any
 /// length: ASCII letters are lower-cased; a two-byte Latin letter becomes its
 /// lower-case ASCII base letter followed by [`FILLER`] ("É" → "e\x01"); other
 /// two-byte letters (Greek, Cyrillic, Armenian) are lower-cased when that
-/// keeps their length; every other byte is copied. Offsets into the folded
+/// keeps their length; "’" becomes [`APOSTROPHE`]; the control bytes those
+/// use become another; every other byte is copied. Offsets into the folded
 /// text are offsets into `text`.
 pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>) {
     let bytes = text.as_bytes();
@@ -123,7 +191,11 @@ pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>) {
         let b = bytes[i];
         if b < 0x80 {
             // A literal FILLER byte must not pass for a folded letter.
-            let b = if b == FILLER { FILLER + 1 } else { b };
+            let b = if (0x01..=0x04).contains(&b) {
+                CONTROL
+            } else {
+                b
+            };
             out.push(b | ((b.is_ascii_uppercase() as u8) << 5));
             i += 1;
         } else if (0xC2..0xE0).contains(&b) && i + 1 < bytes.len() {
@@ -147,6 +219,9 @@ pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>) {
                 }
             }
             i += 2;
+        } else if b == 0xE2 && bytes.get(i..i + 3) == Some("’".as_bytes()) {
+            out.extend_from_slice(&APOSTROPHE);
+            i += 3;
         } else {
             // Three- and four-byte characters (CJK, kana, Hangul, symbols)
             // have no case to fold.
@@ -256,9 +331,10 @@ pub(crate) fn scan(line: &str, mut f: impl FnMut(Word)) -> CharStats {
         let c = line[i..].chars().next().expect("i is on a char boundary");
         i += c.len_utf8();
         st.chars += 1;
-        st.glued += (prev_lower && c.is_uppercase()) as u32;
-        prev_lower = c.is_lowercase();
-        if is_word_char(c) {
+        let info = CharInfo::of(c);
+        st.glued += (prev_lower && info.upper()) as u32;
+        prev_lower = info.lower();
+        if info.word() {
             if is_unspaced(c) {
                 if let Some(w) = cur.take() {
                     f(Word {
@@ -267,14 +343,14 @@ pub(crate) fn scan(line: &str, mut f: impl FnMut(Word)) -> CharStats {
                     });
                 }
                 f(Word {
-                    hash: finish(mix(0, fold_char(c) as u64)),
+                    hash: finish(mix(0, info.folded as u64)),
                     chars: 1,
                     upper: false,
                     numeric: false,
                 });
                 continue;
             }
-            let folded = fold_char(c) as u64;
+            let folded = info.folded as u64;
             match &mut cur {
                 Some(w) => {
                     w.hash = mix(w.hash, folded);
@@ -285,13 +361,13 @@ pub(crate) fn scan(line: &str, mut f: impl FnMut(Word)) -> CharStats {
                     cur = Some(Word {
                         hash: mix(0, folded),
                         chars: 1,
-                        upper: c.is_uppercase(),
+                        upper: info.upper(),
                         numeric: false,
                     })
                 }
             }
         } else {
-            if !c.is_whitespace() {
+            if !info.space() {
                 st.punct += 1;
                 st.separators += matches!(c, '·' | '•' | '‧' | '∙') as u32;
             }
@@ -378,6 +454,8 @@ mod tests {
             ("ΔΙΑΒΑΣΤΕ", "διαβαστε"),
             ("« Partager » — ©", "« partager » — ©"),
             ("分享", "分享"),
+            ("L’ARTICLE", "l\u{2}\u{3}\u{4}article"),
+            ("a\u{1}\u{2}b", "a\u{1a}\u{1a}b"),
         ] {
             let mut out = Vec::new();
             fold_into(s, &mut out);
