@@ -148,6 +148,18 @@ fn filter_bit(hash: u64) -> usize {
 }
 
 impl StopTable {
+    /// The table of the embedded stoplists: bit `k` of a word's mask is
+    /// stoplist `k` of [`STOPLISTS`].
+    fn build() -> StopTable {
+        let mut masks: HashedMap<u64> = HashedMap::default();
+        for (bit, (_, file)) in STOPLISTS.iter().enumerate() {
+            for entry in entries(file) {
+                tokens::for_each_word(entry, |w| *masks.entry(w.hash).or_default() |= 1 << bit);
+            }
+        }
+        StopTable::new(&masks)
+    }
+
     fn new(entries: &HashedMap<u64>) -> StopTable {
         let size = (entries.len() * 2).next_power_of_two().max(16);
         let mut slots = vec![(0u64, 0u64); size];
@@ -296,31 +308,19 @@ impl Lexicon {
             }
         }
         // DFAs: the fastest scan. The two build at once.
-        let (ascii, wide) = std::thread::scope(|scope| {
-            let wide = scope.spawn(|| Automaton::build(&wide));
+        let (ascii, (wide, stop)) = std::thread::scope(|scope| {
+            let rest = scope.spawn(|| (Automaton::build(&wide), StopTable::build()));
             let ascii = Automaton::build(&ascii);
-            (
-                ascii,
-                wide.join().expect("building an automaton does not panic"),
-            )
+            let rest = rest.join().expect("building an automaton does not panic");
+            (ascii, rest)
         });
-        let (ascii, wide) = (ascii?, wide?);
-        let mut masks: HashedMap<u64> = HashedMap::default();
-        let mut langs = Vec::new();
-        for (bit, (lang, file)) in STOPLISTS.iter().enumerate() {
-            langs.push(*lang);
-            for entry in entries(file) {
-                tokens::for_each_word(entry, |w| *masks.entry(w.hash).or_default() |= 1 << bit);
-            }
-        }
-        let stop = StopTable::new(&masks);
         Ok(Lexicon {
-            ascii,
-            wide,
+            ascii: ascii?,
+            wide: wide?,
             wide_chars,
             phrases,
             stop,
-            langs,
+            langs: STOPLISTS.iter().map(|(lang, _)| *lang).collect(),
         })
     }
 

@@ -427,9 +427,12 @@ fn strip_files(stripper: &Stripper, files: &[String], out: &mut dyn Write) -> Re
 }
 
 /// Records read and stripped together: at most this many…
-const BATCH_RECORDS: usize = 2048;
+const BATCH_RECORDS: usize = 512;
 /// …or this many bytes of input (a single larger record is a batch alone).
-const BATCH_BYTES: usize = 8 << 20;
+/// Small enough that a producer feeding stdin, decruft and a consumer
+/// reading stdout all work at once even on a few megabytes of input; large
+/// enough that every core gets many records per batch.
+const BATCH_BYTES: usize = 1 << 20;
 
 /// A batch of input lines: their bytes back to back, where each ends, and
 /// the input line number of the first.

@@ -73,6 +73,13 @@ static DIGIT_SHAPES: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new([DATE.as_str(), TIME, COUNTER, READING_TIME]).expect("valid shape regexes")
 });
 
+/// Compiles the regexes now rather than on first use.
+pub(crate) fn warm() {
+    LazyLock::force(&DIGIT_SHAPES);
+    LazyLock::force(&BYLINE);
+    LazyLock::force(&CREDIT_AC);
+}
+
 /// Which of the shapes date, time, counter and reading time match
 /// `line`, in that order.
 pub(crate) fn digit_shapes(line: &str) -> [bool; 4] {

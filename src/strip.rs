@@ -375,6 +375,29 @@ impl StripperBuilder {
         self
     }
 
+    fn lexicon(&self) -> Result<Arc<Lexicon>, Error> {
+        if self.extra.is_empty() {
+            return Ok(Arc::clone(&lexicon::DEFAULT));
+        }
+        let mut files: Vec<(Label, &str)> =
+            self.extra.iter().map(|(l, f)| (*l, f.as_str())).collect();
+        files.extend(lexicon::default_files());
+        Ok(Arc::new(Lexicon::build(&files)?))
+    }
+
+    fn model(&self) -> Result<Option<Arc<Model>>, Error> {
+        Ok(match &self.model {
+            ModelChoice::Default => Some(Arc::clone(
+                model::DEFAULT
+                    .as_ref()
+                    .map_err(|e| Error::setting(e.clone()))?,
+            )),
+            ModelChoice::Heuristics => None,
+            ModelChoice::Json(json) => Some(Arc::new(Model::from_json(json)?)),
+            ModelChoice::Loaded(m) => Some(Arc::clone(m)),
+        })
+    }
+
     /// Builds the stripper.
     ///
     /// Fails on an unknown language code, a non-finite threshold, or extra
@@ -386,14 +409,16 @@ impl StripperBuilder {
                 self.threshold
             )));
         }
-        let lexicon = if self.extra.is_empty() {
-            Arc::clone(&lexicon::DEFAULT)
-        } else {
-            let mut files: Vec<(Label, &str)> =
-                self.extra.iter().map(|(l, f)| (*l, f.as_str())).collect();
-            files.extend(lexicon::default_files());
-            Arc::new(Lexicon::build(&files)?)
-        };
+        // The lexicon takes longest to build: the regexes and the model get
+        // ready on this thread meanwhile.
+        let (lexicon, model) = std::thread::scope(|scope| {
+            let lexicon = scope.spawn(|| self.lexicon());
+            crate::patterns::warm();
+            let model = self.model();
+            let lexicon = lexicon.join().expect("building the lexicon does not panic");
+            (lexicon, model)
+        });
+        let (lexicon, model) = (lexicon?, model?);
         let language =
             match &self.language {
                 None => None,
@@ -406,16 +431,6 @@ impl StripperBuilder {
                     },
                 )?),
             };
-        let model = match &self.model {
-            ModelChoice::Default => Some(Arc::clone(
-                model::DEFAULT
-                    .as_ref()
-                    .map_err(|e| Error::setting(e.clone()))?,
-            )),
-            ModelChoice::Heuristics => None,
-            ModelChoice::Json(json) => Some(Arc::new(Model::from_json(json)?)),
-            ModelChoice::Loaded(m) => Some(Arc::clone(m)),
-        };
         Ok(Stripper {
             keep: self.keep,
             lexicon,
