@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::Write;
 
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::{Error, Stripped, Stripper};
@@ -51,26 +51,95 @@ impl Default for JsonlOptions {
     }
 }
 
-/// A record's fields in order, values raw.
-struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+/// A record's fields in order, values raw, except the first field named
+/// like the text field, which is decoded in the same pass (`None` among the
+/// raw values marks its place).
+struct Fields<'a> {
+    fields: Vec<(Cow<'a, str>, Option<&'a RawValue>)>,
+    text: Option<TextValue<'a>>,
+}
 
-impl<'de> serde::Deserialize<'de> for Fields<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Fields<'de>, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Fields<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
-                let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(4));
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    fields.push((key, map.next_value::<&'de RawValue>()?));
-                }
-                Ok(Fields(fields))
+/// The text field's value: a string, or what it is instead.
+enum TextValue<'a> {
+    Text(Cow<'a, str>),
+    Not(&'static str),
+}
+
+/// Parses a record, decoding the field named `.0`.
+struct FieldsSeed<'f>(&'f str);
+
+impl<'de> DeserializeSeed<'de> for FieldsSeed<'_> {
+    type Value = Fields<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Fields<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldsSeed<'_> {
+    type Value = Fields<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+        let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(4));
+        let mut text = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if text.is_none() && key == self.0 {
+                text = Some(map.next_value::<TextValue<'de>>()?);
+                fields.push((key, None));
+            } else {
+                fields.push((key, Some(map.next_value::<&'de RawValue>()?)));
             }
         }
-        d.deserialize_map(V)
+        Ok(Fields { fields, text })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TextValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TextValue<'de>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TextValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<TextValue<'de>, E> {
+                Ok(TextValue::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<TextValue<'de>, E> {
+                Ok(TextValue::Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<TextValue<'de>, E> {
+                Ok(TextValue::Text(Cow::Owned(v)))
+            }
+            fn visit_unit<E>(self) -> Result<TextValue<'de>, E> {
+                Ok(TextValue::Not("null"))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<TextValue<'de>, E> {
+                Ok(TextValue::Not("a boolean"))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<TextValue<'de>, E> {
+                Ok(TextValue::Not("a number"))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<TextValue<'de>, E> {
+                Ok(TextValue::Not("a number"))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<TextValue<'de>, E> {
+                Ok(TextValue::Not("a number"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TextValue<'de>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(TextValue::Not("an object"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TextValue<'de>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(TextValue::Not("an array"))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -96,52 +165,37 @@ pub fn strip_record_flagged(
     line: &[u8],
     out: &mut Vec<u8>,
 ) -> Result<bool, Error> {
-    let fields: Fields<'_> =
-        serde_json::from_slice(line).map_err(|e| Error::record(json_error(&e)))?;
-    let Some(pos) = fields.0.iter().position(|(k, _)| *k == opts.field) else {
-        return Err(Error::record(format!("no \"{}\" field", opts.field)));
-    };
-    let raw = fields.0[pos].1;
-    let text: Cow<'_, str> = match serde_json::from_str::<Cow<'_, str>>(raw.get()) {
-        Ok(t) => t,
-        Err(e) => {
-            let kind = match raw.get().as_bytes()[0] {
-                // A string JSON accepts but Rust cannot hold (a lone surrogate escape).
-                b'"' => {
-                    return Err(Error::record(format!(
-                        "field \"{}\" is not valid text: {}",
-                        opts.field,
-                        json_error(&e)
-                    )))
-                }
-                b'n' => "null",
-                b'{' => "an object",
-                b'[' => "an array",
-                b't' | b'f' => "a boolean",
-                _ => "a number",
-            };
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let fields = FieldsSeed(&opts.field)
+        .deserialize(&mut de)
+        .and_then(|f| de.end().map(|()| f))
+        .map_err(|e| Error::record(json_error(&e)))?;
+    let text = match fields.text {
+        None => return Err(Error::record(format!("no \"{}\" field", opts.field))),
+        Some(TextValue::Not(kind)) => {
             return Err(Error::record(format!(
                 "field \"{}\" is {kind}, not a string",
                 opts.field
-            )));
+            )))
         }
+        Some(TextValue::Text(text)) => text,
     };
+    let fields = fields.fields;
     let stripped = stripper.strip(&text);
     let start = out.len();
     out.push(b'{');
-    for (i, (key, value)) in fields.0.iter().enumerate() {
+    for (i, (key, value)) in fields.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         write_json_str(out, key);
         out.push(b':');
-        if i == pos {
-            write_kept_json(out, &stripped);
-        } else {
-            out.extend_from_slice(value.get().as_bytes());
+        match value {
+            Some(raw) => out.extend_from_slice(raw.get().as_bytes()),
+            None => write_kept_json(out, &stripped),
         }
     }
-    if opts.labels && !fields.0.iter().any(|(k, _)| *k == opts.labels_field) {
+    if opts.labels && !fields.iter().any(|(k, _)| *k == opts.labels_field) {
         out.push(b',');
         write_json_str(out, &opts.labels_field);
         out.push(b':');
