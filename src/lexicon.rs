@@ -131,8 +131,12 @@ pub(crate) struct Lexicon {
 /// probe for most words, on the hottest lookup of feature extraction.
 #[derive(Clone, Debug)]
 struct StopTable {
-    /// (word hash, mask); a zero mask marks an empty slot.
-    slots: Vec<(u64, u64)>,
+    /// (high half of the word hash, 1 + index of its mask in `masks`); a
+    /// zero index marks an empty slot. Eight bytes a slot keep the table
+    /// small enough for the cache; the low bits of the hash are the slot.
+    slots: Vec<(u32, u32)>,
+    /// The distinct language masks.
+    masks: Vec<u64>,
     mask: usize,
     /// One bit per [`FILTER_BITS`]-bit slice of the hash: most words are not
     /// stopwords, and this 16 KB filter (it stays in L1) turns them away
@@ -162,14 +166,20 @@ impl StopTable {
 
     fn new(entries: &HashedMap<u64>) -> StopTable {
         let size = (entries.len() * 2).next_power_of_two().max(16);
-        let mut slots = vec![(0u64, 0u64); size];
+        let mut slots = vec![(0u32, 0u32); size];
+        let mut masks = Vec::new();
+        let mut mask_ids: HashMap<u64, u32> = HashMap::new();
         let mask = size - 1;
         for (&hash, &langs) in entries {
+            let id = *mask_ids.entry(langs).or_insert_with(|| {
+                masks.push(langs);
+                masks.len() as u32
+            });
             let mut i = hash as usize & mask;
             while slots[i].1 != 0 {
                 i = (i + 1) & mask;
             }
-            slots[i] = (hash, langs);
+            slots[i] = ((hash >> 32) as u32, id);
         }
         let mut filter = vec![0u64; (1 << FILTER_BITS) / 64];
         for &hash in entries.keys() {
@@ -178,6 +188,7 @@ impl StopTable {
         }
         StopTable {
             slots,
+            masks,
             mask,
             filter,
         }
@@ -189,13 +200,14 @@ impl StopTable {
         if self.filter[b / 64] & (1 << (b % 64)) == 0 {
             return 0;
         }
+        let tag = (hash >> 32) as u32;
         let mut i = hash as usize & self.mask;
         loop {
-            let (h, langs) = self.slots[i];
-            if langs == 0 || h == hash {
-                return if h == hash { langs } else { 0 };
+            match self.slots[i] {
+                (_, 0) => return 0,
+                (t, id) if t == tag => return self.masks[id as usize - 1],
+                _ => i = (i + 1) & self.mask,
             }
-            i = (i + 1) & self.mask;
         }
     }
 }
