@@ -167,7 +167,7 @@ fn bullet_len(s: &str) -> usize {
     let Some((_, c)) = chars.next() else { return 0 };
     if BULLETS.contains(&c) || c == 'o' {
         match chars.next() {
-            Some((i, ' ' | '\u{a0}')) => return i + 1,
+            Some((i, space @ (' ' | '\u{a0}'))) => return i + space.len_utf8(),
             None if c != 'o' => return c.len_utf8(),
             _ => return 0,
         }

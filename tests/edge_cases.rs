@@ -620,3 +620,25 @@ fn plain_mode_stdout_closed_early() {
 
 // ---------------------------------------------------------------------------
 // Part 2: regressions found by fuzzing (none so far).
+
+/// Found by `cargo fuzz run strip` (fuzz/artifacts, 2026-11-22): a list
+/// bullet followed by a no-break space ("o\u{a0}", "•\u{a0}") was measured
+/// as one byte of space, and slicing the line after it panicked inside the
+/// two-byte character.
+#[test]
+fn bullet_followed_by_no_break_space() {
+    let crash: &[u8] = &[
+        0x0a, 0x6f, 0xc2, 0xa0, 0x18, 0x18, 0x20, 0x20, 0x18, 0xae, 0x18, 0x18, 0x01, 0x00, 0xe2,
+        0x80, 0xaf, 0x00, 0x33, 0x00, 0x0a,
+    ];
+    for input in [
+        crash,
+        "o\u{a0}".as_bytes(),
+        "o\u{a0}Premier point de la liste\n•\u{a0}Deuxième point\n-\u{a0}x\n►\u{a0}".as_bytes(),
+    ] {
+        let out = stripper().strip_bytes(input);
+        check_invariants(input, &out);
+        strip_both(input);
+        assert_eq!(annotate_rows(input), reference_lines(input).len());
+    }
+}
