@@ -451,7 +451,7 @@ enum Outcome {
     /// nearly all its words.
     Record(Vec<u8>, bool),
     /// A bad record and why.
-    Bad(decruft::Error),
+    Bad(String),
 }
 
 /// Reads `files` into batches on a thread of its own and sends them over a
@@ -509,9 +509,17 @@ fn strip_line(stripper: &Stripper, opts: &JsonlOptions, line: &[u8]) -> Outcome 
         return Outcome::Blank;
     }
     let mut out = Vec::with_capacity(body.len() / 2 + 64);
-    match strip_record_flagged(stripper, opts, body, &mut out) {
-        Ok(flagged) => Outcome::Record(out, flagged),
-        Err(e) => Outcome::Bad(e),
+    // A bug must cost one record, not the stream: a panic is that record's
+    // error, handled as --on-error says (the panic message is on stderr).
+    let stripped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        strip_record_flagged(stripper, opts, body, &mut out)
+    }));
+    match stripped {
+        Ok(Ok(flagged)) => Outcome::Record(out, flagged),
+        Ok(Err(e)) => Outcome::Bad(e.to_string()),
+        Err(_) => Outcome::Bad(
+            "internal error while stripping this record (a bug: please report it)".into(),
+        ),
     }
 }
 
