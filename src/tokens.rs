@@ -316,20 +316,30 @@ pub(crate) fn scan(line: &str, mut f: impl FnMut(Word)) -> CharStats {
                 let digit = cls & DIGIT != 0;
                 st.digits += digit as u32;
                 let folded = (b | ((upper as u8) << 5)) as u64;
-                match &mut cur {
-                    Some(w) => {
-                        w.hash = mix(w.hash, folded);
-                        w.chars += 1;
-                        w.numeric &= digit;
+                let w = cur.get_or_insert(Word {
+                    hash: 0,
+                    chars: 0,
+                    upper,
+                    numeric: true,
+                });
+                w.hash = mix(w.hash, folded);
+                w.chars += 1;
+                w.numeric &= digit;
+                // The rest of a word is mostly lower-case letters: take
+                // them in a tight loop (no class table, no other counter).
+                let run = bytes[i..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_lowercase())
+                    .count();
+                if run > 0 {
+                    for &c in &bytes[i..i + run] {
+                        w.hash = mix(w.hash, c as u64);
                     }
-                    None => {
-                        cur = Some(Word {
-                            hash: mix(0, folded),
-                            chars: 1,
-                            upper,
-                            numeric: digit,
-                        })
-                    }
+                    w.chars += run as u32;
+                    w.numeric = false;
+                    st.chars += run as u32;
+                    prev_lower = true;
+                    i += run;
                 }
             } else {
                 prev_lower = false;
