@@ -1,25 +1,6 @@
 //! The command line: thread-count invariance, help, exit codes.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn decruft(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_decruft"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
+use crate::edge_cases::cli as decruft;
 
 /// A stream of several thousand records (more than one batch), built from
 /// the seeds with variations, so that batches and threads interleave.

@@ -2,7 +2,7 @@
 //! CLI; the plain-mode pipe manners (part 5); regressions found by fuzzing
 //! (part 2).
 //!
-//! Every test checks the structural invariants of `props::check_invariants`
+//! Every test checks the structural invariants of `invariants::check_invariants`
 //! (one verdict per line, verdicts tiling the input, kept lines byte for
 //! byte) and, through the CLI, that `decruft` prints what the library keeps.
 
@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use decruft::{strip_record, JsonlOptions, Label};
 
-use crate::props::{check_invariants, fingerprint, reference_lines, stripper};
+use crate::invariants::{check_invariants, fingerprint, reference_lines, stripper};
 
 const BIN: &str = env!("CARGO_BIN_EXE_decruft");
 
@@ -589,8 +589,20 @@ fn plain_mode_stdout_closed_early() {
         11,
     );
     assert!(input.len() > 1 << 20);
+    let first = first_line_then_close(&["--keep", all], input.into_bytes());
+    assert!(
+        first.len() > 100,
+        "first line {:?}",
+        String::from_utf8_lossy(&first)
+    );
+}
+
+/// Runs decruft with `args` on `input`, reads the first output line (with
+/// its newline) and closes stdout, as `| head -1` does; checks that decruft
+/// then exits 0 without a word on stderr.
+pub(crate) fn first_line_then_close(args: &[&str], input: Vec<u8>) -> Vec<u8> {
     let mut child = Command::new(BIN)
-        .args(["--keep", all])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -598,12 +610,11 @@ fn plain_mode_stdout_closed_early() {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(input.as_bytes());
+        let _ = stdin.write_all(&input);
     });
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    assert!(first.len() > 100, "first line {first:?}");
+    let mut first = Vec::new();
+    stdout.read_until(b'\n', &mut first).unwrap();
     drop(stdout);
     let mut stderr = String::new();
     child
@@ -616,10 +627,11 @@ fn plain_mode_stdout_closed_early() {
     writer.join().unwrap();
     assert_eq!(stderr, "", "decruft complained about the closed pipe");
     assert_eq!(status.code(), Some(0), "{status:?}");
+    first
 }
 
 // ---------------------------------------------------------------------------
-// Part 2: regressions found by fuzzing (none so far).
+// Part 2: regressions found by fuzzing.
 
 /// Found by `cargo fuzz run strip` (fuzz/artifacts, 2026-11-22): a list
 /// bullet followed by a no-break space ("o\u{a0}", "•\u{a0}") was measured

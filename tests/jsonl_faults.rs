@@ -9,15 +9,12 @@
 //! each good record yields exactly one output record, in order, and no record
 //! is ever written half. Blank lines are skipped and produce nothing.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use decruft::{strip_record, JsonlOptions};
 
-use crate::edge_cases::{cli, one_huge_line, HUGE};
-use crate::props::stripper;
-
-const BIN: &str = env!("CARGO_BIN_EXE_decruft");
+use crate::edge_cases::{cli, first_line_then_close, one_huge_line, HUGE};
+use crate::invariants::stripper;
 
 /// A good record: a small page with navigation, an article and share lines.
 fn good(id: usize) -> Vec<u8> {
@@ -435,33 +432,8 @@ fn jsonl_stdout_closed_early() {
             .map(|g| &g[..])
             .collect::<Vec<_>>(),
     );
-    let mut child = Command::new(BIN)
-        .arg("--jsonl")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = Vec::new();
-    stdout.read_until(b'\n', &mut first).unwrap();
+    let first = first_line_then_close(&["--jsonl"], input);
     assert_eq!(first[..first.len() - 1], stripped(&good(0))[..]);
-    drop(stdout);
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    let status = child.wait().unwrap();
-    writer.join().unwrap();
-    assert_eq!(err, "", "decruft complained about the closed pipe");
-    assert_eq!(status.code(), Some(0), "{status:?}");
 }
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 mod cli;
 mod edge_cases;
+mod invariants;
 mod jsonl_faults;
 mod props;
 mod seeds;

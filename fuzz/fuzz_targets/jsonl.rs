@@ -9,56 +9,14 @@
 //! 3. the bytes spliced raw as the value of the text field: as in 1.
 #![no_main]
 
-use std::sync::OnceLock;
-
-use decruft::{strip_record, JsonlOptions, Stripper};
+use decruft::JsonlOptions;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
-fn stripper() -> &'static Stripper {
-    static S: OnceLock<Stripper> = OnceLock::new();
-    S.get_or_init(Stripper::new)
-}
+#[path = "../../tests/invariants.rs"]
+mod invariants;
 
-const PREFIX: &[u8] = b"previous record\n";
-
-/// Runs `strip_record` on `line` after a prefix already in `out`.
-fn record(opts: &JsonlOptions, line: &[u8]) -> Result<Vec<u8>, decruft::Error> {
-    let mut out = PREFIX.to_vec();
-    match strip_record(stripper(), opts, line, &mut out) {
-        Ok(()) => {
-            assert!(
-                out.starts_with(PREFIX),
-                "strip_record changed what was in `out`"
-            );
-            let rec = out.split_off(PREFIX.len());
-            // A JSONL line holds no raw newline; what it does not hold, the
-            // output must not either.
-            assert!(
-                line.contains(&b'\n') || !rec.contains(&b'\n'),
-                "a record spans lines: {:?}",
-                String::from_utf8_lossy(&rec)
-            );
-            // Strict JSON in, strict JSON out. (A lone surrogate escape such
-            // as "\ud800" outside the text field passes through as it came,
-            // and serde_json's strict parser refuses it either way.)
-            if serde_json::from_slice::<Value>(line).is_ok() {
-                let v: Value =
-                    serde_json::from_slice(&rec).expect("strip_record wrote invalid JSON");
-                assert!(v.is_object(), "strip_record wrote a non-object");
-            }
-            assert!(
-                rec.starts_with(b"{") && rec.ends_with(b"}"),
-                "strip_record wrote a non-object"
-            );
-            Ok(rec)
-        }
-        Err(e) => {
-            assert_eq!(out, PREFIX, "strip_record appended to `out` on error ({e})");
-            Err(e)
-        }
-    }
-}
+use invariants::{check_record as record, stripper};
 
 fuzz_target!(|data: &[u8]| {
     let plain = JsonlOptions::default();
