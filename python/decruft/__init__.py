@@ -18,10 +18,11 @@ Spark, see the package README.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any
 
 from . import _decruft
 from ._decruft import CONTENT_LABELS, LABELS, DecruftError, __version__, strip
+from ._types import LabelName, LineVerdict
 
 __all__ = [
     "CONTENT_LABELS",
@@ -33,38 +34,6 @@ __all__ = [
     "strip",
     "__version__",
 ]
-
-LabelName = Literal[
-    "title",
-    "heading",
-    "body",
-    "navigation",
-    "metadata",
-    "teaser",
-    "read-more",
-    "newsletter",
-    "donation",
-    "share",
-    "comments",
-    "legal",
-    "ad",
-    "blank",
-]
-
-
-class LineVerdict(TypedDict):
-    """One line of :meth:`Stripper.annotate`: ``text[start:end]`` is the line
-    (without its terminator; str indices), ``label`` what it is, ``kept``
-    whether it is in the cleaned text, ``score`` how much the line alone looks
-    like content (before context), ``reason`` why it got its label."""
-
-    label: LabelName
-    score: float
-    kept: bool
-    reason: str
-    start: int
-    end: int
-
 
 def _is_arrow(obj: object) -> bool:
     # Only a pyarrow object can be a pyarrow array: no import of pyarrow (a

@@ -1,7 +1,9 @@
 """Type stubs for decruft (the native module decruft._decruft and its wrapper)."""
 
 from os import PathLike
-from typing import Any, Iterable, Literal, Mapping, TypedDict, TypeVar, overload
+from typing import Any, Iterable, Mapping, TypeVar, overload
+
+from ._types import LabelName as LabelName, LineVerdict as LineVerdict
 
 _Arrow = TypeVar("_Arrow")
 
@@ -18,23 +20,6 @@ __all__ = [
 
 __version__: str
 
-LabelName = Literal[
-    "title",
-    "heading",
-    "body",
-    "navigation",
-    "metadata",
-    "teaser",
-    "read-more",
-    "newsletter",
-    "donation",
-    "share",
-    "comments",
-    "legal",
-    "ad",
-    "blank",
-]
-
 LABELS: list[LabelName]
 """Every label name, in taxonomy order."""
 
@@ -45,16 +30,6 @@ class DecruftError(ValueError):
     """Bad settings for a Stripper: an unknown label name or language code, a
     non-finite threshold, a bad model file. The message is the library's own
     (what the ``decruft`` command prints after "decruft: ")."""
-
-class LineVerdict(TypedDict):
-    """One line of ``Stripper.annotate``."""
-
-    label: LabelName
-    score: float
-    kept: bool
-    reason: str
-    start: int
-    end: int
 
 def strip(text: str) -> str:
     """The cleaned text of one document, with the default settings (keep

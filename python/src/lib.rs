@@ -279,6 +279,19 @@ fn encode_all<'py>(texts: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyBytes
     Ok(out)
 }
 
+/// `f` over every str of the iterable `texts`, in order: the strings are
+/// encoded with the GIL held, then mapped on `threads` threads without it.
+fn map_batch<T: Send>(
+    py: Python<'_>,
+    texts: &Bound<'_, PyAny>,
+    threads: Option<usize>,
+    f: impl Fn(&str) -> T + Sync,
+) -> PyResult<Vec<T>> {
+    let encoded = encode_all(texts)?;
+    let inputs: Vec<&[u8]> = encoded.iter().map(|b| b.as_bytes()).collect();
+    py.detach(|| on_pool(threads, || inputs.par_iter().map(|b| f(as_str(b))).collect()))
+}
+
 /// Reads `n + 1` offsets (i32 or i64, native endian) from `raw` starting at
 /// element `first`, checking that they rise and stay within `data_len`.
 fn read_offsets(raw: &[u8], first: usize, n: usize, large: bool, data_len: usize) -> PyResult<Vec<usize>> {
@@ -440,11 +453,8 @@ impl PyStripper {
         texts: &Bound<'py, PyAny>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let encoded = encode_all(texts)?;
-        let inputs: Vec<&[u8]> = encoded.iter().map(|b| b.as_bytes()).collect();
         let stripper = &self.inner;
-        let outs: Vec<String> =
-            py.detach(|| on_pool(threads, || inputs.par_iter().map(|b| stripper.strip(as_str(b)).text()).collect()))?;
+        let outs = map_batch(py, texts, threads, |text| stripper.strip(text).text())?;
         PyList::new(py, outs.iter().map(|s| PyString::new(py, s)))
     }
 
@@ -464,11 +474,8 @@ impl PyStripper {
         texts: &Bound<'py, PyAny>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let encoded = encode_all(texts)?;
-        let inputs: Vec<&[u8]> = encoded.iter().map(|b| b.as_bytes()).collect();
         let stripper = &self.inner;
-        let outs: Vec<(String, [u32; Label::ALL.len()])> = py
-            .detach(|| on_pool(threads, || inputs.par_iter().map(|b| strip_counting(stripper, as_str(b))).collect()))?;
+        let outs = map_batch(py, texts, threads, |text| strip_counting(stripper, text))?;
         let names: Vec<Bound<'py, PyString>> = Label::ALL.iter().map(|l| PyString::intern(py, l.as_str())).collect();
         let list = PyList::empty(py);
         for (text, counts) in outs {
