@@ -9,7 +9,7 @@
 //! small linear model over these inputs; its scores feed the decoder.
 
 use crate::features::{Ending, LineFeatures};
-use crate::model::{dense_features, ln_1p};
+use crate::model::{dense_features, ln_1p, window, window_share};
 use crate::rules;
 
 dense_features!(S, STAGE2_NAMES:
@@ -134,12 +134,6 @@ impl Rescorer {
         self.second = order.get(1).copied();
     }
 
-    fn window(prefix: &[f32], r: usize, k: usize) -> f32 {
-        let lo = r.saturating_sub(k);
-        let hi = (r + k + 1).min(prefix.len() - 1);
-        prefix[hi] - prefix[lo]
-    }
-
     /// Fills the second-stage inputs of non-blank line `i` into `x`
     /// (length [`STAGE2`], zeroed by the caller).
     pub(crate) fn line(&self, lines: &[LineFeatures], i: usize, x: &mut [f32]) {
@@ -164,18 +158,10 @@ impl Rescorer {
             }
         }
         for (k, feat) in [(2, S::window2), (5, S::window5), (10, S::window10)] {
-            let c = Self::window(&self.chars, r, k);
-            set(
-                feat,
-                if c > 0.0 {
-                    Self::window(&self.p_chars, r, k) / c
-                } else {
-                    0.0
-                },
-            );
+            set(feat, window_share(&self.p_chars, &self.chars, r, k));
         }
         let rows = (r + 6).min(n) - r.saturating_sub(5);
-        set(S::window5_lines, Self::window(&self.p, r, 5) / rows as f32);
+        set(S::window5_lines, window(&self.p, r, 5) / rows as f32);
         let total = *self.content.last().unwrap_or(&0.0);
         if total > 0.0 {
             set(S::content_above, self.content[r] / total);

@@ -182,17 +182,21 @@ mod tests {
         split: 0.8,
     };
 
-    fn run(logits: &[f32]) -> String {
-        let steps: Vec<Step> = logits
+    /// One step per logit, each a block of its own, no barriers.
+    fn steps(logits: &[f32]) -> Vec<Step> {
+        logits
             .iter()
             .map(|&logit| Step {
                 logit,
                 barrier: 0.0,
                 new_block: true,
             })
-            .collect();
+            .collect()
+    }
+
+    fn run(logits: &[f32]) -> String {
         let mut out = Vec::new();
-        Decoder::default().decode(&steps, &COSTS, &mut out);
+        Decoder::default().decode(&steps(logits), &COSTS, &mut out);
         out.iter()
             .map(|s| match s {
                 State::Before => 'b',
@@ -233,14 +237,7 @@ mod tests {
 
     #[test]
     fn barrier_ends_the_article() {
-        let mut steps: Vec<Step> = [3.0, 3.0, -1.0, 2.5]
-            .iter()
-            .map(|&logit| Step {
-                logit,
-                barrier: 0.0,
-                new_block: true,
-            })
-            .collect();
+        let mut steps = steps(&[3.0, 3.0, -1.0, 2.5]);
         let mut out = Vec::new();
         let mut dec = Decoder::default();
         dec.decode(&steps, &COSTS, &mut out);

@@ -144,8 +144,8 @@ pub(crate) struct DocFeatures {
     repeat_counts: HashedMap<u16>,
     /// Scratch: each line's content hash.
     line_hashes: Vec<u64>,
-    /// Scratch: case-folded text for the lexicon.
-    fold_buf: ScanBufs,
+    /// Scratch for the lexicon search.
+    scan_bufs: ScanBufs,
     /// Scratch: the byte range of each line searched for phrases…
     pieces: Vec<(u32, u32)>,
     /// … and its line with the length of its bullet.
@@ -356,7 +356,7 @@ impl DocFeatures {
         }
 
         let (lines, pieces, piece_lines) = (&mut self.lines, &self.pieces, &self.piece_lines);
-        lex.scan(text, pieces, &mut self.fold_buf, |k, hit| {
+        lex.scan(text, pieces, &mut self.scan_bufs, |k, hit| {
             let (i, blen) = piece_lines[k];
             let f = &mut lines[i as usize];
             let cat = lex.phrases[hit.phrase as usize].category as usize;

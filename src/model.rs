@@ -244,12 +244,6 @@ impl Vectorizer {
         j != NONE && self.flags[j as usize] & flag != 0
     }
 
-    fn window(prefix: &[f32], i: usize, k: usize) -> f32 {
-        let lo = i.saturating_sub(k);
-        let hi = (i + k + 1).min(prefix.len() - 1);
-        prefix[hi] - prefix[lo]
-    }
-
     /// Fills the inputs of line `i` (non-blank): dense values into `x`
     /// (length [`DENSE`], zeroed by the caller) and hashed n-gram buckets
     /// into `sparse` (cleared by the caller).
@@ -450,14 +444,9 @@ impl Vectorizer {
             (15, window15_prose),
             (40, window40_prose),
         ] {
-            let c = Self::window(&self.chars_prefix, i, k);
             set(
                 feat,
-                if c > 0.0 {
-                    Self::window(&self.prose_prefix, i, k) / c
-                } else {
-                    0.0
-                },
+                window_share(&self.prose_prefix, &self.chars_prefix, i, k),
             );
         }
         let total = *self.prose_prefix.last().unwrap_or(&0.0);
@@ -491,10 +480,10 @@ impl Vectorizer {
             set(rule_pos, (r > 0.0) as u8 as f32);
             set(rule_neg_strong, (r < -3.0) as u8 as f32);
             for (k, feat) in [(3, rule_window3), (10, rule_window10)] {
-                let nb = Self::window(&self.nonblank_prefix, i, k).max(1.0);
+                let nb = window(&self.nonblank_prefix, i, k).max(1.0);
                 set(
                     feat,
-                    (Self::window(&self.rule_prefix, i, k) / nb / 5.0).clamp(-2.0, 2.0),
+                    (window(&self.rule_prefix, i, k) / nb / 5.0).clamp(-2.0, 2.0),
                 );
             }
             if p != NONE {
@@ -660,6 +649,25 @@ struct ModelFile {
     /// How the model was trained (free text for people).
     #[serde(default)]
     trained: String,
+}
+
+/// The sum of lines `i - k ..= i + k` (clipped to the document) of the
+/// values whose prefix sums are `prefix` (one longer than the lines).
+pub(crate) fn window(prefix: &[f32], i: usize, k: usize) -> f32 {
+    let lo = i.saturating_sub(k);
+    let hi = (i + k + 1).min(prefix.len() - 1);
+    prefix[hi] - prefix[lo]
+}
+
+/// `part`'s share of `whole` over the window of line `i` (see [`window`]);
+/// 0 where `whole` is 0.
+pub(crate) fn window_share(part: &[f32], whole: &[f32], i: usize, k: usize) -> f32 {
+    let w = window(whole, i, k);
+    if w > 0.0 {
+        window(part, i, k) / w
+    } else {
+        0.0
+    }
 }
 
 const MAGIC: &str = "decruft-model";
