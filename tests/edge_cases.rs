@@ -7,7 +7,7 @@
 //! byte) and, through the CLI, that `decruft` prints what the library keeps.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::Instant;
 
 use decruft::{strip_record, JsonlOptions, Label};
@@ -16,15 +16,20 @@ use crate::invariants::{check_invariants, fingerprint, reference_lines, stripper
 
 const BIN: &str = env!("CARGO_BIN_EXE_decruft");
 
-/// Runs `decruft ARGS` with `input` on stdin.
-pub(crate) fn cli(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
+/// Starts `decruft ARGS` with stdin, stdout and stderr piped.
+fn spawn(args: &[&str]) -> Child {
+    Command::new(BIN)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("run decruft");
+        .expect("run decruft")
+}
+
+/// Runs `decruft ARGS` with `input` on stdin.
+pub(crate) fn cli(args: &[&str], input: &[u8]) -> Output {
+    let mut child = spawn(args);
     let mut stdin = child.stdin.take().unwrap();
     let output = std::thread::scope(|scope| {
         // Write from another thread: the child may write before it has read
@@ -601,13 +606,7 @@ fn plain_mode_stdout_closed_early() {
 /// its newline) and closes stdout, as `| head -1` does; checks that decruft
 /// then exits 0 without a word on stderr.
 pub(crate) fn first_line_then_close(args: &[&str], input: Vec<u8>) -> Vec<u8> {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(args);
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(&input);
