@@ -56,9 +56,11 @@ assert_eq!(out.lines()[0].label, Label::Navigation);
 #![deny(missing_docs)]
 
 mod context;
+#[cfg(feature = "train")]
 mod dataset;
 mod decode;
 mod error;
+#[cfg(feature = "train")]
 mod eval;
 mod features;
 mod jsonl;
@@ -70,15 +72,20 @@ mod patterns;
 mod rules;
 mod strip;
 mod tokens;
+#[cfg(feature = "train")]
 mod train;
 
-pub use crate::dataset::LabelledDoc;
 pub use crate::error::Error;
-pub use crate::eval::{aggregate, doc_counts, doc_score, DocCounts, GoldDoc, Scores};
 pub use crate::jsonl::{strip_record, strip_record_flagged, JsonlOptions};
 pub use crate::label::{Label, LabelSet};
 pub use crate::strip::{Reason, Stripped, Stripper, StripperBuilder, Verdict};
-pub use crate::train::{cross_validate, train, CvRow, TrainOptions, TrainedModel};
+
+#[cfg(feature = "train")]
+pub use crate::{
+    dataset::LabelledDoc,
+    eval::{aggregate, doc_counts, doc_score, DocCounts, GoldDoc, Scores},
+    train::{cross_validate, train, CvRow, TrainOptions, TrainedModel},
+};
 
 /// Entry points into the pipeline's stages, for the benchmarks in
 /// `benches/`. Not a stable API.

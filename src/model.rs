@@ -779,6 +779,7 @@ impl Model {
     }
 
     /// Serialises the model as JSON.
+    #[cfg(feature = "train")]
     pub(crate) fn to_json(&self, trained: &str) -> String {
         let file = ModelFile {
             format: MAGIC.into(),
@@ -886,6 +887,7 @@ impl Model {
     }
 }
 
+#[cfg(feature = "train")]
 fn round(w: f32) -> f32 {
     (w * 10_000.0).round() / 10_000.0
 }
@@ -914,6 +916,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "train")]
     fn round_trip_and_refusals() {
         let mut m = Model::zeros(Kind::Combined);
         m.dense[3] = 0.5;

@@ -305,6 +305,7 @@ enum ModelChoice {
     Default,
     Heuristics,
     Json(String),
+    #[cfg(feature = "train")]
     Loaded(Arc<Model>),
 }
 
@@ -363,6 +364,7 @@ impl StripperBuilder {
         self
     }
 
+    #[cfg(feature = "train")]
     pub(crate) fn loaded_model(&mut self, model: Arc<Model>) -> &mut StripperBuilder {
         self.model = ModelChoice::Loaded(model);
         self
@@ -394,6 +396,7 @@ impl StripperBuilder {
             )),
             ModelChoice::Heuristics => None,
             ModelChoice::Json(json) => Some(Arc::new(Model::from_json(json)?)),
+            #[cfg(feature = "train")]
             ModelChoice::Loaded(m) => Some(Arc::clone(m)),
         })
     }

@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use decruft::{LabelledDoc, Stripper};
+use decruft::Stripper;
+use serde::Deserialize;
 
 /// The annotated view of a document, then its cleaned text.
 fn explained(text: &str) -> String {
@@ -31,6 +32,14 @@ fn snapshots() {
             insta::assert_snapshot!(explained(&text));
         });
     });
+}
+
+/// A line of `tests/seed-labels.jsonl` (the format `decruft label` writes).
+#[derive(Deserialize)]
+struct LabelledDoc {
+    id: String,
+    text: String,
+    labels: Vec<Option<String>>,
 }
 
 /// Every snapshot belongs to a seed (insta's `--unreferenced=reject`

@@ -1,8 +1,8 @@
-//! Integration tests: one binary, submodules per surface.
+//! The library's integration tests: one binary, submodules per surface.
+//! The `decruft` command's tests are in cli/tests.
 
-mod cli;
 mod edge_cases;
+mod inputs;
 mod invariants;
-mod jsonl_faults;
 mod props;
 mod seeds;

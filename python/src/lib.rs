@@ -1,7 +1,7 @@
 //! Python bindings for decruft: the native module `decruft._decruft`.
 //!
 //! The pure-Python package `decruft` (python/decruft/) re-exports what is here
-//! and adds the pyarrow glue on top of [`PyStripper::_strip_arrow`].
+//! and adds the pyarrow glue on top of `Stripper._strip_arrow`.
 //!
 //! Every entry point that does real work releases the GIL while it strips;
 //! the batch entry points spread the documents over rayon's thread pool (all

@@ -1,4 +1,4 @@
-//! JSONL faults through the CLI (issue 5, part 4) and the JSONL pipe manners
+//! JSONL faults through the command (issue 5, part 4) and the JSONL pipe manners
 //! (part 5).
 //!
 //! Expected behaviour: by default (`--on-error fail`) decruft stops at the
@@ -13,8 +13,9 @@ use std::process::Output;
 
 use decruft::{strip_record, JsonlOptions};
 
-use crate::edge_cases::{cli, first_line_then_close, one_huge_line, HUGE};
+use crate::inputs::{one_huge_line, HUGE};
 use crate::invariants::stripper;
+use crate::run::{decruft as cli, first_line_then_close};
 
 /// A good record: a small page with navigation, an article and share lines.
 fn good(id: usize) -> Vec<u8> {

@@ -1,11 +1,11 @@
 //! The command line: thread-count invariance, help, exit codes.
 
-use crate::edge_cases::cli as decruft;
+use crate::run::decruft;
 
 /// A stream of several thousand records (more than one batch), built from
 /// the seeds with variations, so that batches and threads interleave.
 fn stream() -> Vec<u8> {
-    let mut seeds: Vec<String> = std::fs::read_dir("seeds")
+    let mut seeds: Vec<String> = std::fs::read_dir("../seeds")
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
@@ -100,9 +100,9 @@ fn a_bad_model_file_is_a_clear_error() {
 
 #[test]
 fn strips_a_seed_like_the_library() {
-    let text = std::fs::read("seeds/003_1f7848a26ced4f19.txt").unwrap();
+    let text = std::fs::read("../seeds/003_1f7848a26ced4f19.txt").unwrap();
     let out = decruft(&[], &text);
     assert!(out.status.success());
-    let stripper = decruft::Stripper::new();
+    let stripper = ::decruft::Stripper::new();
     assert_eq!(out.stdout, stripper.strip_bytes(&text).bytes());
 }

@@ -1,0 +1,143 @@
+//! Plain text through the command: it prints what the library keeps, one
+//! annotated row per line, files and stdin alike; pipe manners.
+
+use std::process::{Command, Stdio};
+
+use crate::inputs::{
+    article, bad_utf8_at_line_ends, latin1_article, mixed_line_endings, one_huge_line, prose,
+    repeated_line, right_to_left_and_cjk, short_lines, with_nuls, BLANK_ONLY, HUGE,
+};
+use crate::invariants::{reference_lines, stripper};
+use crate::run::{decruft, first_line_then_close, BIN};
+
+/// Checks that `decruft` prints the library's cleaned bytes for `input`
+/// (exit 0, nothing on stderr); returns them.
+fn strip_both(input: &[u8]) -> Vec<u8> {
+    let want = stripper().strip_bytes(input).bytes();
+    let got = decruft(&[], input);
+    assert_eq!(
+        String::from_utf8_lossy(&got.stderr),
+        "",
+        "decruft wrote to stderr"
+    );
+    assert!(got.status.success(), "decruft failed: {:?}", got.status);
+    assert!(got.stdout == want, "the command and the library disagree");
+    want
+}
+
+/// `decruft annotate` prints one row per input line.
+fn annotate_rows(input: &[u8]) -> usize {
+    let got = decruft(&["annotate", "--color", "never"], input);
+    assert!(
+        got.status.success(),
+        "decruft annotate failed: {}",
+        String::from_utf8_lossy(&got.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&got.stderr), "");
+    got.stdout.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The library's edge cases (tests/edge_cases.rs), small enough to run
+/// the command on each.
+fn edge_documents() -> Vec<Vec<u8>> {
+    let mut docs: Vec<Vec<u8>> = vec![Vec::new()];
+    docs.extend(BLANK_ONLY.iter().map(|s| s.as_bytes().to_vec()));
+    for nl in ["\n", "\r\n", "\r", " "] {
+        docs.push(article(nl).into_bytes());
+    }
+    docs.push(mixed_line_endings().into_bytes());
+    for bom in ["\u{feff}", "\u{feff}\n", "\u{feff}\r\n\r\n"] {
+        docs.push(bom.as_bytes().to_vec());
+    }
+    docs.push(format!("\u{feff}{}", article("\n")).into_bytes());
+    docs.push(latin1_article());
+    docs.extend(bad_utf8_at_line_ends());
+    docs.extend(with_nuls());
+    docs.extend(right_to_left_and_cjk().into_iter().map(String::into_bytes));
+    docs.extend(["x", "Accueil", " "].map(|s| s.as_bytes().to_vec()));
+    // Found by fuzzing: a bullet followed by a no-break space.
+    docs.push(
+        "o\u{a0}Premier point de la liste\n•\u{a0}Deuxième point\n-\u{a0}x\n►\u{a0}"
+            .as_bytes()
+            .to_vec(),
+    );
+    docs
+}
+
+#[test]
+fn prints_what_the_library_keeps_on_edge_cases() {
+    for input in edge_documents() {
+        strip_both(&input);
+        assert_eq!(
+            annotate_rows(&input),
+            reference_lines(&input).len(),
+            "{:?}",
+            String::from_utf8_lossy(&input)
+        );
+    }
+}
+
+#[test]
+fn huge_single_line() {
+    let line = one_huge_line(HUGE);
+    let kept = strip_both(&line);
+    assert!(
+        kept.is_empty() || kept == line,
+        "kept neither the line nor nothing"
+    );
+}
+
+#[test]
+fn million_short_lines() {
+    strip_both(&short_lines().0);
+}
+
+#[test]
+fn same_line_repeated_100_000_times() {
+    strip_both(repeated_line().0.as_bytes());
+}
+
+#[test]
+fn files_on_the_command_line_and_stdin_agree() {
+    let dir = std::env::temp_dir().join(format!("decruft-edge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("article.txt");
+    let input = article("\r\n");
+    std::fs::write(&path, &input).unwrap();
+    let from_file = Command::new(BIN).arg(&path).output().unwrap();
+    let from_both = Command::new(BIN)
+        .arg(&path)
+        .arg("-")
+        .arg(&path)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(from_file.status.success());
+    let want = strip_both(input.as_bytes());
+    assert!(from_file.stdout == want);
+    assert!(from_both.stdout == [&want[..], &want[..]].concat());
+}
+
+/// `decruft < big | head -1`: the reader goes away after one line; decruft
+/// exits 0 and says nothing.
+#[test]
+fn plain_mode_stdout_closed_early() {
+    // Keep every label so the output is large whatever the classifier thinks.
+    let all = "title,heading,body,navigation,metadata,teaser,read-more,newsletter,donation,share,comments,legal,ad";
+    let input = prose(
+        if cfg!(debug_assertions) {
+            3_000
+        } else {
+            20_000
+        },
+        11,
+    );
+    assert!(input.len() > 1 << 20);
+    let first = first_line_then_close(&["--keep", all], input.into_bytes());
+    assert!(
+        first.len() > 100,
+        "first line {:?}",
+        String::from_utf8_lossy(&first)
+    );
+}
