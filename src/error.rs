@@ -1,12 +1,13 @@
 //! The library's one error type.
 //!
 //! Classifying a line never fails; what can fail is building a stripper from
-//! bad settings or a bad model file, reading a JSONL record, or training.
+//! bad settings or a bad model file, reading a JSONL record or stream, or
+//! training.
 
 use std::fmt;
 
-/// An error from building a [`Stripper`](crate::Stripper), loading a model, or
-/// reading a JSONL record.
+/// An error from building a [`Stripper`](crate::Stripper), loading a model,
+/// reading a JSONL record, or running a [`JsonlStream`](crate::JsonlStream).
 ///
 /// The kind is private on purpose (as in `aho-corasick` and `regex`): match on
 /// the message, not on variants, so new failure modes are not breaking changes.
@@ -21,7 +22,12 @@ enum ErrorKind {
     Setting(String),
     Model(String),
     Record(String),
-    Io(std::io::Error),
+    /// A bad record that stopped a stream: where, and why.
+    Stream(String),
+    /// Reading the named input failed.
+    Read(String, std::io::Error),
+    /// Writing the output failed.
+    Write(std::io::Error),
 }
 
 impl Error {
@@ -53,16 +59,31 @@ impl Error {
         }
     }
 
-    /// Whether this error is an I/O error of the underlying reader or writer
-    /// (as opposed to bad input or bad settings).
-    pub fn is_io(&self) -> bool {
-        matches!(self.kind, ErrorKind::Io(_))
+    pub(crate) fn stream(msg: String) -> Error {
+        Error {
+            kind: ErrorKind::Stream(msg),
+        }
     }
 
-    /// The underlying I/O error, if this is one.
+    pub(crate) fn read(name: &str, e: std::io::Error) -> Error {
+        Error {
+            kind: ErrorKind::Read(name.to_string(), e),
+        }
+    }
+
+    pub(crate) fn write(e: std::io::Error) -> Error {
+        Error {
+            kind: ErrorKind::Write(e),
+        }
+    }
+
+    /// The I/O error of a stream's reader or writer, if this is one (as
+    /// opposed to bad input or bad settings). A filter treats a closed
+    /// output pipe (`ErrorKind::BrokenPipe`, `decruft … | head`) as a normal
+    /// end.
     pub fn io_error(&self) -> Option<&std::io::Error> {
         match &self.kind {
-            ErrorKind::Io(e) => Some(e),
+            ErrorKind::Read(_, e) | ErrorKind::Write(e) => Some(e),
             _ => None,
         }
     }
@@ -71,27 +92,19 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            ErrorKind::UnknownLabel(msg) | ErrorKind::Setting(msg) => f.write_str(msg),
+            ErrorKind::UnknownLabel(msg) | ErrorKind::Setting(msg) | ErrorKind::Stream(msg) => {
+                f.write_str(msg)
+            }
             ErrorKind::Model(msg) => write!(f, "bad model: {msg}"),
             ErrorKind::Record(msg) => write!(f, "bad record: {msg}"),
-            ErrorKind::Io(e) => write!(f, "i/o error: {e}"),
+            ErrorKind::Read(name, e) => write!(f, "{name}: {e}"),
+            ErrorKind::Write(e) => write!(f, "cannot write output: {e}"),
         }
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ErrorKind::Io(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Error {
-        Error {
-            kind: ErrorKind::Io(e),
-        }
+        self.io_error().map(|e| e as _)
     }
 }

@@ -65,8 +65,13 @@ enum TextValue<'a> {
     Not(&'static str),
 }
 
-/// Parses a record, decoding the field named `.0`.
-struct FieldsSeed<'f>(&'f str);
+/// Parses a record. With `decode`, the value of the field named `field` is
+/// decoded (a string) or named (what it is instead); without, it is kept
+/// raw like the others and only named when it is not a string.
+struct FieldsSeed<'f> {
+    field: &'f str,
+    decode: bool,
+}
 
 impl<'de> DeserializeSeed<'de> for FieldsSeed<'_> {
     type Value = Fields<'de>;
@@ -87,14 +92,34 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
         let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(4));
         let mut text = None;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if text.is_none() && key == self.0 {
-                text = Some(map.next_value::<TextValue<'de>>()?);
+            if text.is_none() && key == self.field {
+                if self.decode {
+                    text = Some(map.next_value::<TextValue<'de>>()?);
+                } else {
+                    let raw = map.next_value::<&'de RawValue>()?;
+                    text = Some(TextValue::kind_of(raw));
+                }
                 fields.push((key, None));
             } else {
                 fields.push((key, Some(map.next_value::<&'de RawValue>()?)));
             }
         }
         Ok(Fields { fields, text })
+    }
+}
+
+impl TextValue<'_> {
+    /// What a raw JSON value is, from its first byte (a string is left as
+    /// an empty text: only the other kinds matter here).
+    fn kind_of(raw: &RawValue) -> TextValue<'static> {
+        TextValue::Not(match raw.get().as_bytes().first() {
+            Some(b'"') => return TextValue::Text(Cow::Borrowed("")),
+            Some(b'n') => "null",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'{') => "an object",
+            Some(b'[') => "an array",
+            _ => "a number",
+        })
     }
 }
 
@@ -165,19 +190,23 @@ pub fn strip_record_flagged(
     line: &[u8],
     out: &mut Vec<u8>,
 ) -> Result<bool, Error> {
-    let mut de = serde_json::Deserializer::from_slice(line);
-    let fields = FieldsSeed(&opts.field)
-        .deserialize(&mut de)
-        .and_then(|f| de.end().map(|()| f))
-        .map_err(|e| Error::record(json_error(&e)))?;
+    let fields = match parse(line, &opts.field, true) {
+        Ok(fields) => fields,
+        // Decoding the text field can fail where the record is fine JSON:
+        // a number too large for an f64 (`1e400`). Read again with every
+        // value raw to tell a text field that is not a string (the error a
+        // reader wants) from a record that is not JSON.
+        Err(e) => match parse(line, &opts.field, false) {
+            Ok(Fields {
+                text: Some(TextValue::Not(kind)),
+                ..
+            }) => return Err(not_a_string(&opts.field, kind)),
+            _ => return Err(Error::record(json_error(&e))),
+        },
+    };
     let text = match fields.text {
         None => return Err(Error::record(format!("no \"{}\" field", opts.field))),
-        Some(TextValue::Not(kind)) => {
-            return Err(Error::record(format!(
-                "field \"{}\" is {kind}, not a string",
-                opts.field
-            )))
-        }
+        Some(TextValue::Not(kind)) => return Err(not_a_string(&opts.field, kind)),
         Some(TextValue::Text(text)) => text,
     };
     let fields = fields.fields;
@@ -209,6 +238,19 @@ pub fn strip_record_flagged(
     out.push(b'}');
     debug_assert!(out.len() > start);
     Ok(stripped.loss_flagged())
+}
+
+/// Splits a record into its fields; the text field's value is decoded if
+/// `decode` is set, else only looked at (see [`FieldsSeed`]).
+fn parse<'a>(line: &'a [u8], field: &str, decode: bool) -> serde_json::Result<Fields<'a>> {
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let fields = FieldsSeed { field, decode }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(fields)
+}
+
+fn not_a_string(field: &str, kind: &str) -> Error {
+    Error::record(format!("field \"{field}\" is {kind}, not a string"))
 }
 
 fn json_error(e: &serde_json::Error) -> String {
@@ -352,6 +394,29 @@ mod tests {
             r#"bad record: field "text" is a number, not a string"#
         );
         assert!(run("[1,2]", &opts).is_err());
+    }
+
+    /// Found by `props::strip_record_refuses_a_text_field_that_is_not_a_string`
+    /// (about one run in six): `{"id":1,"text":1e400}` is JSON whose text
+    /// field is a number, but decoding 1e400 as an f64 fails, and the
+    /// message said "number out of range" without naming the field.
+    #[test]
+    fn a_text_field_too_large_for_a_float_is_a_number_not_a_parse_error() {
+        let opts = JsonlOptions::default();
+        for line in [r#"{"id":1,"text":1e400}"#, r#"{"text":-1E999,"id":2}"#] {
+            assert_eq!(
+                run(line, &opts).unwrap_err(),
+                r#"bad record: field "text" is a number, not a string"#,
+                "{line}"
+            );
+        }
+        // Elsewhere in a record such a number passes through as it came.
+        let got = run(r#"{"n":1e400,"text":""}"#, &opts).unwrap();
+        assert_eq!(got, r#"{"n":1e400,"text":""}"#);
+        // A lone surrogate in the text is still a string that cannot be
+        // decoded, not a number.
+        let err = run(r#"{"text":"\ud800"}"#, &opts).unwrap_err();
+        assert!(!err.contains("number"), "{err}");
     }
 
     #[test]

@@ -55,6 +55,7 @@ assert_eq!(out.lines()[0].label, Label::Navigation);
 
 #![deny(missing_docs)]
 
+mod batch;
 mod context;
 #[cfg(feature = "train")]
 mod dataset;
@@ -70,14 +71,17 @@ mod lines;
 mod model;
 mod patterns;
 mod rules;
+mod stream;
 mod strip;
 mod tokens;
 #[cfg(feature = "train")]
 mod train;
 
+pub use crate::batch::{default_threads, map_batch};
 pub use crate::error::Error;
 pub use crate::jsonl::{strip_record, strip_record_flagged, JsonlOptions};
 pub use crate::label::{Label, LabelSet};
+pub use crate::stream::{JsonlStream, OnError, StreamStats};
 pub use crate::strip::{Reason, Stripped, Stripper, StripperBuilder, Verdict};
 
 #[cfg(feature = "train")]

@@ -11,8 +11,7 @@
 
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
+use crate::batch::{default_threads, map_batch};
 use crate::context::{Rescorer, STAGE2};
 use crate::dataset::{LabelledDoc, LineLabel};
 use crate::decode::{Costs, Decoder, State, Step};
@@ -94,58 +93,59 @@ impl DocVectors {
 /// Vectorises labelled documents (in parallel; the result is in input order).
 pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> {
     let heuristics = Stripper::builder().heuristics_only().build()?;
-    docs.par_iter()
-        .map_init(Scratch::default, |s, doc| {
-            let labels = doc.line_labels()?;
-            heuristics.classify(&doc.text, s);
-            s.vectorizer.prepare(&s.doc, &s.emissions);
-            let mut v = DocVectors {
-                group: doc.group.clone(),
-                x: Vec::new(),
-                sparse: Vec::new(),
-                sparse_start: vec![0],
-                crosses: Vec::new(),
-                labels: Vec::new(),
-                chars: Vec::new(),
-                new_block: Vec::new(),
-                barrier: Vec::new(),
-                vetoed: Vec::new(),
-                lines: s.doc.lines.clone(),
-            };
-            let mut x = vec![0.0f32; DENSE];
-            let mut sparse = Vec::new();
-            let mut new_block = true;
-            for (i, f) in s.doc.lines.iter().enumerate() {
-                if f.blank {
-                    new_block = true;
-                    continue;
-                }
-                x.fill(0.0);
-                sparse.clear();
-                s.vectorizer.line(
-                    &doc.text,
-                    &s.doc,
-                    &s.emissions,
-                    Some(&s.line_states),
-                    Kind::Combined,
-                    i,
-                    &mut x,
-                    &mut sparse,
-                );
-                s.vectorizer.crosses(&s.doc, i, &x, &mut v.crosses);
-                v.x.extend_from_slice(&x);
-                v.sparse.extend_from_slice(&sparse);
-                v.sparse_start.push(v.sparse.len() as u32);
-                v.labels.push(labels[i]);
-                v.chars.push(f.chars.max(1) as f32);
-                v.new_block.push(new_block);
-                v.barrier.push(s.emissions[i].barrier);
-                v.vetoed.push(rules::vetoes(&s.emissions[i]));
-                new_block = false;
+    map_batch(docs, default_threads(), |doc| {
+        let s = &mut Scratch::default();
+        let labels = doc.line_labels()?;
+        heuristics.classify(&doc.text, s);
+        s.vectorizer.prepare(&s.doc, &s.emissions);
+        let mut v = DocVectors {
+            group: doc.group.clone(),
+            x: Vec::new(),
+            sparse: Vec::new(),
+            sparse_start: vec![0],
+            crosses: Vec::new(),
+            labels: Vec::new(),
+            chars: Vec::new(),
+            new_block: Vec::new(),
+            barrier: Vec::new(),
+            vetoed: Vec::new(),
+            lines: s.doc.lines.clone(),
+        };
+        let mut x = vec![0.0f32; DENSE];
+        let mut sparse = Vec::new();
+        let mut new_block = true;
+        for (i, f) in s.doc.lines.iter().enumerate() {
+            if f.blank {
+                new_block = true;
+                continue;
             }
-            Ok(v)
-        })
-        .collect()
+            x.fill(0.0);
+            sparse.clear();
+            s.vectorizer.line(
+                &doc.text,
+                &s.doc,
+                &s.emissions,
+                Some(&s.line_states),
+                Kind::Combined,
+                i,
+                &mut x,
+                &mut sparse,
+            );
+            s.vectorizer.crosses(&s.doc, i, &x, &mut v.crosses);
+            v.x.extend_from_slice(&x);
+            v.sparse.extend_from_slice(&sparse);
+            v.sparse_start.push(v.sparse.len() as u32);
+            v.labels.push(labels[i]);
+            v.chars.push(f.chars.max(1) as f32);
+            v.new_block.push(new_block);
+            v.barrier.push(s.emissions[i].barrier);
+            v.vetoed.push(rules::vetoes(&s.emissions[i]));
+            new_block = false;
+        }
+        Ok(v)
+    })
+    .into_iter()
+    .collect()
 }
 
 /// The dense features a model of this kind may use.
@@ -499,15 +499,12 @@ pub(crate) fn train_vectors(
     }
     progress("fitting the second stage");
     let mut model = Model::zeros(kind);
-    let inputs: Vec<Vec<f32>> = docs
-        .par_iter()
-        .zip(&oof)
-        .map(|(d, z)| {
-            let mut x = Vec::new();
-            stage2_inputs(d, z, &mut x);
-            x
-        })
-        .collect();
+    let pairs: Vec<(&DocVectors, &Vec<f32>)> = docs.iter().copied().zip(&oof).collect();
+    let inputs: Vec<Vec<f32>> = map_batch(&pairs, default_threads(), |(d, z)| {
+        let mut x = Vec::new();
+        stage2_inputs(d, z, &mut x);
+        x
+    });
     fit_stage2(docs, &inputs, opts, &mut model);
     progress("tuning the decoder");
     let z2: Vec<Vec<f32>> = docs
@@ -653,10 +650,8 @@ pub fn cross_validate(
         docs.extend(set.iter().map(|g| (d, g)));
     }
     progress("deriving line labels and extracting features");
-    let labelled: Vec<LabelledDoc> = docs
-        .par_iter()
-        .map(|(_, g)| LabelledDoc::from_gold(g))
-        .collect();
+    let labelled: Vec<LabelledDoc> =
+        map_batch(&docs, default_threads(), |(_, g)| LabelledDoc::from_gold(g));
     let vectors = vectorise(&labelled)?;
     let groups: Vec<&str> = labelled.iter().map(|d| d.group.as_str()).collect();
     let fold = folds(&groups, k, opts.seed);
@@ -685,9 +680,8 @@ pub fn cross_validate(
             strippers.push(Stripper::builder().loaded_model(Arc::new(model)).build()?);
         }
         let test: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] == f).collect();
-        let results: Vec<(usize, usize, crate::DocCounts, String)> = test
-            .par_iter()
-            .flat_map_iter(|&i| {
+        let results: Vec<(usize, usize, crate::DocCounts, String)> =
+            map_batch(&test, default_threads(), |&i| {
                 let (d, gold) = docs[i];
                 strippers
                     .iter()
@@ -698,6 +692,8 @@ pub fn cross_validate(
                     })
                     .collect::<Vec<_>>()
             })
+            .into_iter()
+            .flatten()
             .collect();
         for ((d, c, dc, out), &i) in results.into_iter().zip(test.iter().flat_map(|i| [i; 3])) {
             counts[d][c].push(dc);

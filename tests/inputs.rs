@@ -240,3 +240,112 @@ pub fn right_to_left_and_cjk() -> Vec<String> {
     .map(str::to_string)
     .to_vec()
 }
+
+// JSON Lines.
+
+/// A good record: a small page with navigation, an article and share lines.
+pub fn good(id: usize) -> Vec<u8> {
+    let text = format!(
+        "Accueil\nActualités\n\nLe conseil municipal a voté mardi soir le budget numéro {id}, après un long débat sur les investissements prévus dans les écoles et les transports de la ville.\n\nLe maire a salué un budget « responsable », tandis que l'opposition a dénoncé une hausse des impôts locaux qu'elle juge injustifiée pour les familles.\n\nPartager sur Facebook\n"
+    );
+    serde_json::to_vec(&serde_json::json!({ "id": id, "text": text, "lang": "fr" })).unwrap()
+}
+
+/// What a JSONL stream writes for a good record (without the newline).
+pub fn stripped(line: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    decruft::strip_record(
+        crate::invariants::stripper(),
+        &decruft::JsonlOptions::default(),
+        line,
+        &mut out,
+    )
+    .expect("a good record");
+    out
+}
+
+/// Bad records, one per kind of fault.
+pub fn bad_records() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        (
+            "malformed JSON",
+            br#"{"id":2,"text":"unterminated"#.to_vec(),
+        ),
+        ("not JSON at all", b"Accueil > Actualit\xc3\xa9s".to_vec()),
+        ("trailing garbage", br#"{"id":2,"text":"a"} x"#.to_vec()),
+        ("an array", br#"[1,"text"]"#.to_vec()),
+        (
+            "missing text field",
+            br#"{"id":2,"body":"Le texte."}"#.to_vec(),
+        ),
+        ("null text field", br#"{"id":2,"text":null}"#.to_vec()),
+        ("number text field", br#"{"id":2,"text":42}"#.to_vec()),
+        (
+            "huge number text field",
+            br#"{"id":2,"text":1e400}"#.to_vec(),
+        ),
+        ("boolean text field", br#"{"id":2,"text":true}"#.to_vec()),
+        ("array text field", br#"{"id":2,"text":["a","b"]}"#.to_vec()),
+        (
+            "object text field",
+            br#"{"id":2,"text":{"a":"b"}}"#.to_vec(),
+        ),
+        (
+            "invalid UTF-8 in the text",
+            b"{\"id\":2,\"text\":\"Le pr\xe9sident a d\xe9clar\xe9 jeudi.\"}".to_vec(),
+        ),
+        (
+            "invalid UTF-8 in another field",
+            b"{\"id\":\"\xff\",\"text\":\"Le texte.\"}".to_vec(),
+        ),
+        (
+            "a lone surrogate in the text",
+            br#"{"id":2,"text":"\ud800"}"#.to_vec(),
+        ),
+    ]
+}
+
+/// Joins records into a JSONL stream, each line ended by `\n`.
+pub fn stream(lines: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for l in lines {
+        out.extend_from_slice(l);
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Expected output for good records `lines`, one output record each.
+pub fn expected(lines: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for l in lines {
+        out.extend_from_slice(&stripped(l));
+        out.push(b'\n');
+    }
+    out
+}
+
+/// A line of a mixed stream: a record and whether it is good, or a blank line.
+pub type Line = Option<(Vec<u8>, bool)>;
+
+/// Good records 1, 3, 5, … with every kind of bad record between them, and
+/// blank lines; returns the stream and its lines in order.
+pub fn mixed() -> (Vec<u8>, Vec<Line>) {
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, (_, bad)) in bad_records().into_iter().enumerate() {
+        lines.push(Some((good(2 * i + 1), true)));
+        if i % 4 == 1 {
+            lines.push(None);
+        }
+        lines.push(Some((bad, false)));
+    }
+    lines.push(Some((good(1000), true)));
+    let mut input = Vec::new();
+    for l in &lines {
+        if let Some((bytes, _)) = l {
+            input.extend_from_slice(bytes);
+        }
+        input.push(b'\n');
+    }
+    (input, lines)
+}

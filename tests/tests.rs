@@ -4,5 +4,6 @@
 mod edge_cases;
 mod inputs;
 mod invariants;
+mod jsonl;
 mod props;
 mod seeds;

@@ -2,16 +2,15 @@
 //! Everything else lives in the library.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::num::NonZeroUsize;
+use std::ops::ControlFlow;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
-
-use rayon::prelude::*;
 
 use decruft::{
-    aggregate, cross_validate, doc_counts, doc_score, strip_record_flagged, train, GoldDoc,
-    JsonlOptions, Label, LabelSet, LabelledDoc, Stripper, StripperBuilder, TrainOptions,
+    aggregate, cross_validate, doc_counts, doc_score, train, GoldDoc, JsonlOptions, JsonlStream,
+    Label, LabelSet, LabelledDoc, OnError, StreamStats, Stripper, StripperBuilder, TrainOptions,
 };
 
 const USAGE: &str = "\
@@ -127,13 +126,6 @@ Options:
   -h, --help               this help";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum OnError {
-    Fail,
-    Skip,
-    Keep,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
 enum Command {
     Strip,
     Jsonl,
@@ -160,7 +152,7 @@ struct Args {
     epochs: Option<usize>,
     model_only: bool,
     worst: usize,
-    threads: Option<usize>,
+    threads: Option<NonZeroUsize>,
 }
 
 /// A failure that ends the run with exit code 2.
@@ -219,7 +211,7 @@ fn run() -> Result<(), Failure> {
 }
 
 /// Stdout, block-buffered unless a person is watching.
-fn stdout_writer(terminal: bool) -> Box<dyn Write> {
+fn stdout_writer(terminal: bool) -> Box<dyn Write + Send> {
     if terminal {
         Box::new(io::LineWriter::new(io::stdout()))
     } else {
@@ -356,7 +348,12 @@ fn parse_args() -> Result<Option<Args>, Failure> {
             Long("epochs") => args.epochs = Some(number(&mut parser, "--epochs")?),
             Long("model-only") => args.model_only = true,
             Long("worst") => args.worst = number(&mut parser, "--worst")?,
-            Long("threads") => args.threads = Some(number(&mut parser, "--threads")?),
+            Long("threads") => {
+                let n: usize = number(&mut parser, "--threads")?;
+                let n = NonZeroUsize::new(n)
+                    .ok_or_else(|| Failure("--threads takes a number of at least 1".into()))?;
+                args.threads = Some(n);
+            }
             Value(v) => args.files.push(v.string()?),
             _ => return Err(arg.unexpected().into()),
         }
@@ -392,17 +389,19 @@ fn number<T: std::str::FromStr>(parser: &mut lexopt::Parser, flag: &str) -> Resu
 }
 
 /// Opens each named file, or stdin when there are none ("-" is stdin too).
-fn inputs(files: &[String]) -> impl Iterator<Item = Result<(String, Box<dyn Read>), Failure>> + '_ {
+fn inputs(
+    files: &[String],
+) -> impl Iterator<Item = Result<(String, Box<dyn Read + Send>), Failure>> + '_ {
     let stdin = files.is_empty().then(|| "-".to_string());
     files.iter().cloned().chain(stdin).map(|name| {
         if name == "-" {
             Ok((
                 "<stdin>".to_string(),
-                Box::new(io::stdin().lock()) as Box<dyn Read>,
+                Box::new(io::stdin()) as Box<dyn Read + Send>,
             ))
         } else {
             let f = File::open(&name).map_err(|e| Failure(format!("{name}: {e}")))?;
-            Ok((name, Box::new(f) as Box<dyn Read>))
+            Ok((name, Box::new(f) as Box<dyn Read + Send>))
         }
     })
 }
@@ -426,214 +425,71 @@ fn strip_files(stripper: &Stripper, files: &[String], out: &mut dyn Write) -> Re
     Ok(())
 }
 
-/// Records read and stripped together: at most this many…
-const BATCH_RECORDS: usize = 512;
-/// …or this many bytes of input (a single larger record is a batch alone).
-/// Small enough that a producer feeding stdin, decruft and a consumer
-/// reading stdout all work at once even on a few megabytes of input; large
-/// enough that every core gets many records per batch.
-const BATCH_BYTES: usize = 1 << 20;
-
-/// A batch of input lines: their bytes back to back, where each ends, and
-/// the input line number of the first.
-struct Batch {
-    name: Arc<str>,
-    first_line: u64,
-    data: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-/// What became of one input line.
-enum Outcome {
-    /// A blank line: no output.
-    Blank,
-    /// The rewritten record, without its newline, and whether it lost
-    /// nearly all its words.
-    Record(Vec<u8>, bool),
-    /// A bad record and why.
-    Bad(String),
-}
-
-/// Reads `files` into batches on a thread of its own and sends them over a
-/// bounded channel, so reading overlaps stripping and memory stays flat.
-fn spawn_reader(
-    files: Vec<String>,
-    tx: mpsc::SyncSender<Result<Batch, Failure>>,
-) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
-        for input in inputs(&files) {
-            let (name, r) = match input {
-                Ok(x) => x,
-                Err(e) => {
-                    let _ = tx.send(Err(e));
-                    return;
-                }
-            };
-            let name: Arc<str> = name.into();
-            let mut r = BufReader::with_capacity(1 << 20, r);
-            let mut line_no = 0u64;
-            loop {
-                let mut batch = Batch {
-                    name: Arc::clone(&name),
-                    first_line: line_no + 1,
-                    data: Vec::new(),
-                    ends: Vec::new(),
-                };
-                while batch.ends.len() < BATCH_RECORDS && batch.data.len() < BATCH_BYTES {
-                    match r.read_until(b'\n', &mut batch.data) {
-                        Ok(0) => break,
-                        Ok(_) => {
-                            line_no += 1;
-                            batch.ends.push(batch.data.len());
-                        }
-                        Err(e) => {
-                            let _ = tx.send(Err(Failure(format!("{name}: {e}"))));
-                            return;
-                        }
-                    }
-                }
-                if batch.ends.is_empty() {
-                    break;
-                }
-                if tx.send(Ok(batch)).is_err() {
-                    return; // the writer stopped
-                }
-            }
-        }
-    })
-}
-
-fn strip_line(stripper: &Stripper, opts: &JsonlOptions, line: &[u8]) -> Outcome {
-    let body = trim_newline(line);
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Outcome::Blank;
-    }
-    let mut out = Vec::with_capacity(body.len() / 2 + 64);
-    // A bug must cost one record, not the stream: a panic is that record's
-    // error, handled as --on-error says (the panic message is on stderr).
-    let stripped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        strip_record_flagged(stripper, opts, body, &mut out)
-    }));
-    match stripped {
-        Ok(Ok(flagged)) => Outcome::Record(out, flagged),
-        Ok(Err(e)) => Outcome::Bad(e.to_string()),
-        Err(_) => Outcome::Bad(
-            "internal error while stripping this record (a bug: please report it)".into(),
-        ),
-    }
-}
-
-/// Writes chunks of whole records to stdout on a thread of its own, so the
-/// workers strip the next batch while this one is written.
-fn spawn_writer(
-    terminal: bool,
-    rx: mpsc::Receiver<Vec<u8>>,
-) -> std::thread::JoinHandle<Result<(), Failure>> {
-    std::thread::spawn(move || {
-        let mut out = stdout_writer(terminal);
-        for chunk in rx {
-            out.write_all(&chunk).map_err(write_err)?;
-        }
-        out.flush().map_err(write_err)
-    })
-}
-
 fn jsonl_files(stripper: &Stripper, args: &Args, terminal: bool) -> Result<(), Failure> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Failure(format!("cannot start threads: {e}")))?;
-    // SIGINT lets the loop finish writing the batch in hand (a second one
+    // SIGINT lets the stream finish writing the batch in hand (a second one
     // exits at once).
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::Relaxed) {
             std::process::exit(130);
         }
     });
-    // Two batches read ahead at most: memory is bounded by a few batches.
-    let (tx, rx) = mpsc::sync_channel(2);
-    let reader = spawn_reader(args.files.clone(), tx);
-    let (out, written) = mpsc::sync_channel::<Vec<u8>>(2);
-    let writer = spawn_writer(terminal, written);
+    let mut stream = JsonlStream::new(stripper, args.jsonl.clone());
+    stream.on_error(args.on_error);
+    if let Some(n) = args.threads {
+        stream.threads(n);
+    }
+    let mut out = stdout_writer(terminal);
     let progress = Progress::new();
-    let mut skipped = 0u64;
-    let mut flagged_count = 0u64;
     let mut result = Ok(());
-    'batches: for batch in rx.iter() {
-        let batch = match batch {
-            Ok(b) => b,
+    for input in inputs(&args.files) {
+        let (name, r) = match input {
+            Ok(x) => x,
             Err(e) => {
                 result = Err(e);
                 break;
             }
         };
-        let starts = std::iter::once(0).chain(batch.ends.iter().copied());
-        let lines: Vec<&[u8]> = starts
-            .zip(batch.ends.iter())
-            .map(|(a, &b)| &batch.data[a..b])
-            .collect();
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            lines
-                .par_iter()
-                .map(|line| strip_line(stripper, &args.jsonl, line))
-                .collect()
+        let ran = stream.run(&name, r, &mut out, |stats| {
+            progress.tick(stats);
+            if INTERRUPTED.load(Ordering::Relaxed) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
         });
-        let mut chunk = Vec::with_capacity(batch.data.len());
-        for (k, outcome) in outcomes.into_iter().enumerate() {
-            match outcome {
-                Outcome::Blank => {}
-                Outcome::Record(rec, flagged) => {
-                    flagged_count += flagged as u64;
-                    chunk.extend_from_slice(&rec);
-                    chunk.push(b'\n');
-                }
-                Outcome::Bad(e) => match args.on_error {
-                    OnError::Fail => {
-                        let _ = out.send(chunk);
-                        let line = batch.first_line + k as u64;
-                        result = Err(Failure(format!("{}: line {line}: {e}", batch.name)));
-                        break 'batches;
+        match ran {
+            Ok(ControlFlow::Continue(())) => {}
+            Ok(ControlFlow::Break(())) => {
+                result = Err(Failure(INTERRUPT.into()));
+                break;
+            }
+            Err(e) => {
+                result = Err(match e.io_error() {
+                    Some(io) if io.kind() == io::ErrorKind::BrokenPipe => {
+                        Failure(BROKEN_PIPE.into())
                     }
-                    OnError::Skip => skipped += 1,
-                    OnError::Keep => {
-                        chunk.extend_from_slice(trim_newline(lines[k]));
-                        chunk.push(b'\n');
-                    }
-                },
+                    _ => Failure(e.to_string()),
+                });
+                break;
             }
         }
-        // Whole records only: a batch's output is written in one piece, and an
-        // interrupt (SIGINT) is only acted on between batches.
-        if out.send(chunk).is_err() {
-            break; // the writer stopped: its error says why
-        }
-        progress.tick(lines.len() as u64, batch.data.len() as u64);
-        if INTERRUPTED.load(Ordering::Relaxed) {
-            result = Err(Failure(INTERRUPT.into()));
-            break;
-        }
     }
-    drop(rx);
-    drop(out);
-    let _ = reader.join();
-    let written = writer
-        .join()
-        .unwrap_or_else(|_| Err(Failure("the writer thread failed".into())));
+    let flushed = out.flush().map_err(write_err);
     progress.finish();
-    if skipped > 0 {
-        eprintln!(
-            "decruft: skipped {skipped} bad record{}",
-            if skipped == 1 { "" } else { "s" }
-        );
+    let stats = stream.stats();
+    if stats.skipped > 0 {
+        let s = if stats.skipped == 1 { "" } else { "s" };
+        eprintln!("decruft: skipped {} bad record{s}", stats.skipped);
     }
-    if flagged_count > 0 {
-        let s = if flagged_count == 1 { "" } else { "s" };
+    if stats.flagged > 0 {
+        let s = if stats.flagged == 1 { "" } else { "s" };
         eprintln!(
-            "decruft: {flagged_count} record{s} lost over 95% of their words (flagged for review)"
+            "decruft: {} record{s} lost over 95% of their words (flagged for review)",
+            stats.flagged
         );
     }
     // A write error (or a closed stdout) ends the run whatever else happened.
-    written.and(result)
+    flushed.and(result)
 }
 
 /// Set by SIGINT: the JSONL loop finishes the batch in hand, writes it
@@ -658,11 +514,10 @@ impl Progress {
         Progress(Some(bar))
     }
 
-    fn tick(&self, records: u64, bytes: u64) {
+    fn tick(&self, stats: &StreamStats) {
         if let Some(bar) = &self.0 {
-            bar.inc(records);
-            let total = bar.length().unwrap_or(0) + bytes;
-            bar.set_length(total);
+            bar.set_position(stats.lines);
+            let total = stats.bytes;
             let secs = bar.elapsed().as_secs_f64().max(1e-3);
             bar.set_message(format!(
                 "{:.1} MB, {:.1} MB/s",
@@ -677,11 +532,6 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
-}
-
-fn trim_newline(line: &[u8]) -> &[u8] {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 fn annotate(

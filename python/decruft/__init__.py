@@ -55,8 +55,7 @@ class Stripper(_decruft.Stripper):
                 ``ChunkedArray`` of ``string``, ``large_string`` (or
                 ``string_view``). Arrow input is read in place, without
                 converting the strings to Python objects; nulls stay null.
-            threads: how many threads to use (default: rayon's global pool,
-                one thread per core unless ``RAYON_NUM_THREADS`` says).
+            threads: how many threads to use (default: one per core).
 
         Returns:
             A list of str for list input, else a pyarrow array of the same

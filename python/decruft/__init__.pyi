@@ -97,7 +97,7 @@ class Stripper:
     def strip_batch(self, texts: Iterable[str], *, threads: int | None = None) -> list[str]:
         """The cleaned text of many documents, on all cores, without the GIL:
         ``result[i] == self.strip(texts[i])``. ``threads``: how many threads
-        (default: one per core, or ``RAYON_NUM_THREADS``)."""
+        (default: one per core)."""
     @overload
     def strip_batch(self, texts: _Arrow, *, threads: int | None = None) -> _Arrow:
         """A pyarrow ``Array`` or ``ChunkedArray`` of strings in, one of the

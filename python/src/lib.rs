@@ -4,19 +4,19 @@
 //! and adds the pyarrow glue on top of `Stripper._strip_arrow`.
 //!
 //! Every entry point that does real work releases the GIL while it strips;
-//! the batch entry points spread the documents over rayon's thread pool (all
-//! cores, or `RAYON_NUM_THREADS`, or a pool of `threads` threads).
+//! the batch entry points spread the documents over threads with the
+//! library's batch engine ([`decruft::map_batch`]: one thread per core, or
+//! `threads`).
 
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
-use decruft::{Label, LabelSet, Stripper};
+use decruft::{map_batch, Label, LabelSet, Stripper};
 use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 use pyo3::{create_exception, intern};
-use rayon::prelude::*;
 
 create_exception!(
     decruft,
@@ -53,31 +53,12 @@ fn as_str(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).expect("Python's UTF-8 encoder gives valid UTF-8")
 }
 
-/// Runs `f` on a rayon pool of `threads` threads (cached per size), or on the
-/// global pool when `threads` is `None`.
-fn on_pool<R: Send>(threads: Option<usize>, f: impl FnOnce() -> R + Send) -> PyResult<R> {
-    let Some(n) = threads else { return Ok(f()) };
-    if n == 0 {
-        return Err(PyValueError::new_err("threads must be at least 1"));
+/// The threads a batch call uses: `threads`, or one per core.
+fn batch_threads(threads: Option<usize>) -> PyResult<NonZeroUsize> {
+    match threads {
+        None => Ok(decruft::default_threads()),
+        Some(n) => NonZeroUsize::new(n).ok_or_else(|| PyValueError::new_err("threads must be at least 1")),
     }
-    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
-    let pool = {
-        let mut pools = POOLS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-        match pools.get(&n) {
-            Some(p) => Arc::clone(p),
-            None => {
-                let p = rayon::ThreadPoolBuilder::new()
-                    .num_threads(n)
-                    .thread_name(|i| format!("decruft-{i}"))
-                    .build()
-                    .map_err(|e| PyOSError::new_err(format!("cannot start {n} threads: {e}")))?;
-                let p = Arc::new(p);
-                pools.insert(n, Arc::clone(&p));
-                p
-            }
-        }
-    };
-    Ok(pool.install(f))
 }
 
 /// The settings a stripper was built from, kept for pickling and `repr`.
@@ -281,15 +262,16 @@ fn encode_all<'py>(texts: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyBytes
 
 /// `f` over every str of the iterable `texts`, in order: the strings are
 /// encoded with the GIL held, then mapped on `threads` threads without it.
-fn map_batch<T: Send>(
+fn strip_list<T: Send>(
     py: Python<'_>,
     texts: &Bound<'_, PyAny>,
     threads: Option<usize>,
     f: impl Fn(&str) -> T + Sync,
 ) -> PyResult<Vec<T>> {
+    let threads = batch_threads(threads)?;
     let encoded = encode_all(texts)?;
     let inputs: Vec<&[u8]> = encoded.iter().map(|b| b.as_bytes()).collect();
-    py.detach(|| on_pool(threads, || inputs.par_iter().map(|b| f(as_str(b))).collect()))
+    Ok(py.detach(|| map_batch(&inputs, threads, |b| f(as_str(b)))))
 }
 
 /// Reads `n + 1` offsets (i32 or i64, native endian) from `raw` starting at
@@ -441,8 +423,7 @@ impl PyStripper {
     /// Args:
     ///     texts: an iterable of str (a list, a tuple…). ``decruft.Stripper``
     ///         also takes a pyarrow string array or chunked array.
-    ///     threads: how many threads to use (default: rayon's global pool,
-    ///         one thread per core unless ``RAYON_NUM_THREADS`` says).
+    ///     threads: how many threads to use (default: one per core).
     ///
     /// Returns:
     ///     A list of str, ``result[i] == self.strip(texts[i])``.
@@ -454,7 +435,7 @@ impl PyStripper {
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
         let stripper = &self.inner;
-        let outs = map_batch(py, texts, threads, |text| stripper.strip(text).text())?;
+        let outs = strip_list(py, texts, threads, |text| stripper.strip(text).text())?;
         PyList::new(py, outs.iter().map(|s| PyString::new(py, s)))
     }
 
@@ -475,7 +456,7 @@ impl PyStripper {
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
         let stripper = &self.inner;
-        let outs = map_batch(py, texts, threads, |text| strip_counting(stripper, text))?;
+        let outs = strip_list(py, texts, threads, |text| strip_counting(stripper, text))?;
         let names: Vec<Bound<'py, PyString>> = Label::ALL.iter().map(|l| PyString::intern(py, l.as_str())).collect();
         let list = PyList::empty(py);
         for (text, counts) in outs {
@@ -510,11 +491,9 @@ impl PyStripper {
         let (raw_offsets, data) = unsafe { (arrow_bytes(offsets)?, arrow_bytes(data)?) };
         let offs = read_offsets(raw_offsets, offset, length, large, data.len())?;
         let stripper = &self.inner;
-        let outs: Vec<Vec<u8>> = py.detach(|| {
-            on_pool(threads, || {
-                (0..length).into_par_iter().map(|i| stripper.strip_bytes(&data[offs[i]..offs[i + 1]]).bytes()).collect()
-            })
-        })?;
+        let threads = batch_threads(threads)?;
+        let spans: Vec<&[u8]> = offs.windows(2).map(|w| &data[w[0]..w[1]]).collect();
+        let outs: Vec<Vec<u8>> = py.detach(|| map_batch(&spans, threads, |b| stripper.strip_bytes(b).bytes()));
         let total: usize = outs.iter().map(Vec::len).sum();
         if !large && total > i32::MAX as usize {
             return Err(PyValueError::new_err("result too large for a string array"));
