@@ -9,8 +9,9 @@
 //! small linear model over these inputs; its scores feed the decoder.
 
 use crate::features::{Ending, LineFeatures};
-use crate::model::{dense_features, ln_1p, window, window_share};
+use crate::math::{ln_1p, sigmoid, window, window_share};
 use crate::rules;
+use crate::vectorize::dense_features;
 
 dense_features!(S, STAGE2_NAMES:
     line_score, line_kept, prev1_score, next1_score, prev2_score, next2_score, prev3_score, next3_score,
@@ -46,10 +47,6 @@ pub(crate) struct Rescorer {
 }
 
 const NO_RUN: u32 = u32::MAX;
-
-fn sigmoid(z: f32) -> f32 {
-    1.0 / (1.0 + (-z).exp())
-}
 
 impl Rescorer {
     /// Prepares the context from the first-stage log-odds of every line

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::eval::{norm, GoldDoc};
 use crate::lines::{self, Span};
+use crate::tokens;
 use crate::{Error, Label};
 
 /// A training label for one line.
@@ -143,11 +144,9 @@ pub(crate) fn group_of(id: &str, url: Option<&str>) -> String {
         .to_string()
 }
 
+/// The benchmarks' tokens of `s`, lower-cased.
 fn tokens(s: &str) -> Vec<String> {
-    s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|t| !t.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    tokens::bench_words(s).map(str::to_lowercase).collect()
 }
 
 fn label_by_body(text: &str, spans: &[Span], body: &str) -> Vec<Option<LineLabel>> {

@@ -18,7 +18,6 @@ pub struct Error {
 
 #[derive(Debug)]
 enum ErrorKind {
-    UnknownLabel(String),
     Setting(String),
     Model(String),
     Record(String),
@@ -31,16 +30,6 @@ enum ErrorKind {
 }
 
 impl Error {
-    pub(crate) fn unknown_label(name: &str) -> Error {
-        let names: Vec<&str> = crate::Label::ALL.iter().map(|l| l.as_str()).collect();
-        Error {
-            kind: ErrorKind::UnknownLabel(format!(
-                "unknown label '{name}' (expected one of: {})",
-                names.join(", ")
-            )),
-        }
-    }
-
     pub(crate) fn setting(msg: impl Into<String>) -> Error {
         Error {
             kind: ErrorKind::Setting(msg.into()),
@@ -92,9 +81,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            ErrorKind::UnknownLabel(msg) | ErrorKind::Setting(msg) | ErrorKind::Stream(msg) => {
-                f.write_str(msg)
-            }
+            ErrorKind::Setting(msg) | ErrorKind::Stream(msg) => f.write_str(msg),
             ErrorKind::Model(msg) => write!(f, "bad model: {msg}"),
             ErrorKind::Record(msg) => write!(f, "bad record: {msg}"),
             ErrorKind::Read(name, e) => write!(f, "{name}: {e}"),

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+use crate::tokens;
 use crate::Error;
 
 /// One gold document.
@@ -106,12 +107,6 @@ pub(crate) fn norm(s: &str) -> String {
     out
 }
 
-fn tokens(s: &str) -> Vec<&str> {
-    s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
 fn shingles<'a>(toks: &'a [&'a str]) -> HashMap<&'a [&'a str], u32> {
     let mut out = HashMap::new();
     if toks.is_empty() {
@@ -142,7 +137,8 @@ pub fn doc_counts(doc: &GoldDoc, output: &str) -> DocCounts {
         };
     }
     let body = doc.body.as_deref().unwrap_or("");
-    let (gt, pt) = (tokens(body), tokens(output));
+    let gt: Vec<&str> = tokens::bench_words(body).collect();
+    let pt: Vec<&str> = tokens::bench_words(output).collect();
     let (gold, pred) = (shingles(&gt), shingles(&pt));
     let mut tp = 0u64;
     let mut fp = 0u64;

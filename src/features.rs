@@ -236,6 +236,14 @@ fn indent_width(ws: &str) -> u16 {
 pub(crate) const KEPT_WORDS: usize = 10;
 
 impl DocFeatures {
+    /// Whether the document's stoplist fits it: a language was found and
+    /// enough of its words are stopwords. Without that, stopword density
+    /// says nothing about a line.
+    #[inline]
+    pub(crate) fn knows_language(&self) -> bool {
+        self.lang.is_some() && self.stop_rate >= 0.08
+    }
+
     /// The hashes of the first [`KEPT_WORDS`] words of line `i`.
     pub(crate) fn words(&self, i: usize) -> &[u64] {
         let (a, b) = self.lines[i].words_at;
@@ -540,10 +548,7 @@ mod tests {
         assert_eq!(doc.lang.map(|l| DEFAULT.langs[l]), Some("fr"));
         let more = &doc.lines[3];
         assert_eq!(more.ending, Ending::Arrow);
-        let read_more = Label::BOILERPLATE
-            .iter()
-            .position(|l| *l == Label::ReadMore)
-            .unwrap();
+        let read_more = Label::ReadMore.category().unwrap();
         assert!(more.lex_share(read_more) > 0.8);
         assert_ne!(more.lex_lead & (1 << read_more), 0);
     }

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::Error;
+
 /// What a line of scraped text is.
 ///
 /// Three labels are article content and kept by default ([`Label::Title`],
@@ -113,6 +115,14 @@ impl Label {
         matches!(self, Label::Title | Label::Heading | Label::Body)
     }
 
+    /// The label's index among the boilerplate labels
+    /// ([`Label::BOILERPLATE`], the lexicon's categories); `None` for the
+    /// content labels and blank. `Label::BOILERPLATE[c]` is the way back.
+    #[inline]
+    pub(crate) fn category(self) -> Option<usize> {
+        Label::BOILERPLATE.iter().position(|&l| l == self)
+    }
+
     /// A bit for this label in a [`LabelSet`].
     #[inline]
     pub(crate) fn bit(self) -> u16 {
@@ -127,13 +137,19 @@ impl fmt::Display for Label {
 }
 
 impl FromStr for Label {
-    type Err = crate::Error;
+    type Err = Error;
 
-    fn from_str(s: &str) -> Result<Label, crate::Error> {
+    fn from_str(s: &str) -> Result<Label, Error> {
         Label::ALL
             .into_iter()
             .find(|l| l.as_str() == s)
-            .ok_or_else(|| crate::Error::unknown_label(s))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Label::ALL.iter().map(|l| l.as_str()).collect();
+                Error::setting(format!(
+                    "unknown label '{s}' (expected one of: {})",
+                    names.join(", ")
+                ))
+            })
     }
 }
 
@@ -187,6 +203,31 @@ impl LabelSet {
     /// The labels in the set, in taxonomy order.
     pub fn iter(self) -> impl Iterator<Item = Label> {
         Label::ALL.into_iter().filter(move |l| self.contains(*l))
+    }
+}
+
+/// Parses a comma-separated list of label names, as `decruft --keep` and
+/// the Python `keep` setting take it; blanks around names and empty entries
+/// are ignored.
+///
+/// # Example
+///
+/// ```
+/// use decruft::{Label, LabelSet};
+///
+/// let set: LabelSet = "title, body,metadata,".parse().unwrap();
+/// assert_eq!(set, LabelSet::empty().with(Label::Title).with(Label::Body).with(Label::Metadata));
+/// assert!("body,article".parse::<LabelSet>().is_err());
+/// ```
+impl FromStr for LabelSet {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<LabelSet, Error> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::parse::<Label>)
+            .collect()
     }
 }
 

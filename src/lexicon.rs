@@ -286,9 +286,8 @@ impl Lexicon {
         let (mut ascii, mut wide) = (Vec::new(), Vec::new());
         let mut seen = HashMap::new();
         for &(label, file) in files {
-            let category = Label::BOILERPLATE
-                .iter()
-                .position(|l| *l == label)
+            let category = label
+                .category()
                 .ok_or_else(|| Error::setting(format!("'{label}' is not a boilerplate label")))?;
             for phrase in entries(file) {
                 let key = phrase.to_lowercase();

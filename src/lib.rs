@@ -68,21 +68,26 @@ mod jsonl;
 mod label;
 mod lexicon;
 mod lines;
+mod math;
 mod model;
 mod patterns;
+mod pipeline;
 mod rules;
 mod stream;
 mod strip;
 mod tokens;
 #[cfg(feature = "train")]
 mod train;
+mod vectorize;
+mod verdict;
 
 pub use crate::batch::{default_threads, map_batch};
 pub use crate::error::Error;
 pub use crate::jsonl::{strip_record, strip_record_flagged, JsonlOptions};
 pub use crate::label::{Label, LabelSet};
 pub use crate::stream::{JsonlStream, OnError, StreamStats};
-pub use crate::strip::{Reason, Stripped, Stripper, StripperBuilder, Verdict};
+pub use crate::strip::{Stripper, StripperBuilder};
+pub use crate::verdict::{Reason, Stripped, Verdict};
 
 #[cfg(feature = "train")]
 pub use crate::{

@@ -33,10 +33,6 @@ pub(crate) struct Emission {
     pub cause: Cause,
 }
 
-fn category(i: usize) -> Label {
-    Label::BOILERPLATE[i]
-}
-
 /// Whether a line reads like a heading or title: a handful of words, no
 /// sentence-final punctuation except ? or !, no lexicon phrase.
 pub(crate) fn heading_like(f: &LineFeatures) -> bool {
@@ -104,7 +100,7 @@ pub(crate) fn score(doc: &DocFeatures, out: &mut Vec<Emission>) {
     out.clear();
     // Without a stoplist that fits the document, stopword density says nothing:
     // fall back to a neutral density so length and punctuation decide.
-    let know_language = doc.lang.is_some() && doc.stop_rate >= 0.08;
+    let know_language = doc.knows_language();
     for f in &doc.lines {
         out.push(score_line(f, know_language));
     }
@@ -134,10 +130,7 @@ pub(crate) fn score(doc: &DocFeatures, out: &mut Vec<Emission>) {
 }
 
 fn is_read_more(f: &LineFeatures) -> bool {
-    let rm = Label::BOILERPLATE
-        .iter()
-        .position(|l| *l == Label::ReadMore)
-        .unwrap();
+    let rm = Label::ReadMore.category().expect("a boilerplate label");
     f.words <= 6 && (f.lex_share(rm) >= 0.5 || (f.ending == Ending::Arrow && f.words <= 4))
 }
 
@@ -270,7 +263,7 @@ fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
         // A short line that opens with an appeal ("Soutenez…", "Subscribe to…")
         // is the appeal, whatever follows the phrase.
         let appeal = matches!(
-            category(c),
+            Label::BOILERPLATE[c],
             Label::Donation | Label::Newsletter | Label::Comments | Label::Share | Label::ReadMore
         );
         let lead_bonus = match (lead, f.words) {
@@ -286,11 +279,11 @@ fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
         };
         // A phrase that barely covers a long line is not why the line is what it is.
         if strength > worst && strength >= 1.0 {
-            cause = Cause::Phrase(category(c), f.lex_best.unwrap_or(0));
+            cause = Cause::Phrase(Label::BOILERPLATE[c], f.lex_best.unwrap_or(0));
         }
         logit -= strength;
         if share >= 0.4 || (lead && f.words <= 8) {
-            barrier = match category(c) {
+            barrier = match Label::BOILERPLATE[c] {
                 Label::Comments => 5.0,
                 Label::Newsletter | Label::Donation => 4.0,
                 Label::Legal => 2.5,

@@ -437,6 +437,16 @@ pub(crate) fn word_hash(word: &str) -> Option<u64> {
     }
 }
 
+/// The benchmarks' tokens: runs of `\w` (letters, digits, `_`) as
+/// Python's `re` finds them, for scoring against gold data and deriving
+/// training labels from it. Not [`scan`]'s words on purpose: the metrics
+/// must be the ones `../shared/bench/score.py` computes.
+#[cfg(feature = "train")]
+pub(crate) fn bench_words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|t| !t.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! Training fits an L2-regularised logistic regression (AdaGrad, a fixed
 //! number of epochs, a seeded shuffle: the same data and seed give the same
 //! model) on the labelled lines, with inputs from
-//! [`Vectorizer`](crate::model::Vectorizer), the same code inference uses.
+//! [`Vectorizer`](crate::vectorize::Vectorizer), the same code inference uses.
 //! The decoder's transition costs and the decision offset are then tuned by
 //! coordinate search on out-of-fold scores of the training documents
 //! (k-fold by site inside the training set), so they are fitted to scores the
@@ -16,9 +16,10 @@ use crate::context::{Rescorer, STAGE2};
 use crate::dataset::{LabelledDoc, LineLabel};
 use crate::decode::{Costs, Decoder, State, Step};
 use crate::features::LineFeatures;
-use crate::model::{self, Kind, Model, CROSSES, DENSE, F, HASH_BITS};
+use crate::math::{fnv1a, sigmoid, FNV_OFFSET};
+use crate::model::Model;
 use crate::rules;
-use crate::strip::Scratch;
+use crate::vectorize::{ngram_scale, Kind, CROSSES, DENSE, F, HASH_BITS};
 use crate::{Error, Stripper};
 
 /// Training settings.
@@ -93,11 +94,9 @@ impl DocVectors {
 /// Vectorises labelled documents (in parallel; the result is in input order).
 pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> {
     let heuristics = Stripper::builder().heuristics_only().build()?;
+    let heuristics = heuristics.classifier();
     map_batch(docs, default_threads(), |doc| {
-        let s = &mut Scratch::default();
         let labels = doc.line_labels()?;
-        heuristics.classify(&doc.text, s);
-        s.vectorizer.prepare(&s.doc, &s.emissions);
         let mut v = DocVectors {
             group: doc.group.clone(),
             x: Vec::new(),
@@ -109,39 +108,19 @@ pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> 
             new_block: Vec::new(),
             barrier: Vec::new(),
             vetoed: Vec::new(),
-            lines: s.doc.lines.clone(),
+            lines: Vec::new(),
         };
-        let mut x = vec![0.0f32; DENSE];
-        let mut sparse = Vec::new();
-        let mut new_block = true;
-        for (i, f) in s.doc.lines.iter().enumerate() {
-            if f.blank {
-                new_block = true;
-                continue;
-            }
-            x.fill(0.0);
-            sparse.clear();
-            s.vectorizer.line(
-                &doc.text,
-                &s.doc,
-                &s.emissions,
-                Some(&s.line_states),
-                Kind::Combined,
-                i,
-                &mut x,
-                &mut sparse,
-            );
-            s.vectorizer.crosses(&s.doc, i, &x, &mut v.crosses);
-            v.x.extend_from_slice(&x);
-            v.sparse.extend_from_slice(&sparse);
+        v.lines = heuristics.training_rows(&doc.text, |row| {
+            v.x.extend_from_slice(row.x);
+            v.sparse.extend_from_slice(row.sparse);
             v.sparse_start.push(v.sparse.len() as u32);
-            v.labels.push(labels[i]);
-            v.chars.push(f.chars.max(1) as f32);
-            v.new_block.push(new_block);
-            v.barrier.push(s.emissions[i].barrier);
-            v.vetoed.push(rules::vetoes(&s.emissions[i]));
-            new_block = false;
-        }
+            v.crosses.extend_from_slice(row.crosses);
+            v.labels.push(labels[row.line]);
+            v.chars.push(row.features.chars.max(1) as f32);
+            v.new_block.push(row.new_block);
+            v.barrier.push(row.emission.barrier);
+            v.vetoed.push(rules::vetoes(row.emission));
+        });
         Ok(v)
     })
     .into_iter()
@@ -217,7 +196,7 @@ fn fit(docs: &[&DocVectors], kind: Kind, opts: &TrainOptions) -> Model {
             };
             let weight = 1.0 / (per_doc[d as usize] as f32).sqrt() * 4.0;
             let crosses = doc.crosses_row(r);
-            let p = 1.0 / (1.0 + (-m.logit(&xm, crosses, sparse)).exp());
+            let p = sigmoid(m.logit(&xm, crosses, sparse));
             let g = (p - y) * weight.min(2.0);
             for j in 0..DENSE {
                 if xm[j] != 0.0 {
@@ -226,7 +205,7 @@ fn fit(docs: &[&DocVectors], kind: Kind, opts: &TrainOptions) -> Model {
                     m.dense[j] -= opts.rate * grad / g_dense[j].sqrt();
                 }
             }
-            let v = model::ngram_scale(sparse.len());
+            let v = ngram_scale(sparse.len());
             for &b in sparse {
                 let b = b as usize;
                 let grad = g * v + opts.l2 * m.sparse[b];
@@ -309,7 +288,7 @@ fn fit_stage2(docs: &[&DocVectors], inputs: &[Vec<f32>], opts: &TrainOptions, mo
                 0.0
             };
             let weight = (4.0 / (per_doc[d] as f32).sqrt()).min(2.0);
-            let p = 1.0 / (1.0 + (-model.logit2(x)).exp());
+            let p = sigmoid(model.logit2(x));
             let grad = (p - y) * weight;
             for j in 0..STAGE2 {
                 if x[j] != 0.0 {
@@ -329,11 +308,7 @@ pub(crate) fn folds(groups: &[&str], k: usize, seed: u64) -> Vec<usize> {
     let mut names: Vec<&str> = groups.to_vec();
     names.sort();
     names.dedup();
-    let hash = |s: &str| {
-        s.bytes().fold(0xcbf2_9ce4_8422_2325u64 ^ seed, |h, b| {
-            (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-        })
-    };
+    let hash = |s: &str| fnv1a(FNV_OFFSET ^ seed, s.as_bytes());
     names.sort_by_key(|s| (hash(s), *s));
     groups
         .iter()

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use decruft::{
     aggregate, cross_validate, doc_counts, doc_score, train, GoldDoc, JsonlOptions, JsonlStream,
-    Label, LabelSet, LabelledDoc, OnError, StreamStats, Stripper, StripperBuilder, TrainOptions,
+    LabelSet, LabelledDoc, OnError, StreamStats, Stripper, StripperBuilder, TrainOptions,
 };
 
 const USAGE: &str = "\
@@ -317,14 +317,7 @@ fn parse_args() -> Result<Option<Args>, Failure> {
                 }
             }
             Long("keep") => {
-                let list = parser.value()?.string()?;
-                let labels: Result<LabelSet, _> = list
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::parse::<Label>)
-                    .collect();
-                args.keep = Some(labels?);
+                args.keep = Some(parser.value()?.string()?.parse::<LabelSet>()?);
             }
             Long("language") => args.language = Some(parser.value()?.string()?),
             Long("threshold") => args.threshold = number(&mut parser, "--threshold")?,

@@ -110,18 +110,18 @@ struct PyStripper {
 
 /// Reads `keep`: a comma-separated string or an iterable of label names.
 fn parse_keep(keep: &Bound<'_, PyAny>) -> PyResult<(LabelSet, Vec<String>)> {
-    let mut names = Vec::new();
-    if let Ok(s) = keep.cast::<PyString>() {
-        let s = s.to_cow()?;
-        names.extend(s.split(',').map(str::trim).filter(|n| !n.is_empty()).map(String::from));
+    let labels = if let Ok(s) = keep.cast::<PyString>() {
+        s.to_cow()?.parse::<LabelSet>().map_err(decruft_err)?
     } else {
-        for item in keep.try_iter().map_err(|_| PyTypeError::new_err("keep must be a list of label names"))? {
+        let not_names = || PyTypeError::new_err("keep must be a list of label names");
+        let mut labels = LabelSet::empty();
+        for item in keep.try_iter().map_err(|_| not_names())? {
             let item = item?;
-            let s = item.cast::<PyString>().map_err(|_| PyTypeError::new_err("keep must be a list of label names"))?;
-            names.push(s.to_cow()?.trim().to_string());
+            let name = item.cast::<PyString>().map_err(|_| not_names())?.to_cow()?;
+            labels = labels.with(name.trim().parse::<Label>().map_err(decruft_err)?);
         }
-    }
-    let labels = names.iter().map(|n| n.parse::<Label>()).collect::<Result<LabelSet, _>>().map_err(decruft_err)?;
+        labels
+    };
     // Normalised: taxonomy order, no duplicates.
     Ok((labels, labels.iter().map(|l| l.to_string()).collect()))
 }
@@ -169,9 +169,7 @@ impl PyStripper {
     fn build(settings: Settings) -> PyResult<PyStripper> {
         let mut b = Stripper::builder();
         if let Some(keep) = &settings.keep {
-            let labels =
-                keep.iter().map(|n| n.parse::<Label>()).collect::<Result<LabelSet, _>>().map_err(decruft_err)?;
-            b.keep(labels);
+            b.keep(keep.join(",").parse::<LabelSet>().map_err(decruft_err)?);
         }
         if let Some(lang) = &settings.language {
             b.language(lang);

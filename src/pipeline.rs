@@ -1,0 +1,286 @@
+//! The classifier's stages, in order, over one document: line spans,
+//! features, the heuristics' scores, the model's two stages, decoding.
+//!
+//! A [`Classifier`] holds what the stages read (lexicon, stoplists, model);
+//! the per-thread [`Scratch`] holds what they write, reused from one
+//! document to the next so that the hot path does not allocate per line.
+//! [`Classifier::classify`] gives the result as a [`Classified`] view, from
+//! which `verdict.rs` draws the verdicts; `Classifier::training_rows`
+//! gives training the inputs of every line, computed by the same code.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use crate::context::{Rescorer, STAGE2};
+use crate::decode::{Costs, Decoder, State, Step};
+use crate::features::{DocFeatures, LineFeatures};
+use crate::lexicon::Lexicon;
+use crate::lines::{self, Span};
+use crate::model::Model;
+use crate::rules::{self, Emission};
+use crate::vectorize::{Kind, Vectorizer, DENSE};
+
+/// What classifies a document.
+#[derive(Clone, Debug)]
+pub(crate) struct Classifier {
+    /// Boilerplate phrases and stoplists.
+    pub lexicon: Arc<Lexicon>,
+    /// A stoplist forced on every document (else detected per document).
+    pub language: Option<usize>,
+    /// Subtracted from every line's log-odds (the threshold setting).
+    pub bias: f32,
+    /// The learned model; `None`: the heuristics alone.
+    pub model: Option<Arc<Model>>,
+}
+
+/// A classified document, line by line (views into the thread's scratch).
+pub(crate) struct Classified<'s> {
+    pub spans: &'s [Span],
+    pub lines: &'s [LineFeatures],
+    /// The heuristics' score and cause of each line.
+    pub emissions: &'s [Emission],
+    /// The log-odds the decoder read (the heuristics' or the model's, less
+    /// the bias).
+    pub logits: &'s [f32],
+    /// The decoded state of each line (blank lines: `Before`).
+    pub states: &'s [State],
+    /// With explanations on, the inputs that weighed most for each line
+    /// (see [`Model::explain`]); else empty.
+    pub top: &'s [Vec<(&'static str, f32)>],
+}
+
+#[cfg(feature = "train")]
+/// One non-blank line's first-stage inputs, as training reads them (those
+/// of a combined model: the heuristics' scores and states included).
+pub(crate) struct TrainingRow<'s> {
+    /// The line's index in the document.
+    pub line: usize,
+    pub features: &'s LineFeatures,
+    pub emission: &'s Emission,
+    /// Dense inputs ([`DENSE`] of them), hashed n-grams, hashed crosses.
+    pub x: &'s [f32],
+    pub sparse: &'s [u32],
+    pub crosses: &'s [u32],
+    /// Whether a blank line separates this line from the previous one.
+    pub new_block: bool,
+}
+
+/// Per-thread working memory, reused across documents.
+#[derive(Default)]
+struct Scratch {
+    spans: Vec<Span>,
+    doc: DocFeatures,
+    emissions: Vec<Emission>,
+    steps: Vec<Step>,
+    step_line: Vec<u32>,
+    states: Vec<State>,
+    /// The heuristic decoder's state of every line (heuristics alone and
+    /// combined models).
+    heuristic_states: Vec<State>,
+    /// The model's decoded state of every line.
+    line_states: Vec<State>,
+    /// The log-odds of every line the decoder reads (heuristic or model).
+    logits: Vec<f32>,
+    vectorizer: Vectorizer,
+    rescorer: Rescorer,
+    logits2: Vec<f32>,
+    x: Vec<f32>,
+    sparse: Vec<u32>,
+    crosses: Vec<u32>,
+    x2: Vec<f32>,
+    top: Vec<Vec<(&'static str, f32)>>,
+    decoder: Decoder,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Classifier {
+    /// Classifies `text` and gives the result to `f`. With `explain` (and a
+    /// model), every line also gets the inputs that weighed most.
+    pub(crate) fn classify<R>(
+        &self,
+        text: &str,
+        explain: bool,
+        f: impl FnOnce(&Classified<'_>) -> R,
+    ) -> R {
+        SCRATCH.with(|s| {
+            let s = &mut *s.borrow_mut();
+            self.run(text, s);
+            s.top.clear();
+            if let (true, Some(model)) = (explain, &self.model) {
+                for i in 0..s.doc.lines.len() {
+                    let top = if s.doc.lines[i].blank {
+                        Vec::new()
+                    } else {
+                        s.line_inputs(text, model.kind, i);
+                        s.x2.fill(0.0);
+                        s.rescorer.line(&s.doc.lines, i, &mut s.x2);
+                        model.explain(&s.x, &s.crosses, &s.sparse, &s.x2, 5)
+                    };
+                    s.top.push(top);
+                }
+            }
+            let states = if self.model.is_some() {
+                &s.line_states
+            } else {
+                &s.heuristic_states
+            };
+            f(&Classified {
+                spans: &s.spans,
+                lines: &s.doc.lines,
+                emissions: &s.emissions,
+                logits: &s.logits,
+                states,
+                top: &s.top,
+            })
+        })
+    }
+
+    #[cfg(feature = "train")]
+    /// Runs the heuristics on `text` and gives `row` the first-stage inputs
+    /// of each non-blank line, in order; returns the document's line
+    /// features. The classifier must have no model: training fits one.
+    pub(crate) fn training_rows(
+        &self,
+        text: &str,
+        mut row: impl FnMut(TrainingRow<'_>),
+    ) -> Vec<LineFeatures> {
+        debug_assert!(self.model.is_none());
+        SCRATCH.with(|s| {
+            let s = &mut *s.borrow_mut();
+            self.run(text, s);
+            s.vectorizer.prepare(&s.doc, &s.emissions);
+            s.x.resize(DENSE, 0.0);
+            let mut new_block = true;
+            for i in 0..s.doc.lines.len() {
+                if s.doc.lines[i].blank {
+                    new_block = true;
+                    continue;
+                }
+                s.line_inputs(text, Kind::Combined, i);
+                row(TrainingRow {
+                    line: i,
+                    features: &s.doc.lines[i],
+                    emission: &s.emissions[i],
+                    x: &s.x,
+                    sparse: &s.sparse,
+                    crosses: &s.crosses,
+                    new_block,
+                });
+                new_block = false;
+            }
+            s.doc.lines.clone()
+        })
+    }
+
+    /// Runs the stages on `text`: features, heuristic scores, the model's
+    /// two stages, decoding. Leaves the log-odds the decoder read in
+    /// `s.logits`, the heuristic decoder's states in `s.heuristic_states`
+    /// (heuristics alone, combined models) and the model's in
+    /// `s.line_states`.
+    fn run(&self, text: &str, s: &mut Scratch) {
+        lines::split(text.as_bytes(), &mut s.spans);
+        s.doc.extract(&self.lexicon, text, &s.spans, self.language);
+        rules::score(&s.doc, &mut s.emissions);
+        s.logits.clear();
+        s.logits
+            .extend(s.emissions.iter().map(|e| e.logit - self.bias));
+        let combined = self.model.as_ref().is_none_or(|m| m.kind == Kind::Combined);
+        if combined {
+            let mut states = std::mem::take(&mut s.heuristic_states);
+            s.decode(&Costs::default(), true, &mut states);
+            s.heuristic_states = states;
+        }
+        let Some(model) = &self.model else {
+            return;
+        };
+        s.logits2.clear();
+        s.logits2.resize(s.logits.len(), 0.0);
+        s.vectorizer.prepare(&s.doc, &s.emissions);
+        s.x.resize(DENSE, 0.0);
+        for i in 0..s.doc.lines.len() {
+            if s.doc.lines[i].blank {
+                continue;
+            }
+            s.line_inputs(text, model.kind, i);
+            s.logits[i] = model.logit(&s.x, &s.crosses, &s.sparse);
+        }
+        s.rescorer.prepare(&s.doc.lines, &s.logits);
+        s.x2.resize(STAGE2, 0.0);
+        for i in 0..s.doc.lines.len() {
+            if !s.doc.lines[i].blank {
+                s.x2.fill(0.0);
+                s.rescorer.line(&s.doc.lines, i, &mut s.x2);
+                let z = model.logit2(&s.x2);
+                let z = if combined {
+                    rules::veto(rules::vetoes(&s.emissions[i]), z)
+                } else {
+                    z
+                };
+                s.logits2[i] = z - self.bias;
+            }
+        }
+        std::mem::swap(&mut s.logits, &mut s.logits2);
+        let mut states = std::mem::take(&mut s.line_states);
+        s.decode(&model.costs, combined, &mut states);
+        s.line_states = states;
+    }
+}
+
+impl Scratch {
+    /// Fills `x`, `sparse` and `crosses` with the first-stage inputs of line
+    /// `i` for a model of this kind (the vectorizer must be prepared).
+    fn line_inputs(&mut self, text: &str, kind: Kind, i: usize) {
+        self.x.fill(0.0);
+        self.sparse.clear();
+        self.crosses.clear();
+        let heuristic = (kind == Kind::Combined).then_some(self.heuristic_states.as_slice());
+        self.vectorizer.line(
+            text,
+            &self.doc,
+            &self.emissions,
+            heuristic,
+            kind,
+            i,
+            &mut self.x,
+            &mut self.sparse,
+        );
+        self.vectorizer
+            .crosses(&self.doc, i, &self.x, &mut self.crosses);
+    }
+
+    /// Decodes `logits` over the non-blank lines (with the heuristics'
+    /// end-of-article barriers if `barriers`) into a state per line in
+    /// `out` (blank lines: `Before`).
+    fn decode(&mut self, costs: &Costs, barriers: bool, out: &mut Vec<State>) {
+        self.steps.clear();
+        self.step_line.clear();
+        let mut new_block = true;
+        for (i, f) in self.doc.lines.iter().enumerate() {
+            if f.blank {
+                new_block = true;
+                continue;
+            }
+            let barrier = if barriers {
+                self.emissions[i].barrier
+            } else {
+                0.0
+            };
+            self.steps.push(Step {
+                logit: self.logits[i],
+                barrier,
+                new_block,
+            });
+            self.step_line.push(i as u32);
+            new_block = false;
+        }
+        self.decoder.decode(&self.steps, costs, &mut self.states);
+        out.clear();
+        out.resize(self.doc.lines.len(), State::Before);
+        for (k, &i) in self.step_line.iter().enumerate() {
+            out[i as usize] = self.states[k];
+        }
+    }
+}

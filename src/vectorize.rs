@@ -1,0 +1,606 @@
+//! The feature layout and the vectorizer: from a document's features to
+//! each line's model inputs.
+//!
+//! The dense inputs of a line are named in one place ([`NAMES`], through the
+//! [`dense_features!`] macro that the second stage (`context.rs`) uses too);
+//! crosses of coarse features and hashed word and character n-grams share
+//! one hashed weight table. [`Vectorizer`] fills a line's inputs; training
+//! (`train.rs`) and inference use this same code, so the two cannot
+//! drift apart. A change here that changes what an input means must bump
+//! `FEATURES_VERSION` (model.rs).
+
+use serde::{Deserialize, Serialize};
+
+use crate::decode::State;
+use crate::features::{DocFeatures, Ending, LineFeatures};
+use crate::lexicon::CATEGORIES;
+use crate::math::{ln_1p, window, window_share};
+use crate::rules::{self, Emission};
+use crate::tokens;
+use crate::Label;
+
+/// log2 of the number of hashed n-gram buckets.
+pub(crate) const HASH_BITS: u32 = 16;
+const HASH_MASK: u64 = (1 << HASH_BITS) - 1;
+
+/// Words of a line that give unigram features (see
+/// [`DocFeatures::words`]); the first few give bigrams.
+const UNIGRAM_WORDS: usize = crate::features::KEPT_WORDS;
+const BIGRAM_WORDS: usize = 4;
+/// Characters at the start of a line that give character trigrams.
+const TRIGRAM_CHARS: usize = 14;
+
+/// Declares a dense feature layout: an index enum and the names in order.
+macro_rules! dense_features {
+    ($enum:ident, $names:ident: $($name:ident),* $(,)?) => {
+        /// Dense feature indices.
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms, dead_code)]
+        #[derive(Clone, Copy, Debug)]
+        #[repr(usize)]
+        pub(crate) enum $enum { $($name),* }
+        /// Dense feature names, in index order.
+        pub(crate) const $names: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+pub(crate) use dense_features;
+
+dense_features!(F, NAMES:
+    // own shape
+    words_0, words_1, words_2, words_3, words_4_6, words_7_10, words_11_15, words_16_25, words_26_50, words_51_,
+    log_chars, log_words,
+    density, density_0, density_lt10, density_lt20, density_lt30, density_lt40, density_ge40, lang_unknown,
+    end_other, end_sentence, end_colon, end_ellipsis, end_arrow, end_punct,
+    bullet, indent_0, indent_1_4, indent_5_8, indent_9_16, indent_17_,
+    url, separators, upper_ratio, digit_ratio, punct_ratio, numeric_ratio,
+    lex_navigation, lex_metadata, lex_teaser, lex_read_more, lex_newsletter,
+    lex_donation, lex_share, lex_comments, lex_legal, lex_ad,
+    lead_navigation, lead_metadata, lead_teaser, lead_read_more, lead_newsletter,
+    lead_donation, lead_share, lead_comments, lead_legal, lead_ad,
+    hits_navigation, hits_metadata, hits_teaser, hits_read_more, hits_newsletter,
+    hits_donation, hits_share, hits_comments, hits_legal, hits_ad,
+    date, time, byline, reading_time, counter, credit, glued, lead_upper,
+    repeats_2, repeats_3_,
+    heading_like,
+    // position and block
+    pos_0_10, pos_10_30, pos_30_70, pos_70_90, pos_90_100, first_lines, last_lines,
+    new_block, blank_after, block_1, block_2_3, block_4_,
+    // neighbours
+    prev_short, prev_long, prev_prose, prev_sentence, prev_heading, prev_lex, prev_read_more,
+    next_short, next_long, next_prose, next_sentence, next_heading, next_lex, next_read_more,
+    prev2_prose, next2_prose,
+    // windows and mass
+    window5_prose, window15_prose, window40_prose,
+    mass_above_0, mass_above_lt10, mass_above_lt50, mass_above_lt90, mass_above_lt100, mass_above_1,
+    comments_above, newsletter_above, teaser_above, legal_above,
+    doc_stop_rate, doc_log_lines,
+    // heuristics (combined models only)
+    rule_logit, rule_pos, rule_neg_strong, rule_window3, rule_window10, rule_prev, rule_next,
+    rule_keep, rule_gap, rule_before, rule_after, rule_closed,
+);
+
+/// Number of dense features.
+pub(crate) const DENSE: usize = NAMES.len();
+
+/// Which inputs a model uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Kind {
+    /// Features and n-grams only.
+    ModelOnly,
+    /// Also the heuristic scores and the heuristic decoder's states.
+    Combined,
+}
+
+/// The hashing and n-gram settings, for the model's fingerprint.
+pub(crate) fn layout() -> String {
+    format!("bits={HASH_BITS} uni={UNIGRAM_WORDS} bi={BIGRAM_WORDS} tri={TRIGRAM_CHARS} tok=1")
+}
+
+/// Per-document context shared by all lines' vectors.
+#[derive(Default, Debug)]
+pub(crate) struct Vectorizer {
+    prev: Vec<u32>,
+    next: Vec<u32>,
+    /// Prefix sums over lines of prose-like characters.
+    prose_prefix: Vec<f32>,
+    /// Prefix sums over lines of all characters.
+    chars_prefix: Vec<f32>,
+    /// Prefix sums of heuristic logits over non-blank lines (by line).
+    rule_prefix: Vec<f32>,
+    nonblank_prefix: Vec<f32>,
+    /// Prefix counts of end-of-article markers above, per group.
+    marks: Vec<[u16; 4]>,
+    block_len: Vec<u16>,
+    /// Per line: [`PROSE`] and [`HEADING`], computed once for the line and
+    /// its neighbours' inputs.
+    flags: Vec<u8>,
+    n_nonblank: usize,
+}
+
+const PROSE: u8 = 1;
+const HEADING: u8 = 2;
+
+const NONE: u32 = u32::MAX;
+
+fn prose_like(f: &LineFeatures, know_language: bool) -> bool {
+    f.words >= 10 && (!know_language || f.stop_density() >= 0.2) && f.lex_total_share() < 0.3
+}
+
+fn marker_group(f: &LineFeatures) -> Option<usize> {
+    let (c, share) = f.lex_top()?;
+    if share < 0.4 {
+        return None;
+    }
+    match Label::BOILERPLATE[c] {
+        Label::Comments => Some(0),
+        Label::Newsletter | Label::Donation => Some(1),
+        Label::Teaser => Some(2),
+        Label::Legal => Some(3),
+        _ => None,
+    }
+}
+
+impl Vectorizer {
+    /// Prepares the per-document context.
+    pub(crate) fn prepare(&mut self, doc: &DocFeatures, rules: &[Emission]) {
+        let n = doc.lines.len();
+        let know = doc.knows_language();
+        self.prev.clear();
+        self.next.clear();
+        self.prose_prefix.clear();
+        self.chars_prefix.clear();
+        self.rule_prefix.clear();
+        self.nonblank_prefix.clear();
+        self.marks.clear();
+        self.block_len.clear();
+        self.flags.clear();
+        self.flags.extend(doc.lines.iter().map(|f| {
+            if f.blank {
+                0
+            } else {
+                (prose_like(f, know) as u8 * PROSE) | (rules::heading_like(f) as u8 * HEADING)
+            }
+        }));
+        let mut last = NONE;
+        let (mut prose, mut chars, mut rule, mut nb) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        let mut marks = [0u16; 4];
+        self.prose_prefix.push(0.0);
+        self.chars_prefix.push(0.0);
+        self.rule_prefix.push(0.0);
+        self.nonblank_prefix.push(0.0);
+        for (i, f) in doc.lines.iter().enumerate() {
+            self.prev.push(last);
+            self.marks.push(marks);
+            if !f.blank {
+                last = i as u32;
+                chars += f.chars as f32;
+                if self.flags[i] & PROSE != 0 {
+                    prose += f.chars as f32;
+                }
+                rule += rules[i].logit;
+                nb += 1.0;
+                if let Some(g) = marker_group(f) {
+                    marks[g] = marks[g].saturating_add(1);
+                }
+            }
+            self.prose_prefix.push(prose);
+            self.chars_prefix.push(chars);
+            self.rule_prefix.push(rule);
+            self.nonblank_prefix.push(nb);
+        }
+        self.n_nonblank = nb as usize;
+        self.next.resize(n, NONE);
+        let mut last = NONE;
+        for i in (0..n).rev() {
+            self.next[i] = last;
+            if !doc.lines[i].blank {
+                last = i as u32;
+            }
+        }
+        self.block_len.resize(n, 0);
+        let mut i = 0;
+        while i < n {
+            if doc.lines[i].blank {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < n && !doc.lines[i].blank {
+                i += 1;
+            }
+            let len = (i - start).min(u16::MAX as usize) as u16;
+            self.block_len[start..i].fill(len);
+        }
+    }
+
+    /// Whether line `j` (or [`NONE`]) has a flag.
+    #[inline]
+    fn has(&self, j: u32, flag: u8) -> bool {
+        j != NONE && self.flags[j as usize] & flag != 0
+    }
+
+    /// Fills the inputs of line `i` (non-blank): dense values into `x`
+    /// (length [`DENSE`], zeroed by the caller) and hashed n-gram buckets
+    /// into `sparse` (cleared by the caller).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn line(
+        &self,
+        text: &str,
+        doc: &DocFeatures,
+        rules: &[Emission],
+        heuristic: Option<&[State]>,
+        kind: Kind,
+        i: usize,
+        x: &mut [f32],
+        sparse: &mut Vec<u32>,
+    ) {
+        let lines = &doc.lines;
+        let f = &lines[i];
+        let know = doc.knows_language();
+        let mut set = |k: F, v: f32| x[k as usize] = v;
+        let w = f.words;
+        set(
+            match w {
+                0 => F::words_0,
+                1 => F::words_1,
+                2 => F::words_2,
+                3 => F::words_3,
+                4..=6 => F::words_4_6,
+                7..=10 => F::words_7_10,
+                11..=15 => F::words_11_15,
+                16..=25 => F::words_16_25,
+                26..=50 => F::words_26_50,
+                _ => F::words_51_,
+            },
+            1.0,
+        );
+        set(F::log_chars, ln_1p(f.chars) / 5.0);
+        set(F::log_words, ln_1p(w) / 4.0);
+        let d = f.stop_density();
+        let _dbin = if !know {
+            set(F::lang_unknown, 1.0);
+            6
+        } else {
+            set(F::density, d);
+            let (k, b) = match d {
+                0.0 => (F::density_0, 0),
+                d if d < 0.1 => (F::density_lt10, 1),
+                d if d < 0.2 => (F::density_lt20, 2),
+                d if d < 0.3 => (F::density_lt30, 3),
+                d if d < 0.4 => (F::density_lt40, 4),
+                _ => (F::density_ge40, 5),
+            };
+            set(k, 1.0);
+            b
+        };
+        set(
+            match f.ending {
+                Ending::Other => F::end_other,
+                Ending::Sentence => F::end_sentence,
+                Ending::Colon => F::end_colon,
+                Ending::Ellipsis => F::end_ellipsis,
+                Ending::Arrow => F::end_arrow,
+                Ending::Punct => F::end_punct,
+            },
+            1.0,
+        );
+        set(F::bullet, f.bullet as u8 as f32);
+        set(
+            match f.indent {
+                0 => F::indent_0,
+                1..=4 => F::indent_1_4,
+                5..=8 => F::indent_5_8,
+                9..=16 => F::indent_9_16,
+                _ => F::indent_17_,
+            },
+            1.0,
+        );
+        set(F::url, f.url as u8 as f32);
+        set(F::separators, (f.separators.min(8) as f32) / 4.0);
+        let wf = w.max(1) as f32;
+        let cf = f.chars.max(1) as f32;
+        set(F::upper_ratio, f.upper_words as f32 / wf);
+        set(F::digit_ratio, f.digits as f32 / cf);
+        set(F::punct_ratio, f.punct as f32 / cf);
+        set(F::numeric_ratio, f.numeric_words as f32 / wf);
+        for c in 0..CATEGORIES {
+            x[F::lex_navigation as usize + c] = f.lex_share(c);
+            x[F::lead_navigation as usize + c] = ((f.lex_lead >> c) & 1) as f32;
+            x[F::hits_navigation as usize + c] = f.lex_hits[c].min(3) as f32 / 3.0;
+        }
+        let mut set = |k: F, v: f32| x[k as usize] = v;
+        set(F::date, f.date as u8 as f32);
+        set(F::time, f.time as u8 as f32);
+        set(F::byline, f.byline as u8 as f32);
+        set(F::reading_time, f.reading_time as u8 as f32);
+        set(F::counter, f.counter as u8 as f32);
+        set(F::credit, f.credit as u8 as f32);
+        set(F::glued, (f.glued.min(3) as f32) / 3.0);
+        set(F::lead_upper, f.lead_upper as f32 / (w.clamp(1, 8) as f32));
+        if f.repeats == 2 {
+            set(F::repeats_2, 1.0);
+        } else if f.repeats > 2 {
+            set(F::repeats_3_, 1.0);
+        }
+        set(F::heading_like, self.has(i as u32, HEADING) as u8 as f32);
+
+        // Position and block.
+        let n = lines.len().max(1) as f32;
+        let rel = i as f32 / n;
+        set(
+            match rel {
+                r if r < 0.1 => F::pos_0_10,
+                r if r < 0.3 => F::pos_10_30,
+                r if r < 0.7 => F::pos_30_70,
+                r if r < 0.9 => F::pos_70_90,
+                _ => F::pos_90_100,
+            },
+            1.0,
+        );
+        let nb_rank = self.nonblank_prefix[i];
+        set(F::first_lines, (nb_rank < 5.0) as u8 as f32);
+        set(
+            F::last_lines,
+            (self.n_nonblank as f32 - nb_rank <= 5.0) as u8 as f32,
+        );
+        let starts_block = i == 0 || lines[i - 1].blank;
+        let ends_block = i + 1 >= lines.len() || lines[i + 1].blank;
+        set(F::new_block, starts_block as u8 as f32);
+        set(F::blank_after, ends_block as u8 as f32);
+        set(
+            match self.block_len[i] {
+                0 | 1 => F::block_1,
+                2 | 3 => F::block_2_3,
+                _ => F::block_4_,
+            },
+            1.0,
+        );
+
+        // Neighbours.
+        let rm = Label::ReadMore.category().expect("a boilerplate label");
+        let mut neighbour =
+            |j: u32, short: F, long: F, prose: F, sentence: F, heading: F, lex: F, read_more: F| {
+                if j == NONE {
+                    return;
+                }
+                let g = &lines[j as usize];
+                if g.words <= 3 {
+                    x[short as usize] = 1.0;
+                } else if g.words > 10 {
+                    x[long as usize] = 1.0;
+                }
+                x[prose as usize] = self.has(j, PROSE) as u8 as f32;
+                x[sentence as usize] = (g.ending == Ending::Sentence) as u8 as f32;
+                x[heading as usize] = self.has(j, HEADING) as u8 as f32;
+                x[lex as usize] = g.lex_total_share();
+                x[read_more as usize] = (g.lex_share(rm) >= 0.5
+                    || (g.ending == Ending::Arrow && g.words <= 4))
+                    as u8 as f32;
+            };
+        let (p, nx) = (self.prev[i], self.next[i]);
+        use F::*;
+        neighbour(
+            p,
+            prev_short,
+            prev_long,
+            prev_prose,
+            prev_sentence,
+            prev_heading,
+            prev_lex,
+            prev_read_more,
+        );
+        neighbour(
+            nx,
+            next_short,
+            next_long,
+            next_prose,
+            next_sentence,
+            next_heading,
+            next_lex,
+            next_read_more,
+        );
+        let mut set = |k: F, v: f32| x[k as usize] = v;
+        if p != NONE && self.prev[p as usize] != NONE {
+            set(
+                prev2_prose,
+                self.has(self.prev[p as usize], PROSE) as u8 as f32,
+            );
+        }
+        if nx != NONE && self.next[nx as usize] != NONE {
+            set(
+                next2_prose,
+                self.has(self.next[nx as usize], PROSE) as u8 as f32,
+            );
+        }
+
+        // Windows and mass.
+        for (k, feat) in [
+            (5, window5_prose),
+            (15, window15_prose),
+            (40, window40_prose),
+        ] {
+            set(
+                feat,
+                window_share(&self.prose_prefix, &self.chars_prefix, i, k),
+            );
+        }
+        let total = *self.prose_prefix.last().unwrap_or(&0.0);
+        let above = if total > 0.0 {
+            self.prose_prefix[i] / total
+        } else {
+            0.0
+        };
+        set(
+            match above {
+                0.0 => mass_above_0,
+                a if a < 0.1 => mass_above_lt10,
+                a if a < 0.5 => mass_above_lt50,
+                a if a < 0.9 => mass_above_lt90,
+                a if a < 1.0 => mass_above_lt100,
+                _ => mass_above_1,
+            },
+            1.0,
+        );
+        let m = self.marks[i];
+        set(comments_above, ln_1p(m[0] as u32));
+        set(newsletter_above, ln_1p(m[1] as u32));
+        set(teaser_above, ln_1p(m[2] as u32));
+        set(legal_above, ln_1p(m[3] as u32));
+        set(doc_stop_rate, doc.stop_rate);
+        set(doc_log_lines, ln_1p(self.n_nonblank as u32) / 8.0);
+
+        if kind == Kind::Combined {
+            let r = rules[i].logit;
+            set(rule_logit, (r / 5.0).clamp(-2.0, 2.0));
+            set(rule_pos, (r > 0.0) as u8 as f32);
+            set(rule_neg_strong, (r < -3.0) as u8 as f32);
+            for (k, feat) in [(3, rule_window3), (10, rule_window10)] {
+                let nb = window(&self.nonblank_prefix, i, k).max(1.0);
+                set(
+                    feat,
+                    (window(&self.rule_prefix, i, k) / nb / 5.0).clamp(-2.0, 2.0),
+                );
+            }
+            if p != NONE {
+                set(rule_prev, (rules[p as usize].logit / 5.0).clamp(-2.0, 2.0));
+            }
+            if nx != NONE {
+                set(rule_next, (rules[nx as usize].logit / 5.0).clamp(-2.0, 2.0));
+            }
+            if let Some(states) = heuristic {
+                set(
+                    match states[i] {
+                        State::Keep => rule_keep,
+                        State::Gap => rule_gap,
+                        State::Before => rule_before,
+                        State::After => rule_after,
+                        State::Closed => rule_closed,
+                    },
+                    1.0,
+                );
+            }
+        }
+
+        // Hashed n-grams of the line itself.
+        let content = &text[f.trim_start as usize..f.trim_end as usize];
+        let words = doc.words(i);
+        let mut prev_word = 0u64;
+        let mut whole = 0x9e37_79b9_7f4a_7c15u64;
+        for (k, &hash) in words.iter().enumerate() {
+            sparse.push(bucket(tokens::combine(1, hash)));
+            if k == 0 {
+                sparse.push(bucket(tokens::combine(2, hash)));
+            } else if k < BIGRAM_WORDS {
+                sparse.push(bucket(tokens::combine(3, tokens::combine(prev_word, hash))));
+            }
+            whole = tokens::combine(whole, hash);
+            prev_word = hash;
+        }
+        if (1..=5).contains(&w) {
+            sparse.push(bucket(tokens::combine(4, whole)));
+        }
+        let lower = |c: char| {
+            if c.is_ascii() {
+                c.to_ascii_lowercase() as u64
+            } else {
+                tokens::CharInfo::of(c).folded as u64
+            }
+        };
+        let mut chars = content.chars().take(TRIGRAM_CHARS).map(lower);
+        if let (Some(mut a), Some(mut b)) = (chars.next(), chars.next()) {
+            for c in chars {
+                sparse.push(bucket(tokens::combine(5, (a << 42) ^ (b << 21) ^ c)));
+                (a, b) = (b, c);
+            }
+        }
+    }
+
+    /// Fills the crosses of line `i` into `out` (cleared by the caller): one
+    /// hashed bucket per combination of coarse features, so that the linear
+    /// model can weigh interactions ("a short bulleted line between two short
+    /// lines", "a long line without stopwords ending in an ellipsis").
+    pub(crate) fn crosses(&self, doc: &DocFeatures, i: usize, x: &[f32], out: &mut Vec<u32>) {
+        let lines = &doc.lines;
+        let f = &lines[i];
+        let know = doc.knows_language();
+        let bin = |range: std::ops::RangeInclusive<usize>| {
+            x[range].iter().position(|&v| v > 0.0).unwrap_or(15) as u64
+        };
+        let wbin = bin(F::words_0 as usize..=F::words_51_ as usize);
+        let dbin = if know {
+            bin(F::density_0 as usize..=F::density_ge40 as usize)
+        } else {
+            7
+        };
+        let coarse = |g: &LineFeatures| match g.words {
+            0..=3 => 0u64,
+            4..=10 => 1,
+            _ => 2,
+        };
+        let (p, n) = (self.prev[i], self.next[i]);
+        let pc = if p == NONE {
+            3
+        } else {
+            coarse(&lines[p as usize])
+        };
+        let nc = if n == NONE {
+            3
+        } else {
+            coarse(&lines[n as usize])
+        };
+        let own = coarse(f);
+        let end = f.ending as u64;
+        let prev_end = if p == NONE {
+            7
+        } else {
+            lines[p as usize].ending as u64
+        };
+        let lex = f
+            .lex_top()
+            .map_or(15, |(c, share)| c as u64 * 2 + (share >= 0.5) as u64);
+        let indent = bin(F::indent_0 as usize..=F::indent_17_ as usize);
+        let pos = bin(F::pos_0_10 as usize..=F::pos_90_100 as usize);
+        let mass = bin(F::mass_above_0 as usize..=F::mass_above_1 as usize);
+        let prose = |j: u32| self.has(j, PROSE);
+        let combos: [u64; CROSSES] = [
+            (wbin * 8 + dbin) * 8 + end,
+            (wbin * 4 + pc) * 4 + nc,
+            (lex * 4 + own) * 2 + (f.lex_lead != 0) as u64,
+            end * 8 + prev_end,
+            (f.bullet as u64 * 8 + indent) * 4 + own,
+            (self.has(i as u32, HEADING) as u64 * 2 + prose(p) as u64) * 2 + prose(n) as u64,
+            (pos * 8 + own) * 8 + dbin,
+            mass * 4 + own,
+        ];
+        for (k, c) in combos.into_iter().enumerate() {
+            out.push(bucket(tokens::combine(100 + k as u64, c)));
+        }
+    }
+}
+
+/// Number of crosses per line.
+pub(crate) const CROSSES: usize = 8;
+
+/// The value of each n-gram input of a line with `n` of them.
+#[inline]
+pub(crate) fn ngram_scale(n: usize) -> f32 {
+    1.0 / (n as f32).sqrt()
+}
+
+#[inline]
+fn bucket(h: u64) -> u32 {
+    (h & HASH_MASK) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique() {
+        let mut names = NAMES.to_vec();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), DENSE);
+    }
+}
