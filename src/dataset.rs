@@ -84,6 +84,19 @@ impl LabelledDoc {
             .collect()
     }
 
+    /// Parses one line of training data: a labelled document (one with
+    /// `labels`, as `decruft label` writes them) or a gold document,
+    /// labelled on the way ([`LabelledDoc::from_gold`]).
+    pub fn from_json(line: &str) -> Result<LabelledDoc, Error> {
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| Error::record(e.to_string()))?;
+        if value.get("labels").is_some() {
+            serde_json::from_value(value).map_err(|e| Error::record(e.to_string()))
+        } else {
+            GoldDoc::from_json(line).map(|g| LabelledDoc::from_gold(&g))
+        }
+    }
+
     /// Derives line labels from a gold document.
     pub fn from_gold(doc: &GoldDoc) -> LabelledDoc {
         let mut spans = Vec::new();

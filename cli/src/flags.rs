@@ -1,0 +1,778 @@
+//! The command line, declared once.
+//!
+//! Every flag is one entry of [`FLAGS`]: its names, its value, the modes it
+//! applies to, its help and its default. Parsing, the help pages and the
+//! checks all read that table (the shape of ripgrep's `flags/defs.rs`):
+//! raw flags are collected first, the mode is settled (`--jsonl`, `--cv`
+//! and the command pick it), and a flag that does not apply to that mode
+//! is an error, never silently ignored. What comes out is a checked
+//! [`Args`].
+
+use std::fmt::Write as _;
+use std::num::NonZeroUsize;
+
+use decruft::{JsonlOptions, Label, LabelSet, OnError, TrainOptions};
+
+use crate::Failure;
+
+/// What a run does. Flags are declared for the modes they apply to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// `decruft [FILE...]`: the cleaned text of each file.
+    Plain,
+    /// `decruft --jsonl`: JSON Lines records.
+    Jsonl,
+    /// `decruft annotate`: every line's verdict.
+    Annotate,
+    /// `decruft eval`: scores of one configuration.
+    Eval,
+    /// `decruft eval --cv K`: cross-validation.
+    EvalCv,
+    /// `decruft train`.
+    Train,
+    /// `decruft label`.
+    Label,
+}
+
+impl Mode {
+    /// How the mode is written in messages.
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Plain => "decruft [FILE...]",
+            Mode::Jsonl => "decruft --jsonl",
+            Mode::Annotate => "decruft annotate",
+            Mode::Eval => "decruft eval",
+            Mode::EvalCv => "decruft eval --cv",
+            Mode::Train => "decruft train",
+            Mode::Label => "decruft label",
+        }
+    }
+}
+
+use Mode::*;
+
+/// The modes that strip documents with a configurable stripper.
+const STRIPPING: &[Mode] = &[Plain, Jsonl, Annotate, Eval];
+const EVERYWHERE: &[Mode] = &[Plain, Jsonl, Annotate, Eval, EvalCv, Train, Label];
+
+/// One flag.
+pub struct Flag {
+    pub long: &'static str,
+    pub short: Option<char>,
+    /// The name of its value in the help (`None`: a switch).
+    pub value: Option<&'static str>,
+    /// The modes it applies to.
+    pub modes: &'static [Mode],
+    /// What it does, for the help.
+    pub help: &'static str,
+    /// What it does in a mode where the general `help` would not say it.
+    pub help_in: &'static [(Mode, &'static str)],
+    /// Its default, for the help.
+    pub default: Option<fn() -> String>,
+    /// Stores it (with its value) in the arguments.
+    pub set: fn(&mut Args, Option<String>) -> Result<(), Failure>,
+}
+
+/// Every flag.
+pub const FLAGS: &[Flag] = &[
+    Flag {
+        long: "jsonl",
+        short: None,
+        value: None,
+        modes: &[Plain, Jsonl],
+        help: "read and write JSON Lines, one object per line",
+        help_in: &[],
+        default: None,
+        set: |_, _| Ok(()), // it picks the mode
+    },
+    Flag {
+        long: "field",
+        short: None,
+        value: Some("NAME"),
+        modes: &[Jsonl],
+        help: "the field to strip",
+        help_in: &[],
+        default: Some(|| JsonlOptions::default().field),
+        set: |a, v| {
+            a.jsonl.field = value(v);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "labels",
+        short: None,
+        value: None,
+        modes: &[Jsonl],
+        help: "add a \"decruft\" field with every line's [start, end, label, score] \
+               (character offsets)",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.jsonl.labels = true;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "on-error",
+        short: None,
+        value: Some("MODE"),
+        modes: &[Jsonl],
+        help: "what to do with a bad record: fail (stop, exit 2), skip (drop it, count \
+               on stderr) or keep (write it through unchanged)",
+        help_in: &[],
+        default: Some(|| "fail".into()),
+        set: |a, v| {
+            a.on_error = match value(v).as_str() {
+                "fail" => OnError::Fail,
+                "skip" => OnError::Skip,
+                "keep" => OnError::Keep,
+                other => return Err(one_of("--on-error", "fail, skip or keep", other)),
+            };
+            Ok(())
+        },
+    },
+    Flag {
+        long: "threads",
+        short: None,
+        value: Some("N"),
+        modes: &[Jsonl],
+        help: "threads stripping records; the output is the same whatever N",
+        help_in: &[],
+        default: Some(|| "one per core".into()),
+        set: |a, v| {
+            let v = value(v);
+            let n = v
+                .parse::<usize>()
+                .ok()
+                .and_then(NonZeroUsize::new)
+                .ok_or_else(|| {
+                    Failure::new(format!("--threads takes a number of at least 1, not '{v}'"))
+                })?;
+            a.threads = Some(n);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "keep",
+        short: None,
+        value: Some("LABELS"),
+        modes: STRIPPING,
+        help: "comma-separated labels to keep",
+        help_in: &[],
+        default: Some(|| {
+            let names: Vec<&str> = LabelSet::content().iter().map(Label::as_str).collect();
+            names.join(",")
+        }),
+        set: |a, v| {
+            a.keep = Some(value(v).parse()?);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "language",
+        short: None,
+        value: Some("CODE"),
+        modes: STRIPPING,
+        help: "force a stoplist (ISO 639-1, e.g. fr) instead of detecting one per document",
+        help_in: &[],
+        default: None,
+        set: |a, v| {
+            a.language = Some(value(v));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "threshold",
+        short: None,
+        value: Some("X"),
+        modes: STRIPPING,
+        help: "log-odds shift: > 0 keeps less, < 0 keeps more",
+        help_in: &[],
+        default: Some(|| "0".into()),
+        set: |a, v| {
+            a.threshold = number("--threshold", v)?;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "model",
+        short: None,
+        value: Some("FILE"),
+        modes: STRIPPING,
+        help: "use the model in FILE (written by decruft train) instead of the embedded one",
+        help_in: &[],
+        default: None,
+        set: |a, v| {
+            a.model = Some(value(v));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "heuristics",
+        short: None,
+        value: None,
+        modes: STRIPPING,
+        help: "use the hand-written heuristics alone, no model",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.heuristics = true;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "color",
+        short: None,
+        value: Some("WHEN"),
+        modes: &[Annotate],
+        help: "auto, always or never; auto colours a terminal unless NO_COLOR is set",
+        help_in: &[],
+        default: Some(|| "auto".into()),
+        set: |a, v| {
+            a.color = match value(v).as_str() {
+                "auto" => None,
+                "always" => Some(true),
+                "never" => Some(false),
+                other => return Err(one_of("--color", "auto, always or never", other)),
+            };
+            Ok(())
+        },
+    },
+    Flag {
+        long: "cv",
+        short: None,
+        value: Some("K"),
+        modes: &[Eval, EvalCv],
+        help: "K-fold cross-validation by site over all DATA files together: the \
+               heuristics alone, a model-only and a combined model, each model trained \
+               on the other folds",
+        help_in: &[],
+        default: None,
+        set: |a, v| {
+            let k: usize = number("--cv", v)?;
+            if k < 2 {
+                return Err(Failure::new("--cv takes 2 or more folds"));
+            }
+            a.cv = Some(k);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "seed",
+        short: None,
+        value: Some("N"),
+        modes: &[EvalCv, Train],
+        help: "seed of the fold assignment and of training",
+        help_in: &[],
+        default: Some(|| TrainOptions::default().seed.to_string()),
+        set: |a, v| {
+            a.train.seed = number("--seed", v)?;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "epochs",
+        short: None,
+        value: Some("N"),
+        modes: &[EvalCv, Train],
+        help: "passes over the data",
+        help_in: &[],
+        default: Some(|| TrainOptions::default().epochs.to_string()),
+        set: |a, v| {
+            a.train.epochs = number("--epochs", v)?;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "model-only",
+        short: None,
+        value: None,
+        modes: &[Train],
+        help: "train a model that does not read the heuristics' scores",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.train.combined = false;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "worst",
+        short: None,
+        value: Some("N"),
+        modes: &[Eval],
+        help: "list the N worst documents of each file",
+        help_in: &[],
+        default: Some(|| "0".into()),
+        set: |a, v| {
+            a.worst = number("--worst", v)?;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "output",
+        short: Some('o'),
+        value: Some("PATH"),
+        modes: &[EvalCv, Train, Label],
+        help: "where to write",
+        help_in: &[
+            (EvalCv, "a directory to write each held-out output to, as PATH/DATA.CLASSIFIER.jsonl (id and text lines)"),
+            (Train, "the model file to write (required)"),
+            (Label, "where to write the labelled documents (default: stdout)"),
+        ],
+        default: None,
+        set: |a, v| {
+            a.output = Some(value(v));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "help",
+        short: Some('h'),
+        value: None,
+        modes: EVERYWHERE,
+        help: "this help (also: decruft help [COMMAND])",
+        help_in: &[],
+        default: None,
+        set: |_, _| Ok(()),
+    },
+    Flag {
+        long: "version",
+        short: Some('V'),
+        value: None,
+        modes: EVERYWHERE,
+        help: "the version",
+        help_in: &[],
+        default: None,
+        set: |_, _| Ok(()),
+    },
+];
+
+/// The checked arguments of a run.
+pub struct Args {
+    pub mode: Mode,
+    pub files: Vec<String>,
+    pub jsonl: JsonlOptions,
+    pub on_error: OnError,
+    pub threads: Option<NonZeroUsize>,
+    pub keep: Option<LabelSet>,
+    pub language: Option<String>,
+    pub threshold: f32,
+    pub model: Option<String>,
+    pub heuristics: bool,
+    /// `None`: colour a terminal unless `NO_COLOR` is set.
+    pub color: Option<bool>,
+    pub cv: Option<usize>,
+    pub train: TrainOptions,
+    pub worst: usize,
+    pub output: Option<String>,
+}
+
+/// What the command line asks for.
+pub enum Parsed {
+    Run(Box<Args>),
+    /// Print this help page and stop.
+    Help(String),
+    /// Print the version and stop.
+    Version,
+}
+
+/// The commands, by name.
+const COMMANDS: [(&str, Mode); 4] = [
+    ("annotate", Annotate),
+    ("eval", Eval),
+    ("train", Train),
+    ("label", Label),
+];
+
+/// Parses the process's arguments.
+pub fn parse() -> Result<Parsed, Failure> {
+    parse_from(lexopt::Parser::from_env())
+}
+
+fn parse_from(mut parser: lexopt::Parser) -> Result<Parsed, Failure> {
+    use lexopt::prelude::*;
+    let mut command = Plain;
+    let mut help_command = false;
+    let mut files = Vec::new();
+    let mut seen: Vec<(&'static Flag, Option<String>)> = Vec::new();
+    let mut first = true;
+    while let Some(arg) = parser.next()? {
+        let was_first = std::mem::replace(&mut first, false);
+        let flag = match arg {
+            Value(v) if was_first && v == "help" => {
+                help_command = true;
+                continue;
+            }
+            Value(v) if was_first && COMMANDS.iter().any(|(name, _)| v == *name) => {
+                let name = v.string()?;
+                command = COMMANDS
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|c| c.1)
+                    .unwrap_or(Plain);
+                continue;
+            }
+            Value(v) => {
+                files.push(v.string()?);
+                continue;
+            }
+            Long(name) => FLAGS.iter().find(|f| f.long == name),
+            Short(c) => FLAGS.iter().find(|f| f.short == Some(c)),
+        };
+        let Some(flag) = flag else {
+            return Err(arg.unexpected().into());
+        };
+        let value = match flag.value {
+            Some(_) => Some(parser.value()?.string()?),
+            None => None,
+        };
+        seen.push((flag, value));
+    }
+    if help_command {
+        let page = match files.as_slice() {
+            [] => Plain,
+            [name] => COMMANDS
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|c| c.1)
+                .ok_or_else(|| {
+                    Failure::new(format!("help: no command '{name}' (see decruft help)"))
+                })?,
+            _ => return Err(Failure::new("help takes one command at most")),
+        };
+        return Ok(Parsed::Help(help(page)));
+    }
+    let has = |long: &str| seen.iter().any(|(f, _)| f.long == long);
+    if has("help") {
+        return Ok(Parsed::Help(help(command)));
+    }
+    if has("version") {
+        return Ok(Parsed::Version);
+    }
+    let mode = match command {
+        Plain if has("jsonl") => Jsonl,
+        Eval if has("cv") => EvalCv,
+        c => c,
+    };
+    let mut args = Args {
+        mode,
+        files,
+        jsonl: JsonlOptions::default(),
+        on_error: OnError::Fail,
+        threads: None,
+        keep: None,
+        language: None,
+        threshold: 0.0,
+        model: None,
+        heuristics: false,
+        color: None,
+        cv: None,
+        train: TrainOptions::default(),
+        worst: 0,
+        output: None,
+    };
+    for (flag, value) in seen {
+        if !flag.modes.contains(&mode) {
+            let modes: Vec<&str> = flag.modes.iter().map(|m| m.name()).collect();
+            return Err(Failure::new(format!(
+                "--{} does not apply to {} (only to {})",
+                flag.long,
+                mode.name(),
+                modes.join(", ")
+            )));
+        }
+        (flag.set)(&mut args, value)?;
+    }
+    check(&args)?;
+    Ok(Parsed::Run(Box::new(args)))
+}
+
+/// What no single flag can check.
+fn check(args: &Args) -> Result<(), Failure> {
+    if args.model.is_some() && args.heuristics {
+        return Err(Failure::new("--model and --heuristics exclude each other"));
+    }
+    match args.mode {
+        Annotate if args.files.len() > 1 => Err(Failure::new("annotate takes one file at most")),
+        Eval | EvalCv | Train | Label if args.files.is_empty() => {
+            Err(Failure::new("no data files given (see --help)"))
+        }
+        Train if args.output.is_none() => Err(Failure::new("train needs -o MODEL.json")),
+        _ => Ok(()),
+    }
+}
+
+/// The value of a flag that takes one.
+fn value(v: Option<String>) -> String {
+    v.expect("the parser reads a value for every flag that takes one")
+}
+
+fn number<T: std::str::FromStr>(flag: &str, v: Option<String>) -> Result<T, Failure> {
+    let v = value(v);
+    v.parse()
+        .map_err(|_| Failure::new(format!("{flag} takes a number, not '{v}'")))
+}
+
+fn one_of(flag: &str, choices: &str, got: &str) -> Failure {
+    Failure::new(format!("{flag} takes {choices}, not '{got}'"))
+}
+
+const MAIN_HEADER: &str = "\
+decruft: strip boilerplate from scraped article text
+
+Usage:
+  decruft [OPTIONS] [FILE...]          the cleaned text of each FILE (or stdin)
+  decruft --jsonl [OPTIONS] [FILE...]  strip the text field of JSON Lines
+  decruft annotate [OPTIONS] [FILE]    every line, its label, score and reason
+  decruft eval [OPTIONS] DATA...       scores against gold JSONL
+  decruft train [OPTIONS] DATA... -o MODEL.json    train a line model
+  decruft label GOLD... [-o FILE]      line labels derived from gold JSONL
+  decruft help [COMMAND]               this help, or a command's";
+
+const ANNOTATE_HEADER: &str = "\
+decruft annotate: show every line with its label, score and reason
+
+Usage:
+  decruft annotate [OPTIONS] [FILE]
+
+Each line of FILE (or stdin) is printed as
+  MARK LABEL SCORE REASON | line
+where MARK is + (kept) or - (dropped) and SCORE the probability that the
+line is content as the decoder reads it (the heuristics' score, or the
+model's after its second stage, which weighs the neighbours' scores),
+before the decoder makes the article one piece. Model decisions show the
+inputs that weighed most. Coloured on a terminal (not with NO_COLOR set).";
+
+const EVAL_HEADER: &str = "\
+decruft eval: score decruft against gold data
+
+Usage:
+  decruft eval [OPTIONS] DATA.jsonl...
+  decruft eval --cv K [OPTIONS] DATA.jsonl...
+
+Each DATA file holds gold documents, one JSON object a line: id, text and
+either with/without snippets or a body. Scores use the benchmarks' metrics
+(as ../shared/bench/score.py): snippets are matched after collapsing white
+space; bodies are compared as 4-token shingles, averaged per document.";
+
+const TRAIN_HEADER: &str = "\
+decruft train: train the line model
+
+Usage:
+  decruft train [OPTIONS] DATA.jsonl... -o MODEL.json
+
+DATA files hold gold documents (id, url, text and with/without or body, as in
+../shared/data) or labelled documents (id, group, text, labels, as written by
+decruft label). The model is a logistic regression over the line features,
+their neighbours' and hashed word and character n-grams; the decoder's
+transition costs are tuned on out-of-fold scores. Deterministic for a seed.";
+
+const LABEL_HEADER: &str = "\
+decruft label: derive line labels from gold documents
+
+Usage:
+  decruft label GOLD.jsonl... [-o FILE]
+
+Writes one labelled document per line (id, group, text, labels: one of
+\"keep\", \"drop\" or null per line of text) to FILE or stdout. decruft train
+reads them back.";
+
+/// The help page of a command (`Plain`: the main page), its options listed
+/// from [`FLAGS`].
+pub fn help(command: Mode) -> String {
+    // A page covers a mode and, for the main page and eval, the variant a
+    // flag switches to: flags of only one of the two say so.
+    let (header, base, variant) = match command {
+        Plain | Jsonl => (MAIN_HEADER, Plain, Some((Jsonl, "--jsonl"))),
+        Annotate => (ANNOTATE_HEADER, Annotate, None),
+        Eval | EvalCv => (EVAL_HEADER, Eval, Some((EvalCv, "--cv"))),
+        Train => (TRAIN_HEADER, Train, None),
+        Label => (LABEL_HEADER, Label, None),
+    };
+    let mut out = format!("{header}\n\nOptions:\n");
+    for flag in FLAGS {
+        let in_base = flag.modes.contains(&base);
+        let in_variant = variant.is_some_and(|(m, _)| flag.modes.contains(&m));
+        let note = match variant {
+            _ if !in_base && !in_variant => continue,
+            Some((_, switch)) if !in_base => format!("with {switch}: "),
+            Some((_, switch)) if !in_variant && flag.long != "jsonl" => {
+                format!("without {switch}: ")
+            }
+            _ => String::new(),
+        };
+        let own = flag
+            .help_in
+            .iter()
+            .find(|(m, _)| *m == base || Some(*m) == variant.map(|v| v.0));
+        let mut text = format!("{note}{}", own.map_or(flag.help, |h| h.1));
+        if let Some(default) = flag.default {
+            let _ = write!(text, " (default: {})", default());
+        }
+        let short = flag.short.map_or("    ".to_string(), |c| format!("-{c}, "));
+        let value = flag.value.map_or(String::new(), |v| format!(" {v}"));
+        let names = format!("  {short}--{}{value}", flag.long);
+        out.push_str(&wrap(&names, &text, 27));
+    }
+    if command == Plain {
+        let labels: Vec<&str> = Label::ALL.iter().map(|l| l.as_str()).collect();
+        out.push('\n');
+        out.push_str(&wrap("Labels:", &labels.join(" "), 8));
+        out.push_str(
+            "\nExit status: 0 on success, 2 on error (one line on stderr), 130 on SIGINT.\n",
+        );
+    }
+    out
+}
+
+/// `names` and `text` as help rows: the text wrapped in a column of its
+/// own, starting at `column`.
+fn wrap(names: &str, text: &str, column: usize) -> String {
+    const WIDTH: usize = 79;
+    let mut out = String::new();
+    let mut line = format!("{names:column$}");
+    if names.len() >= column {
+        out.push_str(names);
+        out.push('\n');
+        line = " ".repeat(column);
+    }
+    let mut empty = true;
+    for word in text.split(' ') {
+        if !empty && line.len() + 1 + word.len() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = " ".repeat(column);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Parsed, String> {
+        parse_from(lexopt::Parser::from_args(args.iter().copied())).map_err(|f| format!("{f:?}"))
+    }
+
+    fn mode(args: &[&str]) -> Mode {
+        match parse(args) {
+            Ok(Parsed::Run(a)) => a.mode,
+            _ => panic!("{args:?} did not parse"),
+        }
+    }
+
+    #[test]
+    fn names_are_unique() {
+        for (i, f) in FLAGS.iter().enumerate() {
+            for g in &FLAGS[i + 1..] {
+                assert_ne!(f.long, g.long);
+                assert!(f.short.is_none() || f.short != g.short, "-{:?}", f.short);
+            }
+        }
+    }
+
+    #[test]
+    fn modes() {
+        assert_eq!(mode(&["page.txt"]), Plain);
+        assert_eq!(mode(&["--labels", "--jsonl"]), Jsonl);
+        assert_eq!(mode(&["annotate"]), Annotate);
+        assert_eq!(mode(&["eval", "x.jsonl"]), Eval);
+        assert_eq!(mode(&["eval", "--cv", "5", "x.jsonl"]), EvalCv);
+        assert_eq!(mode(&["train", "x.jsonl", "-o", "m.json"]), Train);
+        assert_eq!(mode(&["label", "x.jsonl"]), Label);
+        // A command name anywhere but first is a file.
+        assert_eq!(mode(&["--keep", "body", "train"]), Plain);
+    }
+
+    #[test]
+    fn flags_that_do_not_apply_are_errors() {
+        for (args, want) in [
+            (
+                &["--labels", "page.txt"][..],
+                "--labels does not apply to decruft [FILE...]",
+            ),
+            (
+                &["--field", "body"],
+                "--field does not apply to decruft [FILE...]",
+            ),
+            (&["--threads", "2"], "--threads does not apply"),
+            (&["--on-error", "skip"], "--on-error does not apply"),
+            (
+                &["annotate", "--jsonl"],
+                "--jsonl does not apply to decruft annotate",
+            ),
+            (
+                &["eval", "--cv", "5", "--model", "m.json", "x"],
+                "--model does not apply to decruft eval --cv",
+            ),
+            (
+                &["eval", "--seed", "3", "x"],
+                "--seed does not apply to decruft eval",
+            ),
+            (
+                &["train", "x", "-o", "m", "--heuristics"],
+                "--heuristics does not apply to decruft train",
+            ),
+            (
+                &["train", "x", "-o", "m", "--keep", "body"],
+                "--keep does not apply",
+            ),
+            (
+                &["train", "x", "-o", "m", "--threshold", "3"],
+                "--threshold does not apply",
+            ),
+            (&["label", "x", "--worst", "3"], "--worst does not apply"),
+            (&["--color", "never"], "--color does not apply"),
+            (&["-o", "out"], "--output does not apply"),
+            (
+                &["--jsonl", "--threads", "0"],
+                "--threads takes a number of at least 1, not '0'",
+            ),
+            (&["eval", "--cv", "1", "x"], "--cv takes 2 or more folds"),
+            (&["--model", "m", "--heuristics"], "exclude each other"),
+        ] {
+            let err = parse(args)
+                .err()
+                .unwrap_or_else(|| panic!("{args:?} parsed"));
+            assert!(err.contains(want), "{args:?}: {err}");
+            assert!(!err.contains('\n'), "{args:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn help_pages() {
+        let main = help(Plain);
+        assert!(main.contains("--field NAME"));
+        assert!(main.contains("with --jsonl: the field to strip (default: text)"));
+        assert!(!main.contains("--cv"));
+        let eval = help(Eval);
+        assert!(eval.contains("with --cv: passes over the data"));
+        assert!(eval.contains("without --cv: use the model in FILE"));
+        let train = help(Train);
+        let epochs = format!(
+            "passes over the data (default: {})",
+            TrainOptions::default().epochs
+        );
+        assert!(train.contains(&epochs), "{train}");
+        assert!(!train.contains("--keep"));
+        for page in [main, eval, train, help(Annotate), help(Label)] {
+            assert!(page.lines().all(|l| l.chars().count() <= 79), "{page}");
+        }
+        assert!(matches!(parse(&["help"]), Ok(Parsed::Help(p)) if p == help(Plain)));
+        assert!(matches!(parse(&["help", "train"]), Ok(Parsed::Help(p)) if p == help(Train)));
+        assert!(
+            matches!(parse(&["eval", "--cv", "5", "-h"]), Ok(Parsed::Help(p)) if p == help(Eval))
+        );
+        assert!(parse(&["help", "nope"]).is_err());
+    }
+}
