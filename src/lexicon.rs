@@ -272,6 +272,19 @@ pub(crate) fn default_files() -> Vec<(Label, &'static str)> {
     Label::BOILERPLATE.into_iter().zip(PHRASE_FILES).collect()
 }
 
+/// The entries of the embedded data files, tagged with their file's label
+/// or language: every phrase, then every stopword. A model's inputs are
+/// measured against them (its fingerprint hashes them).
+pub(crate) fn embedded_entries() -> impl Iterator<Item = (&'static str, &'static str)> {
+    let phrases = default_files()
+        .into_iter()
+        .flat_map(|(label, file)| entries(file).map(move |e| (label.as_str(), e)));
+    let stopwords = STOPLISTS
+        .iter()
+        .flat_map(|&(lang, file)| entries(file).map(move |e| (lang, e)));
+    phrases.chain(stopwords)
+}
+
 /// Iterates the entries of a data file: trimmed, non-empty, not comments.
 fn entries(file: &str) -> impl Iterator<Item = &str> {
     file.lines()
@@ -511,6 +524,16 @@ mod tests {
             },
         );
         out
+    }
+
+    #[test]
+    fn embedded_entries_hold_phrases_and_stopwords() {
+        let entries: Vec<(&str, &str)> = embedded_entries().collect();
+        assert!(entries.contains(&("read-more", "Lire la suite")));
+        assert!(entries.contains(&("fr", "le")));
+        assert!(entries
+            .iter()
+            .all(|(_, e)| !e.is_empty() && !e.starts_with('#')));
     }
 
     #[test]

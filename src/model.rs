@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::{STAGE2, STAGE2_NAMES};
 use crate::decode::Costs;
+use crate::lexicon;
 use crate::math::{dot, fnv1a, FNV_OFFSET};
 use crate::vectorize::{self, ngram_scale, Kind, DENSE, HASH_BITS, NAMES};
 use crate::Error;
@@ -21,16 +22,36 @@ use crate::Error;
 /// The model file format version.
 pub(crate) const FORMAT_VERSION: u32 = 1;
 
-/// A fingerprint of the feature layout: the dense names, the hashing and the
-/// n-gram settings. Models trained for another layout are refused.
-pub(crate) fn fingerprint() -> String {
-    let mut h = FNV_OFFSET;
-    let mut feed = |s: &str| h = fnv1a(fnv1a(h, s.as_bytes()), &[0xff]);
-    for n in NAMES.iter().chain(STAGE2_NAMES) {
-        feed(n);
-    }
-    feed(&vectorize::layout());
-    format!("{h:016x}")
+/// The version of what the model's inputs mean. Bump it with any change
+/// that alters the value of an input without renaming it: a feature's
+/// definition (features.rs, patterns.rs, tokens.rs), a rule's score or
+/// cause (rules.rs), the vectorizer's binning or hashing (vectorize.rs), the
+/// second stage's inputs (context.rs). The fingerprint then changes and
+/// models made before are refused instead of misread. (Input names, the
+/// n-gram settings and the embedded lexicon and stoplists are hashed
+/// already.)
+pub(crate) const FEATURES_VERSION: u32 = 1;
+
+/// A fingerprint of what a model's inputs are: the dense and second-stage
+/// input names, the hashing and n-gram settings, [`FEATURES_VERSION`], and
+/// every entry of the embedded lexicon and stoplists. A model made for other
+/// inputs is refused.
+pub(crate) fn fingerprint() -> &'static str {
+    static FINGERPRINT: LazyLock<String> = LazyLock::new(|| {
+        let mut h = FNV_OFFSET;
+        let mut feed = |s: &str| h = fnv1a(fnv1a(h, s.as_bytes()), &[0xff]);
+        for n in NAMES.iter().chain(STAGE2_NAMES) {
+            feed(n);
+        }
+        feed(&vectorize::layout());
+        feed(&format!("features={FEATURES_VERSION}"));
+        for (file, entry) in lexicon::embedded_entries() {
+            feed(file);
+            feed(entry);
+        }
+        format!("{h:016x}")
+    });
+    &FINGERPRINT
 }
 
 /// A trained linear model and the decoder costs tuned with it.
@@ -150,7 +171,7 @@ impl Model {
         let file = ModelFile {
             format: MAGIC.into(),
             version: FORMAT_VERSION,
-            fingerprint: fingerprint(),
+            fingerprint: fingerprint().to_string(),
             kind: self.kind,
             bias: round(self.bias),
             costs: self.costs,
@@ -197,7 +218,8 @@ impl Model {
         }
         if file.fingerprint != fingerprint() {
             return Err(Error::model(format!(
-                "feature fingerprint {} does not match this decruft's {}: retrain the model with `decruft train`",
+                "it was made for other features, lexicons or stoplists (fingerprint {}, this \
+                 decruft's is {}): retrain it with `decruft train DATA.jsonl... -o MODEL.json`",
                 file.fingerprint,
                 fingerprint()
             )));
@@ -258,12 +280,17 @@ fn round(w: f32) -> f32 {
     (w * 10_000.0).round() / 10_000.0
 }
 
-/// The embedded default model. A build whose features no longer match the
-/// embedded file (a developer changed features without retraining) gets an
-/// error from [`StripperBuilder::build`](crate::StripperBuilder::build), not a
-/// silent misclassification; the test `embedded_model_loads` catches it first.
+/// The embedded model file.
+const EMBEDDED: &str = include_str!("../data/model.json");
+
+/// The embedded default model. A build whose inputs no longer match the
+/// embedded file (a developer changed features, rules, lexicons or
+/// stoplists without retraining) gets an error from
+/// [`StripperBuilder::build`](crate::StripperBuilder::build), not a silent
+/// misclassification; the test `embedded_model_fingerprint_matches` catches
+/// it first and says what to do.
 pub(crate) static DEFAULT: LazyLock<Result<Arc<Model>, String>> = LazyLock::new(|| {
-    Model::from_json(include_str!("../data/model.json"))
+    Model::from_json(EMBEDDED)
         .map(Arc::new)
         .map_err(|e| format!("the embedded model does not fit this build ({e})"))
 });
@@ -288,8 +315,28 @@ mod tests {
         assert!(err("").starts_with("bad model: not a decruft model"));
         assert!(err(&json[..json.len() / 2]).starts_with("bad model: not a decruft model"));
         assert!(err(&json.replace("\"version\":1", "\"version\":99")).contains("version 99"));
-        assert!(err(&json.replace(&fingerprint(), "0000000000000000")).contains("fingerprint"));
+        let stale = err(&json.replace(fingerprint(), "0000000000000000"));
+        assert!(stale.contains("fingerprint 0000000000000000"), "{stale}");
+        assert!(stale.contains("retrain it with `decruft train"), "{stale}");
         assert!(err(&json.replace("[77,-1.25]", "[999999999,-1.25]")).contains("out of range"));
+    }
+
+    /// The shipped model was made for this build's inputs. When it fails,
+    /// retrain data/model.json (README, "Train and evaluate"). If the change
+    /// left every input as it was (the fingerprint's definition changed,
+    /// say), record the new fingerprint instead, with the command the
+    /// message gives.
+    #[test]
+    fn embedded_model_fingerprint_matches() {
+        let file: serde_json::Value = serde_json::from_str(EMBEDDED).unwrap();
+        let stored = file["fingerprint"].as_str().unwrap();
+        let now = fingerprint();
+        assert!(
+            stored == now,
+            "data/model.json was made for other inputs (fingerprint {stored}, this build's is \
+             {now}): retrain it, or if no input changed what it means, record the new \
+             fingerprint with: sed -i 's/\"fingerprint\":\"{stored}\"/\"fingerprint\":\"{now}\"/' data/model.json"
+        );
     }
 
     #[test]
