@@ -95,6 +95,47 @@ pub(crate) struct Step {
     pub new_block: bool,
 }
 
+/// What a line earns in a state: its log-odds if kept, nothing otherwise.
+#[inline]
+fn emit(state: State, step: &Step) -> f32 {
+    if state == State::Keep {
+        step.logit
+    } else {
+        0.0
+    }
+}
+
+/// The states a document may end in.
+const ENDS: [State; 4] = [State::Keep, State::Before, State::After, State::Closed];
+
+/// The cost of going from state `from` at step `prev` to state `to` at the
+/// next step `st`, or `None` if the chain does not allow it.
+#[inline]
+fn transition(costs: &Costs, prev: &Step, st: &Step, from: State, to: State) -> Option<f32> {
+    use State::*;
+    let split = if st.new_block { 0.0 } else { costs.split };
+    // Past an end-of-article marker, "after the article" means closed.
+    let marker = prev.barrier > 0.0;
+    Some(match (from, to) {
+        (Before, Before) | (Closed, Closed) => 0.0,
+        (After, After) if !marker => 0.0,
+        (After, Closed) if marker => 0.0,
+        (Before, Keep) => costs.enter + split,
+        (Keep, Keep) => prev.barrier,
+        (Keep, Gap) => costs.gap_open + split + prev.barrier + costs.gap_line,
+        (Gap, Gap) => prev.barrier + costs.gap_line,
+        (Gap, Keep) => prev.barrier + split,
+        (Keep, After) if !marker => costs.exit + split,
+        (Keep, Closed) if marker => costs.exit + split,
+        (Gap, After) if !marker => costs.exit,
+        (Gap, Closed) if marker => costs.exit,
+        (After, Keep) if !marker => costs.reenter + split,
+        (After, Keep) => costs.reenter + costs.closed + split,
+        (Closed, Keep) => costs.reenter + costs.closed + split,
+        _ => return None,
+    })
+}
+
 /// Reusable decoder memory.
 #[derive(Default, Debug)]
 pub(crate) struct Decoder {
@@ -111,36 +152,16 @@ impl Decoder {
         self.back.clear();
         self.back.reserve(steps.len());
         const NEG: f32 = f32::NEG_INFINITY;
-        let emit = |s: State, st: &Step| if s == State::Keep { st.logit } else { 0.0 };
         let mut score = [0.0, steps[0].logit - costs.enter, NEG, NEG, NEG];
         self.back.push([0; 5]);
         for i in 1..steps.len() {
             let (prev, st) = (&steps[i - 1], &steps[i]);
-            let split = if st.new_block { 0.0 } else { costs.split };
-            // Past an end-of-article marker, "after the article" means closed.
-            let marker = prev.barrier > 0.0;
             let mut next = [NEG; 5];
             let mut back = [0u8; 5];
             for to in State::ALL {
                 for from in State::ALL {
-                    use State::*;
-                    let t = match (from, to) {
-                        (Before, Before) | (Closed, Closed) => 0.0,
-                        (After, After) if !marker => 0.0,
-                        (After, Closed) if marker => 0.0,
-                        (Before, Keep) => costs.enter + split,
-                        (Keep, Keep) => prev.barrier,
-                        (Keep, Gap) => costs.gap_open + split + prev.barrier + costs.gap_line,
-                        (Gap, Gap) => prev.barrier + costs.gap_line,
-                        (Gap, Keep) => prev.barrier + split,
-                        (Keep, After) if !marker => costs.exit + split,
-                        (Keep, Closed) if marker => costs.exit + split,
-                        (Gap, After) if !marker => costs.exit,
-                        (Gap, Closed) if marker => costs.exit,
-                        (After, Keep) if !marker => costs.reenter + split,
-                        (After, Keep) => costs.reenter + costs.closed + split,
-                        (Closed, Keep) => costs.reenter + costs.closed + split,
-                        _ => continue,
+                    let Some(t) = transition(costs, prev, st, from, to) else {
+                        continue;
                     };
                     let s = score[from as usize] - t;
                     if s > next[to as usize] {
@@ -155,7 +176,7 @@ impl Decoder {
         }
         // A document may end in Keep (the article runs to the end), Before
         // (no article at all) or After; ending inside a hole is not allowed.
-        let mut state = [State::Keep, State::Before, State::After, State::Closed]
+        let mut state = ENDS
             .into_iter()
             .max_by(|a, b| score[*a as usize].total_cmp(&score[*b as usize]))
             .unwrap_or(State::Before);
@@ -232,6 +253,82 @@ mod tests {
         ];
         for (logits, want) in cases {
             assert_eq!(run(logits), *want, "logits {logits:?}");
+        }
+    }
+
+    /// The score of a whole path of states, or `None` if the chain does not
+    /// allow it: the naive reading of the decoder's model.
+    fn path_score(steps: &[Step], costs: &Costs, path: &[State]) -> Option<f32> {
+        let mut score = match path.first()? {
+            State::Before => 0.0,
+            State::Keep => steps[0].logit - costs.enter,
+            _ => return None,
+        };
+        for i in 1..steps.len() {
+            let t = transition(costs, &steps[i - 1], &steps[i], path[i - 1], path[i])?;
+            score = score - t + emit(path[i], &steps[i]);
+        }
+        ENDS.contains(path.last()?).then_some(score)
+    }
+
+    /// The decoder against every path of the chain, for documents of up to
+    /// seven lines with random scores, barriers, blocks and costs: it finds
+    /// a path the chain allows, and none scores higher.
+    #[test]
+    fn viterbi_finds_the_best_of_all_paths() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f32 / (1u64 << 53) as f32
+        };
+        let mut decoder = Decoder::default();
+        let mut out = Vec::new();
+        for n in 1..=7usize {
+            let cases = if n <= 5 { 300 } else { 25 };
+            for case in 0..cases {
+                let costs = if case % 3 == 0 {
+                    Costs::default()
+                } else {
+                    let mut c = || next() * 4.0;
+                    Costs {
+                        enter: c(),
+                        exit: c(),
+                        reenter: c(),
+                        closed: c(),
+                        gap_open: c(),
+                        gap_line: c(),
+                        split: c(),
+                    }
+                };
+                let steps: Vec<Step> = (0..n)
+                    .map(|_| Step {
+                        logit: next() * 12.0 - 6.0,
+                        barrier: if next() < 0.25 { next() * 5.0 } else { 0.0 },
+                        new_block: next() < 0.6,
+                    })
+                    .collect();
+                decoder.decode(&steps, &costs, &mut out);
+                let got = path_score(&steps, &costs, &out)
+                    .unwrap_or_else(|| panic!("the decoder's path {out:?} is not allowed"));
+                let mut best = f32::NEG_INFINITY;
+                let mut path = vec![State::Before; n];
+                for code in 0..5usize.pow(n as u32) {
+                    let mut c = code;
+                    for s in path.iter_mut() {
+                        *s = State::ALL[c % 5];
+                        c /= 5;
+                    }
+                    if let Some(score) = path_score(&steps, &costs, &path) {
+                        best = best.max(score);
+                    }
+                }
+                assert!(
+                    (got - best).abs() <= 1e-4 * best.abs().max(1.0),
+                    "decoder {got} ({out:?}), best path {best}: {steps:?} {costs:?}"
+                );
+            }
         }
     }
 
