@@ -87,8 +87,11 @@ pub struct Verdict {
     pub end: usize,
     /// What the line is.
     pub label: Label,
-    /// How much the line, on its own, looks like article content: a
-    /// probability in `[0, 1]` before context decoding.
+    /// The probability, in `[0, 1]`, that the line is content as the
+    /// decoder reads it: the heuristics' score, or the model's second-stage
+    /// score (which already weighs the neighbours' first-stage scores),
+    /// shifted by the threshold. The decoder then reads the document as a
+    /// whole, so a kept line may score below 0.5 and a dropped one above.
     pub score: f32,
     /// Whether the line is in the cleaned text.
     pub kept: bool,

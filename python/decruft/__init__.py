@@ -36,10 +36,10 @@ __all__ = [
 ]
 
 def _is_arrow(obj: object) -> bool:
-    # Only a pyarrow object can be a pyarrow array: no import of pyarrow (a
-    # heavy module) unless the caller already has one.
-    module = type(obj).__module__ or ""
-    return module == "pyarrow" or module.startswith("pyarrow.")
+    # Anything that speaks the Arrow PyCapsule interface: pyarrow arrays and
+    # chunked arrays, and other producers (polars, nanoarrow, ...).
+    t = type(obj)
+    return hasattr(t, "__arrow_c_array__") or hasattr(t, "__arrow_c_stream__")
 
 
 class Stripper(_decruft.Stripper):
@@ -51,15 +51,19 @@ class Stripper(_decruft.Stripper):
         """The cleaned text of many documents, on all cores, without the GIL.
 
         Args:
-            texts: a list (or any iterable) of str, or a pyarrow ``Array`` or
-                ``ChunkedArray`` of ``string``, ``large_string`` (or
-                ``string_view``). Arrow input is read in place, without
-                converting the strings to Python objects; nulls stay null.
+            texts: a list (or any iterable) of str, or an Arrow array of
+                ``string``, ``large_string`` or ``string_view``: a pyarrow
+                ``Array`` or ``ChunkedArray``, or any object with
+                ``__arrow_c_array__`` or ``__arrow_c_stream__`` (the Arrow
+                PyCapsule interface). Arrow input is read in place through
+                the Arrow C Data Interface, without converting the strings
+                to Python objects; nulls stay null.
             threads: how many threads to use (default: one per core).
 
         Returns:
-            A list of str for list input, else a pyarrow array of the same
-            type (and chunking) as the input; item ``i`` is
+            A list of str for list input; for Arrow input (pyarrow needed),
+            a pyarrow ``Array`` of the same type, or a ``ChunkedArray`` with
+            the same chunks for a chunked array or stream. Item ``i`` is
             ``self.strip(texts[i])``.
         """
         if _is_arrow(texts):
@@ -70,39 +74,10 @@ class Stripper(_decruft.Stripper):
 def _strip_arrow(stripper: Stripper, texts: Any, threads: int | None) -> Any:
     import pyarrow as pa
 
-    if isinstance(texts, pa.ChunkedArray):
-        chunks = [_strip_arrow_array(stripper, c, threads) for c in texts.chunks]
-        return pa.chunked_array(chunks, type=texts.type)
-    if isinstance(texts, pa.Array):
-        return _strip_arrow_array(stripper, texts, threads)
-    raise TypeError(f"strip_batch takes a pyarrow Array or ChunkedArray, not {type(texts).__name__}")
-
-
-def _strip_arrow_array(stripper: Stripper, arr: Any, threads: int | None) -> Any:
-    import pyarrow as pa
-
-    typ = arr.type
-    if pa.types.is_string(typ):
-        large = False
-    elif pa.types.is_large_string(typ):
-        large = True
-    elif getattr(pa.types, "is_string_view", lambda _: False)(typ):
-        out = _strip_arrow_array(stripper, arr.cast(pa.large_string()), threads)
-        return out.cast(typ)
-    else:
-        raise TypeError(f"strip_batch takes an Arrow array of strings, not of {typ}")
-    n = len(arr)
-    if n == 0:
-        return pa.array([], type=typ)
-    _validity, offsets, data = arr.buffers()
-    out_offsets, out_data = _decruft.Stripper._strip_arrow(
-        stripper, offsets, data, arr.offset, n, large, threads
-    )
-    validity = None
-    null_count = arr.null_count
-    if null_count:
-        # A fresh bitmap at offset 0 (the input's may start mid-byte).
-        validity = arr.is_valid().buffers()[1]
-    return pa.Array.from_buffers(
-        typ, n, [validity, pa.py_buffer(out_offsets), pa.py_buffer(out_data)], null_count=null_count
-    )
+    if hasattr(type(texts), "__arrow_c_array__"):
+        return pa.array(_decruft.Stripper._strip_arrow(stripper, texts, threads))
+    # A stream of arrays (a chunked array): pyarrow reads it, each chunk
+    # goes through the C Data Interface on its own.
+    chunked = texts if isinstance(texts, pa.ChunkedArray) else pa.chunked_array(texts)
+    chunks = [pa.array(_decruft.Stripper._strip_arrow(stripper, c, threads)) for c in chunked.chunks]
+    return pa.chunked_array(chunks, type=chunked.type)

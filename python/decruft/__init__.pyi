@@ -1,8 +1,16 @@
-"""Type stubs for decruft (the native module decruft._decruft and its wrapper)."""
+"""Type stubs for decruft: the native module's names (decruft/_decruft.pyi)
+and the wrapper's Arrow-aware ``Stripper.strip_batch``."""
 
-from os import PathLike
-from typing import Any, Iterable, Mapping, TypeVar, overload
+from typing import Iterable, TypeVar, overload
 
+from . import _decruft
+from ._decruft import (
+    CONTENT_LABELS as CONTENT_LABELS,
+    LABELS as LABELS,
+    DecruftError as DecruftError,
+    __version__ as __version__,
+    strip as strip,
+)
 from ._types import LabelName as LabelName, LineVerdict as LineVerdict
 
 _Arrow = TypeVar("_Arrow")
@@ -18,81 +26,7 @@ __all__ = [
     "__version__",
 ]
 
-__version__: str
-
-LABELS: list[LabelName]
-"""Every label name, in taxonomy order."""
-
-CONTENT_LABELS: list[LabelName]
-"""The labels kept by default: title, heading, body."""
-
-class DecruftError(ValueError):
-    """Bad settings for a Stripper: an unknown label name or language code, a
-    non-finite threshold, a bad model file. The message is the library's own
-    (what the ``decruft`` command prints after "decruft: ")."""
-
-def strip(text: str) -> str:
-    """The cleaned text of one document, with the default settings (keep
-    title, headings and body; embedded model; language detected per
-    document). Same as ``Stripper().strip(text)``."""
-
-class Stripper:
-    """Strips boilerplate lines from scraped web-page text.
-
-    Build one with the settings you need and reuse it: it is immutable, safe
-    to share between threads, and picklable.
-
-    Args:
-        keep: label names to keep (default: title, heading, body), as a list
-            or one comma-separated string.
-        language: force the stoplist of a language (ISO 639-1 code).
-        threshold: decision threshold shift in log-odds (> 0 keeps less).
-        model: path to a model JSON file written by ``decruft train``.
-        heuristics_only: use the hand-written heuristics alone, no model.
-        phrases: extra boilerplate phrases by label (lexicon file text, or a
-            list of phrases).
-        explain: make ``annotate`` reasons name the model inputs that weighed
-            most.
-        model_json: the contents of a model file, instead of ``model``.
-
-    Raises:
-        DecruftError: bad label, language, threshold, phrases or model.
-        OSError: the model file cannot be read.
-    """
-
-    def __new__(
-        cls,
-        keep: Iterable[str] | str | None = None,
-        language: str | None = None,
-        threshold: float = 0.0,
-        model: str | PathLike[str] | None = None,
-        heuristics_only: bool = False,
-        *,
-        phrases: Mapping[str, str | Iterable[str]] | None = None,
-        explain: bool = False,
-        model_json: str | None = None,
-    ) -> Stripper: ...
-    @property
-    def keep(self) -> list[LabelName]:
-        """The labels kept in the cleaned text, in taxonomy order."""
-    @property
-    def language(self) -> str | None:
-        """The forced language code, or None (detected per document)."""
-    @property
-    def threshold(self) -> float:
-        """The threshold shift, in log-odds."""
-    @property
-    def model(self) -> str | None:
-        """The path of the model file given, or None."""
-    @property
-    def heuristics_only(self) -> bool:
-        """Whether the learned model is off."""
-    def strip(self, text: str) -> str:
-        """The cleaned text of one document: the kept lines, byte for byte,
-        each with its line terminator."""
-    def annotate(self, text: str) -> list[LineVerdict]:
-        """One dict per input line: label, score, kept, reason, and start/end
-        as str indices (characters) of the line without its terminator."""
+class Stripper(_decruft.Stripper):
     @overload
     def strip_batch(self, texts: Iterable[str], *, threads: int | None = None) -> list[str]:
         """The cleaned text of many documents, on all cores, without the GIL:
@@ -100,11 +34,7 @@ class Stripper:
         (default: one per core)."""
     @overload
     def strip_batch(self, texts: _Arrow, *, threads: int | None = None) -> _Arrow:
-        """A pyarrow ``Array`` or ``ChunkedArray`` of strings in, one of the
-        same type (and chunking) out; nulls stay null."""
-    def strip_batch_with_counts(
-        self, texts: Iterable[str], *, threads: int | None = None
-    ) -> list[tuple[str, dict[LabelName, int]]]:
-        """Like ``strip_batch`` on a list, with the number of dropped
-        non-blank lines per label for each document."""
-    def __reduce__(self) -> tuple[Any, ...]: ...
+        """An Arrow array of strings in (a pyarrow ``Array`` or
+        ``ChunkedArray``, or anything with ``__arrow_c_array__`` or
+        ``__arrow_c_stream__``), a pyarrow array of the same type (and
+        chunking) out; nulls stay null."""

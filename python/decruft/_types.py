@@ -25,8 +25,9 @@ LabelName = Literal[
 class LineVerdict(TypedDict):
     """One line of :meth:`Stripper.annotate`: ``text[start:end]`` is the line
     (without its terminator; str indices), ``label`` what it is, ``kept``
-    whether it is in the cleaned text, ``score`` how much the line alone looks
-    like content (before context), ``reason`` why it got its label."""
+    whether it is in the cleaned text, ``score`` the probability that the line is
+    content as the decoder reads it (before it reads the document as a
+    whole), ``reason`` why it got its label."""
 
     label: LabelName
     score: float

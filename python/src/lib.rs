@@ -1,7 +1,8 @@
 //! Python bindings for decruft: the native module `decruft._decruft`.
 //!
 //! The pure-Python package `decruft` (python/decruft/) re-exports what is here
-//! and adds the pyarrow glue on top of `Stripper._strip_arrow`.
+//! and adds the pyarrow glue on top of `Stripper._strip_arrow`, which reads
+//! and writes Arrow arrays through the Arrow C Data Interface (PyCapsules).
 //!
 //! Every entry point that does real work releases the GIL while it strips;
 //! the batch entry points spread the documents over threads with the
@@ -12,10 +13,14 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use arrow_array::ffi::{from_ffi, to_ffi, FFI_ArrowArray, FFI_ArrowSchema};
+use arrow_array::{Array, LargeStringArray, StringArray, StringViewArray};
+use arrow_data::ArrayData;
+use arrow_schema::{ArrowError, DataType};
 use decruft::{map_batch, Label, LabelSet, Stripper};
 use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBytes, PyCapsule, PyDict, PyList, PyString, PyTuple, PyType};
 use pyo3::{create_exception, intern};
 
 create_exception!(
@@ -272,61 +277,56 @@ fn strip_list<T: Send>(
     Ok(py.detach(|| map_batch(&inputs, threads, |b| f(as_str(b)))))
 }
 
-/// Reads `n + 1` offsets (i32 or i64, native endian) from `raw` starting at
-/// element `first`, checking that they rise and stay within `data_len`.
-fn read_offsets(raw: &[u8], first: usize, n: usize, large: bool, data_len: usize) -> PyResult<Vec<usize>> {
-    let width = if large { 8 } else { 4 };
-    let need = (first + n + 1).checked_mul(width).ok_or_else(|| PyValueError::new_err("array too long"))?;
-    if raw.len() < need {
-        return Err(PyValueError::new_err("offsets buffer too short for the array"));
-    }
-    let mut out = Vec::with_capacity(n + 1);
-    for k in first..=first + n {
-        let b = &raw[k * width..(k + 1) * width];
-        let v: i64 = if large {
-            i64::from_ne_bytes(b.try_into().expect("8 bytes"))
-        } else {
-            i32::from_ne_bytes(b.try_into().expect("4 bytes")) as i64
-        };
-        let v = usize::try_from(v).map_err(|_| PyValueError::new_err("negative offset in string array"))?;
-        if v > data_len || out.last().is_some_and(|&p| v < p) {
-            return Err(PyValueError::new_err("malformed string array offsets"));
-        }
-        out.push(v);
-    }
-    Ok(out)
+fn arrow_err(e: ArrowError) -> PyErr {
+    PyValueError::new_err(format!("bad Arrow array: {e}"))
 }
 
-/// The bytes of a `pyarrow.Buffer` (or an empty slice for `None`).
-///
-/// # Safety
-///
-/// `buf` must be a CPU-resident `pyarrow.Buffer`, kept alive (and, as Arrow
-/// buffers are, unmodified) for as long as the slice is used.
-unsafe fn arrow_bytes<'a>(buf: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
-    if buf.is_none() {
-        return Ok(&[]);
+/// Imports the array of an object with `__arrow_c_array__` (the Arrow
+/// PyCapsule interface: pyarrow arrays, and any other producer), checked in
+/// full (offsets in bounds, UTF-8) before anything reads it.
+fn import_array(obj: &Bound<'_, PyAny>) -> PyResult<ArrayData> {
+    let py = obj.py();
+    let method = intern!(py, "__arrow_c_array__");
+    if !obj.hasattr(method)? {
+        return Err(PyTypeError::new_err("expected an Arrow array (an object with __arrow_c_array__)"));
     }
-    let py = buf.py();
-    let ty = buf.get_type();
-    let module = ty.module()?;
-    if ty.name()?.to_cow()? != "Buffer" || !module.to_cow()?.starts_with("pyarrow") {
-        return Err(PyTypeError::new_err("expected a pyarrow.Buffer"));
+    let (schema, array): (Bound<'_, PyCapsule>, Bound<'_, PyCapsule>) = obj.call_method0(method)?.extract()?;
+    let schema = schema.pointer_checked(Some(c"arrow_schema"))?;
+    let array = array.pointer_checked(Some(c"arrow_array"))?;
+    // SAFETY: capsules of these names hold an ArrowSchema and an ArrowArray
+    // (the C Data Interface), alive while we hold the capsules. The schema
+    // is only read; the array is moved out, its release callback with it
+    // (the capsule's destructor then finds it released).
+    let data = unsafe {
+        let schema = &*schema.as_ptr().cast::<FFI_ArrowSchema>();
+        let array = FFI_ArrowArray::from_raw(array.as_ptr().cast::<FFI_ArrowArray>());
+        from_ffi(array, schema)
     }
-    if let Ok(cpu) = buf.getattr(intern!(py, "is_cpu")) {
-        if !cpu.extract::<bool>()? {
-            return Err(PyValueError::new_err("strip_batch needs an Arrow array in CPU memory"));
-        }
+    .map_err(arrow_err)?;
+    data.validate_full().map_err(arrow_err)?;
+    Ok(data)
+}
+
+/// An Arrow array made here, handed to Python through
+/// `__arrow_c_array__` (`pyarrow.array(it)` takes it).
+#[pyclass(module = "decruft._decruft", name = "_ArrowArray", frozen)]
+struct ArrowArray(ArrayData);
+
+#[pymethods]
+impl ArrowArray {
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_array__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<(Bound<'py, PyCapsule>, Bound<'py, PyCapsule>)> {
+        let _ = requested_schema; // the array comes as it is
+        let (array, schema) = to_ffi(&self.0).map_err(arrow_err)?;
+        Ok((
+            PyCapsule::new_with_value(py, schema, c"arrow_schema")?,
+            PyCapsule::new_with_value(py, array, c"arrow_array")?,
+        ))
     }
-    let address: usize = buf.getattr(intern!(py, "address"))?.extract()?;
-    let size: usize = buf.getattr(intern!(py, "size"))?.extract()?;
-    if size == 0 {
-        return Ok(&[]);
-    }
-    if address == 0 {
-        return Err(PyValueError::new_err("null Arrow buffer"));
-    }
-    Ok(std::slice::from_raw_parts(address as *const u8, size))
 }
 
 #[pymethods]
@@ -392,8 +392,9 @@ impl PyStripper {
     ///
     /// Returns:
     ///     One dict per input line, in order, with keys ``label`` (str, see
-    ///     ``decruft.LABELS``), ``score`` (float: how much the line alone looks
-    ///     like content, before context), ``kept`` (bool), ``reason`` (str),
+    ///     ``decruft.LABELS``), ``score`` (float: the probability that the line
+    ///     is content as the decoder reads it, before it reads the document
+    ///     as a whole), ``kept`` (bool), ``reason`` (str),
     ///     and ``start``/``end``: the line's position in ``text`` as ``str``
     ///     indices (characters, not bytes), without its line terminator, so
     ///     ``text[d["start"]:d["end"]]`` is the line.
@@ -469,57 +470,39 @@ impl PyStripper {
         Ok(list)
     }
 
-    /// Internal: strips the strings of an Arrow string array given by its
-    /// buffers (``pyarrow.Buffer`` objects) and returns ``(offsets, data)``
-    /// as bytes for ``pyarrow.Array.from_buffers``. Use ``strip_batch``.
-    #[pyo3(signature = (offsets, data, offset, length, large, threads=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn _strip_arrow<'py>(
-        &self,
-        py: Python<'py>,
-        offsets: &Bound<'py, PyAny>,
-        data: &Bound<'py, PyAny>,
-        offset: usize,
-        length: usize,
-        large: bool,
-        threads: Option<usize>,
-    ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-        // SAFETY: both are pyarrow buffers owned by the caller's array, alive
-        // for this whole call (we hold references) and immutable.
-        let (raw_offsets, data) = unsafe { (arrow_bytes(offsets)?, arrow_bytes(data)?) };
-        let offs = read_offsets(raw_offsets, offset, length, large, data.len())?;
-        let stripper = &self.inner;
+    /// Internal: strips the strings of an Arrow string array (``string``,
+    /// ``large_string`` or ``string_view``) given through
+    /// ``__arrow_c_array__``, nulls kept; returns an array of the same type
+    /// that ``pyarrow.array`` takes. Use ``strip_batch``.
+    #[pyo3(signature = (texts, threads=None))]
+    fn _strip_arrow(&self, py: Python<'_>, texts: &Bound<'_, PyAny>, threads: Option<usize>) -> PyResult<ArrowArray> {
         let threads = batch_threads(threads)?;
-        let spans: Vec<&[u8]> = offs.windows(2).map(|w| &data[w[0]..w[1]]).collect();
-        let outs: Vec<Vec<u8>> = py.detach(|| map_batch(&spans, threads, |b| stripper.strip_bytes(b).bytes()));
-        let total: usize = outs.iter().map(Vec::len).sum();
-        if !large && total > i32::MAX as usize {
-            return Err(PyValueError::new_err("result too large for a string array"));
-        }
-        let width = if large { 8 } else { 4 };
-        let out_offsets = PyBytes::new_with(py, (length + 1) * width, |buf| {
-            let mut at = 0usize;
-            for (i, chunk) in buf.chunks_exact_mut(width).enumerate() {
-                if large {
-                    chunk.copy_from_slice(&(at as i64).to_ne_bytes());
-                } else {
-                    chunk.copy_from_slice(&(at as i32).to_ne_bytes());
+        let data = import_array(texts)?;
+        let stripper = &self.inner;
+        let strip = |items: Vec<Option<&str>>| map_batch(&items, threads, |t| t.map(|t| stripper.strip(t).text()));
+        let out = match data.data_type() {
+            DataType::Utf8 => {
+                let outs = py.detach(|| strip(StringArray::from(data.clone()).iter().collect()));
+                if outs.iter().flatten().map(String::len).sum::<usize>() > i32::MAX as usize {
+                    return Err(PyValueError::new_err("result too large for a string array (use large_string)"));
                 }
-                if let Some(o) = outs.get(i) {
-                    at += o.len();
-                }
+                StringArray::from_iter(outs.iter().map(Option::as_deref)).into_data()
             }
-            Ok(())
-        })?;
-        let out_data = PyBytes::new_with(py, total, |buf| {
-            let mut at = 0usize;
-            for o in &outs {
-                buf[at..at + o.len()].copy_from_slice(o);
-                at += o.len();
+            DataType::LargeUtf8 => {
+                let outs = py.detach(|| strip(LargeStringArray::from(data.clone()).iter().collect()));
+                LargeStringArray::from_iter(outs.iter().map(Option::as_deref)).into_data()
             }
-            Ok(())
-        })?;
-        Ok((out_offsets, out_data))
+            DataType::Utf8View => {
+                let outs = py.detach(|| strip(StringViewArray::from(data.clone()).iter().collect()));
+                StringViewArray::from_iter(outs.iter().map(Option::as_deref)).into_data()
+            }
+            other => {
+                return Err(PyTypeError::new_err(format!(
+                    "strip_batch takes an Arrow array of strings, not of {other}"
+                )))
+            }
+        };
+        Ok(ArrowArray(out))
     }
 
     /// The labels kept in the cleaned text, in taxonomy order.
@@ -632,6 +615,7 @@ fn _restore<'py>(cls: &Bound<'py, PyType>, kwargs: &Bound<'py, PyDict>) -> PyRes
 fn _decruft(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<PyStripper>()?;
+    m.add_class::<ArrowArray>()?;
     m.add_function(wrap_pyfunction!(strip, m)?)?;
     m.add_function(wrap_pyfunction!(_restore, m)?)?;
     m.add("DecruftError", py.get_type::<DecruftError>())?;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import struct
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -400,16 +401,48 @@ def test_json_round_trip_of_annotations():
     json.dumps(decruft.Stripper().annotate(TRICKY))
 
 
-def test_arrow_entry_point_checks_its_buffers():
-    # The internal entry point reads raw memory: it takes pyarrow buffers only.
-    class Fake:
+def test_arrow_input_goes_through_the_c_data_interface():
+    # Any object with __arrow_c_array__ is read through its capsules; an
+    # object that merely looks like a pyarrow buffer is not read at all.
+    class Producer:
+        def __init__(self, arr):
+            self.arr = arr
+
+        def __arrow_c_array__(self, requested_schema=None):
+            return self.arr.__arrow_c_array__(requested_schema)
+
+    class Stream:
+        def __init__(self, chunked):
+            self.chunked = chunked
+
+        def __arrow_c_stream__(self, requested_schema=None):
+            return self.chunked.__arrow_c_stream__(requested_schema)
+
+    s = decruft.Stripper()
+    texts = ["Accueil\n", TRICKY, None]
+    want = [None if t is None else s.strip(t) for t in texts]
+    assert s.strip_batch(Producer(pa.array(texts))).to_pylist() == want
+    chunked = pa.chunked_array([pa.array(texts[:1]), pa.array(texts[1:])])
+    out = s.strip_batch(Stream(chunked))
+    assert isinstance(out, pa.ChunkedArray) and out.num_chunks == 2 and out.to_pylist() == want
+
+    class Buffer:
         address = 8
         size = 1 << 20
 
-    s = decruft.Stripper()
     with pytest.raises(TypeError):
-        s._strip_arrow(Fake(), Fake(), 0, 1, False)
-    arr = pa.array(["a\n", "b\n"])
-    _, offsets, data = arr.buffers()
-    with pytest.raises(ValueError):
-        s._strip_arrow(offsets, data, 0, 5, False)  # longer than the buffers
+        s._strip_arrow(Buffer())
+
+    class Broken:
+        def __arrow_c_array__(self, requested_schema=None):
+            return (1, 2)
+
+    with pytest.raises(TypeError):
+        s._strip_arrow(Broken())
+
+    # Strings that are not UTF-8 (pyarrow's cheap validation lets them by):
+    # refused before anything reads them as text.
+    offsets = pa.py_buffer(struct.pack("=3i", 0, 2, 4))
+    bad = pa.Array.from_buffers(pa.string(), 2, [None, offsets, pa.py_buffer(b"ok\xff\xfe")])
+    with pytest.raises(ValueError, match="bad Arrow array"):
+        s.strip_batch(bad)
