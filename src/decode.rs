@@ -68,7 +68,7 @@ pub(crate) struct Costs {
 
 /// The heuristics' costs. They were fitted once, by the same coordinate
 /// search `decruft train` runs for a model (F1 of kept lines over the dev
-/// data's labelled lines), on the hand-written scores: eight numbers, not
+/// data's labelled lines), on the hand-written scores: seven numbers, not
 /// weights of a model, and rounded.
 impl Default for Costs {
     fn default() -> Costs {

@@ -10,22 +10,28 @@ notices, each with a label and a reason.
 The data flow follows the module names:
 
 ```text
-bytes ─► lines ─► features ─► rules ─► decode ─► strip (verdicts, cleaned text)
-          │          │  ▲         │         │
-       memchr     lexicon,      log-odds   Viterbi over the whole document:
-       spans      patterns,     per line   articles are contiguous
-                  tokens
+bytes ─► lines ─► features ─► rules ──────────────► decode ─► verdict (labels, reasons, cleaned text)
+                     │            ╲                   ▲
+                     ▼             ► model (stage 1) ─► context (stage 2)
+          lexicon (Aho-Corasick), stopwords, patterns (regex), tokens
 ```
 
-* [`lines`](crate) splits the input into spans (no copies);
+* `lines` splits the input into spans (no copies);
 * `features` measures each line: shape, stopword density against the
   document's language, boilerplate phrases (one Aho-Corasick scan over the
   document, lexicon in `data/lexicon`), metadata regexes, repetition;
 * `rules` turns the features into a log-odds per line and a cause;
+* `vectorize` and `model` score each line with the learned model, `context`
+  re-scores it from the scores around it;
 * `decode` reads the scores as a sequence (before the article, inside it,
   in a hole of it, after it) so context decides what a line cannot decide
   alone;
-* [`Stripper`] assembles the [`Verdict`]s and the cleaned text.
+* `verdict` gives each line its [`Verdict`]: label, reason, kept or not.
+
+[`Stripper`] runs them over a document; [`strip_record`] and
+[`JsonlStream`] over JSON Lines; [`map_batch`] over many documents at once.
+Training and evaluation (`decruft train`, `decruft eval`) are behind the
+`train` feature.
 
 # Example
 
