@@ -9,6 +9,7 @@
 //! small linear model over these inputs; its scores feed the decoder.
 
 use crate::features::{Ending, LineFeatures};
+use crate::head::{Evidence, PAGE_TITLE, SLUG_MATCH, TITLE_MATCH};
 use crate::math::{ln_1p, sigmoid, window, window_share};
 use crate::rules;
 use crate::vectorize::dense_features;
@@ -20,6 +21,17 @@ dense_features!(S, STAGE2_NAMES:
     best_distance, before_best, after_best,
     content_above, content_below,
     short, medium, long, heading_like, sentence, starts_block, ends_block, bullet,
+    // the line's own shape, raw (for trees)
+    log_chars, log_words, density, lang_unknown, ending, indent, url, separators,
+    upper_ratio, digit_ratio, punct_ratio, lex_share, lex_category, lex_lead,
+    date, time, byline, reading_time, counter, credit, repeats, position,
+    // the article's head
+    head_title, head_slug, page_title, head_distance,
+    // the neighbourhood (five non-blank lines either side)
+    meta_window, heading_window, ellipsis_window, short_window, prose_window, snippet_window,
+    snippet,
+    // end-of-article markers (comment header, newsletter box, related links, legal)
+    marker_above, marker_below,
 );
 
 /// Number of second-stage inputs.
@@ -44,6 +56,20 @@ pub(crate) struct Rescorer {
     second: Option<u32>,
     /// Prefix sums by row of predicted content chars.
     content: Vec<f32>,
+    /// Prefix counts by row of metadata-shaped, headline-shaped, truncated
+    /// (ellipsis), short and prose-like lines.
+    shapes: Vec<[u16; 6]>,
+    /// Per row: the row has a teaser snippet's shape (see [`Rescorer::prepare`]).
+    snippet: Vec<bool>,
+    /// Head evidence per line, and the headline's row.
+    head: Vec<u8>,
+    headline_row: Option<u32>,
+    /// Per row: rows since the last end-of-article marker above, and until
+    /// the next one below (u32::MAX: none).
+    marker_up: Vec<u32>,
+    marker_down: Vec<u32>,
+    /// Whether the document's language is unknown (no stopword signal).
+    lang_unknown: bool,
 }
 
 const NO_RUN: u32 = u32::MAX;
@@ -51,7 +77,14 @@ const NO_RUN: u32 = u32::MAX;
 impl Rescorer {
     /// Prepares the context from the first-stage log-odds of every line
     /// (`z[i]` for line `i`; blank lines are ignored).
-    pub(crate) fn prepare(&mut self, lines: &[LineFeatures], z: &[f32]) {
+    pub(crate) fn prepare(
+        &mut self,
+        lines: &[LineFeatures],
+        knows_language: bool,
+        z: &[f32],
+        evidence: &Evidence,
+    ) {
+        self.lang_unknown = !knows_language;
         self.rows.clear();
         self.z.clear();
         for (i, f) in lines.iter().enumerate() {
@@ -129,6 +162,75 @@ impl Rescorer {
         });
         self.best = order.first().copied();
         self.second = order.get(1).copied();
+        // A teaser snippet: a line of prose between a headline (or a bulleted
+        // line) above and a date, a headline or a bulleted line below, as
+        // in "headline / excerpt / date" rails of other articles.
+        self.snippet.clear();
+        for r in 0..n {
+            let f = &lines[self.rows[r] as usize];
+            let head = |g: &LineFeatures| rules::heading_like(g) || (g.bullet && g.words <= 20);
+            let tail = |g: &LineFeatures| head(g) || g.date || g.time || g.counter;
+            let prose = f.words >= 8 && !f.bullet;
+            let above = r > 0 && head(&lines[self.rows[r - 1] as usize]);
+            let below = r + 1 < n && tail(&lines[self.rows[r + 1] as usize]);
+            self.snippet.push(prose && above && below);
+        }
+        self.shapes.clear();
+        let mut acc = [0u16; 6];
+        self.shapes.push(acc);
+        for (r, &i) in self.rows.iter().enumerate() {
+            let f = &lines[i as usize];
+            let shape = [
+                f.date || f.time || f.byline || f.counter || f.reading_time,
+                rules::heading_like(f),
+                f.ending == Ending::Ellipsis,
+                f.words <= 3,
+                f.words >= 10 && f.lex_total_share() < 0.3,
+                self.snippet[r],
+            ];
+            for (a, s) in acc.iter_mut().zip(shape) {
+                *a = a.saturating_add(s as u16);
+            }
+            self.shapes.push(acc);
+        }
+        let is_marker = |f: &LineFeatures| {
+            f.lex_top().is_some_and(|(c, share)| {
+                share >= 0.4
+                    && matches!(
+                        crate::Label::BOILERPLATE[c],
+                        crate::Label::Comments
+                            | crate::Label::Newsletter
+                            | crate::Label::Donation
+                            | crate::Label::Teaser
+                            | crate::Label::Legal
+                            | crate::Label::Share
+                    )
+            })
+        };
+        self.marker_up.clear();
+        let mut last = None;
+        for (r, &i) in self.rows.iter().enumerate() {
+            self.marker_up
+                .push(last.map_or(u32::MAX, |l| (r - l) as u32));
+            if is_marker(&lines[i as usize]) {
+                last = Some(r);
+            }
+        }
+        self.marker_down.clear();
+        self.marker_down.resize(n, u32::MAX);
+        let mut next = None;
+        for r in (0..n).rev() {
+            self.marker_down[r] = next.map_or(u32::MAX, |x: usize| (x - r) as u32);
+            if is_marker(&lines[self.rows[r] as usize]) {
+                next = Some(r);
+            }
+        }
+        self.head.clear();
+        self.head.extend_from_slice(&evidence.flags);
+        self.headline_row = evidence
+            .headline
+            .and_then(|h| self.rows.binary_search(&h).ok())
+            .map(|r| r as u32);
     }
 
     /// Fills the second-stage inputs of non-blank line `i` into `x`
@@ -204,5 +306,71 @@ impl Rescorer {
             (i + 1 >= lines.len() || lines[i + 1].blank) as u8 as f32,
         );
         set(S::bullet, f.bullet as u8 as f32);
+
+        set(S::log_chars, ln_1p(f.chars) / 5.0);
+        set(S::log_words, ln_1p(f.words) / 4.0);
+        set(S::density, f.stop_density());
+        set(S::lang_unknown, self.lang_unknown as u8 as f32);
+        set(S::ending, f.ending as u8 as f32);
+        set(S::indent, (f.indent.min(32) as f32) / 8.0);
+        set(S::url, f.url as u8 as f32);
+        set(S::separators, f.separators.min(8) as f32);
+        let (wf, cf) = (f.words.max(1) as f32, f.chars.max(1) as f32);
+        set(S::upper_ratio, f.upper_words as f32 / wf);
+        set(S::digit_ratio, f.digits as f32 / cf);
+        set(S::punct_ratio, f.punct as f32 / cf);
+        if let Some((c, share)) = f.lex_top() {
+            set(S::lex_share, share);
+            set(S::lex_category, 1.0 + c as f32);
+        }
+        set(S::lex_lead, (f.lex_lead != 0) as u8 as f32);
+        set(S::date, f.date as u8 as f32);
+        set(S::time, f.time as u8 as f32);
+        set(S::byline, f.byline as u8 as f32);
+        set(S::reading_time, f.reading_time as u8 as f32);
+        set(S::counter, f.counter as u8 as f32);
+        set(S::credit, f.credit as u8 as f32);
+        set(S::repeats, ln_1p(f.repeats as u32));
+        set(S::position, r as f32 / n.max(1) as f32);
+        let head = self.head.get(i).copied().unwrap_or(0);
+        set(S::head_title, (head & TITLE_MATCH != 0) as u8 as f32);
+        set(S::head_slug, (head & SLUG_MATCH != 0) as u8 as f32);
+        set(S::page_title, (head & PAGE_TITLE != 0) as u8 as f32);
+        if let Some(h) = self.headline_row {
+            set(
+                S::head_distance,
+                (r as f32 - h as f32).clamp(-50.0, 50.0) / 10.0,
+            );
+        } else {
+            set(S::head_distance, -6.0);
+        }
+        let (lo, hi) = (r.saturating_sub(5), (r + 6).min(n));
+        let span = (hi - lo) as f32;
+        for (k, feat) in [
+            S::meta_window,
+            S::heading_window,
+            S::ellipsis_window,
+            S::short_window,
+            S::prose_window,
+            S::snippet_window,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            set(
+                feat,
+                (self.shapes[hi][k] - self.shapes[lo][k]) as f32 / span,
+            );
+        }
+        let dist = |d: u32| {
+            if d == u32::MAX {
+                0.0
+            } else {
+                1.0 / (1.0 + d as f32).sqrt()
+            }
+        };
+        set(S::snippet, self.snippet[r] as u8 as f32);
+        set(S::marker_above, dist(self.marker_up[r]));
+        set(S::marker_below, dist(self.marker_down[r]));
     }
 }

@@ -46,10 +46,17 @@ pub struct LabelledDoc {
     pub id: String,
     /// Cross-validation group (the site), so one site's pages stay in one fold.
     pub group: String,
+    /// The page's URL, if known (evidence of the headline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// The document text.
     pub text: String,
     /// One entry per line: "keep", "drop", a label name, or null.
     pub labels: Vec<Option<String>>,
+    /// Which dataset the document belongs to, in training (the decoder is
+    /// tuned for every dataset's recall); not stored.
+    #[serde(skip)]
+    pub set: u32,
 }
 
 impl LabelledDoc {
@@ -122,9 +129,14 @@ impl LabelledDoc {
             .collect();
         LabelledDoc {
             id: doc.id.clone(),
-            group: group_of(&doc.id, doc.url.as_deref()),
+            group: match &doc.site {
+                Some(site) => site.trim_start_matches("www.").to_ascii_lowercase(),
+                None => group_of(&doc.id, doc.url.as_deref()),
+            },
+            url: doc.url.clone(),
             text: doc.text.clone(),
             labels,
+            set: 0,
         }
     }
 }
@@ -157,9 +169,10 @@ pub(crate) fn group_of(id: &str, url: Option<&str>) -> String {
         .to_string()
 }
 
-/// The benchmarks' tokens of `s`, lower-cased.
+/// The benchmarks' tokens of `s`, lower-cased, with every Han or kana
+/// character a token (a line of Chinese is one `\w+` run otherwise).
 fn tokens(s: &str) -> Vec<String> {
-    tokens::bench_words(s).map(str::to_lowercase).collect()
+    tokens::bench_words_cjk(s).map(str::to_lowercase).collect()
 }
 
 fn label_by_body(text: &str, spans: &[Span], body: &str) -> Vec<Option<LineLabel>> {
@@ -252,6 +265,8 @@ mod tests {
         GoldDoc {
             id: "x-1".into(),
             url: None,
+            site: None,
+            lang: None,
             text: text.into(),
             source: None,
             with: body
@@ -318,8 +333,10 @@ mod tests {
         let doc = LabelledDoc {
             id: "d".into(),
             group: "g".into(),
+            url: None,
             text: "a\nb".into(),
             labels: vec![Some("keep".into())],
+            set: 0,
         };
         assert!(doc.line_labels().is_err());
         let doc = LabelledDoc {

@@ -28,6 +28,14 @@ pub struct GoldDoc {
     /// The page's URL, if known.
     #[serde(default)]
     pub url: Option<String>,
+    /// The page's site (host without `www.`), if the data gives it: it
+    /// decides the cross-validation group, before the URL.
+    #[serde(default)]
+    pub site: Option<String>,
+    /// The page's language (ISO 639-1), if the data gives it: Chinese and
+    /// Japanese pages are scored with one token per character.
+    #[serde(default)]
+    pub lang: Option<String>,
     /// The input text.
     pub text: String,
     /// Benchmark the document comes from.
@@ -137,8 +145,17 @@ pub fn doc_counts(doc: &GoldDoc, output: &str) -> DocCounts {
         };
     }
     let body = doc.body.as_deref().unwrap_or("");
-    let gt: Vec<&str> = tokens::bench_words(body).collect();
-    let pt: Vec<&str> = tokens::bench_words(output).collect();
+    let (gt, pt): (Vec<&str>, Vec<&str>) = if matches!(doc.lang.as_deref(), Some("zh" | "ja")) {
+        (
+            tokens::bench_words_cjk(body).collect(),
+            tokens::bench_words_cjk(output).collect(),
+        )
+    } else {
+        (
+            tokens::bench_words(body).collect(),
+            tokens::bench_words(output).collect(),
+        )
+    };
     let (gold, pred) = (shingles(&gt), shingles(&pt));
     let mut tp = 0u64;
     let mut fp = 0u64;
@@ -233,6 +250,54 @@ pub fn aggregate(counts: &[DocCounts]) -> Scores {
     }
 }
 
+/// Whether the output keeps the first line of the gold body (the title on
+/// most news pages), after collapsing white space; `None` when the document
+/// has no body or that line is not in its text at all.
+pub fn first_line_kept(doc: &GoldDoc, output: &str) -> Option<bool> {
+    let first = norm(
+        doc.body
+            .as_deref()?
+            .lines()
+            .find(|l| !l.trim().is_empty())?,
+    );
+    norm(&doc.text)
+        .contains(&first)
+        .then(|| norm(output).contains(&first))
+}
+
+/// The bootstrap standard deviation of the precision, recall and F1 of
+/// `counts` (documents resampled with replacement `resamples` times, with a
+/// fixed seed: the spread a different sample of pages of the same kind
+/// would show).
+pub fn bootstrap_std(counts: &[DocCounts], resamples: usize, seed: u64) -> (f64, f64, f64) {
+    if counts.is_empty() || resamples == 0 {
+        return (0.0, 0.0, 0.0);
+    }
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut next = || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let mut sample = Vec::with_capacity(counts.len());
+    let mut sums = [[0.0f64; 2]; 3];
+    for _ in 0..resamples {
+        sample.clear();
+        for _ in 0..counts.len() {
+            sample.push(counts[(next() % counts.len() as u64) as usize]);
+        }
+        let s = aggregate(&sample);
+        for (acc, v) in sums.iter_mut().zip([s.precision, s.recall, s.f1]) {
+            acc[0] += v;
+            acc[1] += v * v;
+        }
+    }
+    let n = resamples as f64;
+    let std = |a: [f64; 2]| (a[1] / n - (a[0] / n).powi(2)).max(0.0).sqrt();
+    (std(sums[0]), std(sums[1]), std(sums[2]))
+}
+
 /// A per-document quality score used to list the worst documents: accuracy
 /// for snippet documents, shingle F1 for body documents.
 pub fn doc_score(c: &DocCounts) -> f64 {
@@ -256,6 +321,8 @@ mod tests {
         GoldDoc {
             id: "d".into(),
             url: None,
+            site: None,
+            lang: None,
             text: String::new(),
             source: None,
             with: Some(with.iter().map(|s| s.to_string()).collect()),

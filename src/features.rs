@@ -202,6 +202,13 @@ fn ending(s: &str) -> Ending {
                 Ending::Sentence
             }
         }
+        // A quotation or bracket closed after a word ends like the word
+        // (a headline ending in a quoted phrase).
+        '"' | '”' | '’' | '\'' | ')' | '»' | '」' | '』' | '“'
+            if before.is_some_and(char::is_alphanumeric) =>
+        {
+            Ending::Other
+        }
         ':' | '：' => Ending::Colon,
         '→' | '›' | '▶' | '►' | '⟶' | '➔' | '➜' | '❯' | '⇢' | '»' if !s.contains('«') => {
             Ending::Arrow
@@ -562,6 +569,8 @@ mod tests {
             ("« Je suis prêt »", Ending::Sentence),
             ("Il a dit « oui. »", Ending::Sentence),
             ("Lire la suite »", Ending::Arrow),
+            ("Indebted NHS trusts \"in shocking state\"", Ending::Other),
+            ("Le « Grand Paris »", Ending::Sentence),
             ("Lire la suite →", Ending::Arrow),
             ("Emmanuel Macron ...", Ending::Ellipsis),
             ("Tags:", Ending::Colon),

@@ -7,8 +7,8 @@ use crate::Error;
 
 /// What a line of scraped text is.
 ///
-/// Three labels are article content and kept by default ([`Label::Title`],
-/// [`Label::Heading`], [`Label::Body`]); ten name a kind of boilerplate and are
+/// Four labels are article content and kept by default ([`Label::Title`],
+/// [`Label::Standfirst`], [`Label::Heading`], [`Label::Body`]); ten name a kind of boilerplate and are
 /// dropped by default; [`Label::Blank`] marks an empty line, which is kept when
 /// it separates two kept paragraphs. Which labels are kept is a setting of
 /// [`StripperBuilder::keep`](crate::StripperBuilder::keep).
@@ -28,6 +28,9 @@ use crate::Error;
 pub enum Label {
     /// The article's title.
     Title,
+    /// The standfirst: the sentence or two between the title and the body
+    /// (also called the dek or lead).
+    Standfirst,
     /// A section heading inside the article.
     Heading,
     /// A paragraph, list item or quote of the article (the standfirst too).
@@ -58,8 +61,9 @@ pub enum Label {
 
 impl Label {
     /// Every label, in taxonomy order.
-    pub const ALL: [Label; 14] = [
+    pub const ALL: [Label; 15] = [
         Label::Title,
+        Label::Standfirst,
         Label::Heading,
         Label::Body,
         Label::Navigation,
@@ -93,6 +97,7 @@ impl Label {
     pub fn as_str(self) -> &'static str {
         match self {
             Label::Title => "title",
+            Label::Standfirst => "standfirst",
             Label::Heading => "heading",
             Label::Body => "body",
             Label::Navigation => "navigation",
@@ -109,10 +114,14 @@ impl Label {
         }
     }
 
-    /// Whether the label names article content (title, heading or body).
+    /// Whether the label names article content (title, standfirst, heading
+    /// or body).
     #[inline]
     pub fn is_content(self) -> bool {
-        matches!(self, Label::Title | Label::Heading | Label::Body)
+        matches!(
+            self,
+            Label::Title | Label::Standfirst | Label::Heading | Label::Body
+        )
     }
 
     /// The label's index among the boilerplate labels
@@ -178,6 +187,7 @@ impl LabelSet {
     pub fn content() -> LabelSet {
         LabelSet::empty()
             .with(Label::Title)
+            .with(Label::Standfirst)
             .with(Label::Heading)
             .with(Label::Body)
     }
@@ -253,7 +263,10 @@ mod tests {
     fn content_set() {
         let set = LabelSet::content();
         let kept: Vec<Label> = set.iter().collect();
-        assert_eq!(kept, [Label::Title, Label::Heading, Label::Body]);
+        assert_eq!(
+            kept,
+            [Label::Title, Label::Standfirst, Label::Heading, Label::Body]
+        );
         assert!(Label::BOILERPLATE.iter().all(|l| !set.contains(*l)));
     }
 }

@@ -62,6 +62,8 @@ assert_eq!(out.lines()[0].label, Label::Navigation);
 #![deny(missing_docs)]
 
 mod batch;
+#[cfg(feature = "train")]
+mod boost;
 mod context;
 #[cfg(feature = "train")]
 mod dataset;
@@ -70,6 +72,7 @@ mod error;
 #[cfg(feature = "train")]
 mod eval;
 mod features;
+mod head;
 mod jsonl;
 mod label;
 mod lexicon;
@@ -84,11 +87,13 @@ mod strip;
 mod tokens;
 #[cfg(feature = "train")]
 mod train;
+mod trees;
 mod vectorize;
 mod verdict;
 
 pub use crate::batch::{default_threads, map_batch};
 pub use crate::error::Error;
+pub use crate::head::Hints;
 pub use crate::jsonl::{strip_record, strip_record_flagged, JsonlOptions};
 pub use crate::label::{Label, LabelSet};
 pub use crate::stream::{JsonlStream, OnError, StreamStats};
@@ -98,8 +103,11 @@ pub use crate::verdict::{Reason, Stripped, Verdict};
 #[cfg(feature = "train")]
 pub use crate::{
     dataset::LabelledDoc,
-    eval::{aggregate, doc_counts, doc_score, DocCounts, GoldDoc, Scores},
-    train::{cross_validate, train, CvRow, TrainOptions, TrainedModel},
+    eval::{
+        aggregate, bootstrap_std, doc_counts, doc_score, first_line_kept, DocCounts, GoldDoc,
+        Scores,
+    },
+    train::{cross_validate, train, CvDoc, CvRow, TrainOptions, TrainedModel},
 };
 
 /// Entry points into the pipeline's stages, for the benchmarks in

@@ -16,6 +16,7 @@ use crate::context::{STAGE2, STAGE2_NAMES};
 use crate::decode::Costs;
 use crate::lexicon;
 use crate::math::{dot, fnv1a, FNV_OFFSET};
+use crate::trees::{Forest, ForestFile};
 use crate::vectorize::{self, ngram_scale, Kind, DENSE, HASH_BITS, NAMES};
 use crate::Error;
 
@@ -30,7 +31,7 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 /// models made before are refused instead of misread. (Input names, the
 /// n-gram settings and the embedded lexicon and stoplists are hashed
 /// already.)
-pub(crate) const FEATURES_VERSION: u32 = 1;
+pub(crate) const FEATURES_VERSION: u32 = 2;
 
 /// A fingerprint of what a model's inputs are: the dense and second-stage
 /// input names, the hashing and n-gram settings, [`FEATURES_VERSION`], and
@@ -54,16 +55,22 @@ pub(crate) fn fingerprint() -> &'static str {
     &FINGERPRINT
 }
 
-/// A trained linear model and the decoder costs tuned with it.
+/// A trained model (a linear first stage, a linear or tree second stage)
+/// and the decoder costs tuned with it.
 #[derive(Clone, Debug)]
 pub(crate) struct Model {
     pub kind: Kind,
     pub bias: f32,
     pub dense: Vec<f32>,
     pub sparse: Vec<f32>,
-    /// Second stage: bias and weights over [`STAGE2_NAMES`].
+    /// Second stage: bias and weights over [`STAGE2_NAMES`]. With trees,
+    /// `bias2` is the offset added to the last forest's log-odds.
     pub bias2: f32,
     pub stage2: Vec<f32>,
+    /// Second stage as gradient-boosted trees over the same inputs, in place
+    /// of `stage2`'s weights; each forest after the first reads the
+    /// document through the previous one's scores.
+    pub forests: Vec<Forest>,
     pub costs: Costs,
 }
 
@@ -83,6 +90,9 @@ struct ModelFile {
     /// Second stage: bias and weights by input name.
     stage2_bias: f32,
     stage2: Vec<(String, f32)>,
+    /// Second stage as trees, if any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    forests: Vec<ForestFile>,
     /// How the model was trained (free text for people).
     #[serde(default)]
     trained: String,
@@ -100,6 +110,7 @@ impl Model {
             sparse: vec![0.0; 1 << HASH_BITS],
             bias2: 0.0,
             stage2: vec![0.0; STAGE2],
+            forests: Vec::new(),
             costs: Costs::default(),
         }
     }
@@ -126,10 +137,31 @@ impl Model {
         sum * ngram_scale(sparse.len())
     }
 
-    /// The second-stage log-odds of a line from its inputs.
+    /// How many times the second stage runs (once per forest; once for a
+    /// linear second stage).
+    pub(crate) fn stages(&self) -> usize {
+        self.forests.len().max(1)
+    }
+
+    /// The second-stage log-odds of a line from its inputs, at `stage`
+    /// (see [`Model::stages`]), before [`Model::offset2`].
     #[inline]
-    pub(crate) fn logit2(&self, x: &[f32]) -> f32 {
-        self.bias2 + dot(&self.stage2, x)
+    pub(crate) fn logit2(&self, stage: usize, x: &[f32]) -> f32 {
+        match self.forests.get(stage) {
+            Some(f) => f.eval(x),
+            None => self.bias2 + dot(&self.stage2, x),
+        }
+    }
+
+    /// What is added to the last second-stage log-odds: the decision offset
+    /// tuned with the trees (a linear stage holds it in its bias).
+    #[inline]
+    pub(crate) fn offset2(&self) -> f32 {
+        if self.forests.is_empty() {
+            0.0
+        } else {
+            self.bias2
+        }
     }
 
     /// The inputs that weighed most for a line, over both stages:
@@ -151,7 +183,14 @@ impl Model {
                 .collect::<Vec<_>>()
         };
         let mut parts = contributions(NAMES, &self.dense, x);
-        parts.extend(contributions(STAGE2_NAMES, &self.stage2, x2));
+        if self.forests.is_empty() {
+            parts.extend(contributions(STAGE2_NAMES, &self.stage2, x2));
+        } else {
+            // Trees have no per-input weights: their whole say, and the
+            // line's own first-stage score they started from.
+            let z = self.forests.iter().last().map_or(0.0, |f| f.eval(x2)) + self.bias2;
+            parts.push(("trees", z));
+        }
         let ngrams = self.ngrams(sparse);
         if ngrams != 0.0 {
             parts.push(("n-grams", ngrams));
@@ -193,6 +232,7 @@ impl Model {
                 .zip(&self.stage2)
                 .map(|(n, w)| (n.to_string(), round(*w)))
                 .collect(),
+            forests: self.forests.iter().map(Forest::to_file).collect(),
             trained: trained.into(),
         };
         let mut json = serde_json::to_string(&file).expect("a model serialises");
@@ -245,6 +285,9 @@ impl Model {
             model.stage2[i] = *w;
         }
         model.costs = file.costs;
+        for f in file.forests {
+            model.forests.push(Forest::from_file(f, STAGE2)?);
+        }
         for (i, (_, w)) in file.dense.iter().enumerate() {
             model.dense[i] = *w;
         }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::context::{Rescorer, STAGE2};
 use crate::decode::{Costs, Decoder, State, Step};
 use crate::features::{DocFeatures, LineFeatures};
+use crate::head::{Evidence, Hints};
 use crate::lexicon::Lexicon;
 use crate::lines::{self, Span};
 use crate::model::Model;
@@ -37,6 +38,10 @@ pub(crate) struct Classifier {
 pub(crate) struct Classified<'s> {
     pub spans: &'s [Span],
     pub lines: &'s [LineFeatures],
+    /// The document's features (language, stopword rate).
+    pub doc: &'s DocFeatures,
+    /// Which lines repeat the page title or the URL slug.
+    pub evidence: &'s Evidence,
     /// The heuristics' score and cause of each line.
     pub emissions: &'s [Emission],
     /// The log-odds the decoder read (the heuristics' or the model's, less
@@ -70,6 +75,7 @@ pub(crate) struct TrainingRow<'s> {
 struct Scratch {
     spans: Vec<Span>,
     doc: DocFeatures,
+    evidence: Evidence,
     emissions: Vec<Emission>,
     steps: Vec<Step>,
     step_line: Vec<u32>,
@@ -102,12 +108,13 @@ impl Classifier {
     pub(crate) fn classify<R>(
         &self,
         text: &str,
+        hints: &Hints<'_>,
         explain: bool,
         f: impl FnOnce(&Classified<'_>) -> R,
     ) -> R {
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
-            self.run(text, s);
+            self.run(text, hints, s);
             s.top.clear();
             if let (true, Some(model)) = (explain, &self.model) {
                 for i in 0..s.doc.lines.len() {
@@ -130,6 +137,8 @@ impl Classifier {
             f(&Classified {
                 spans: &s.spans,
                 lines: &s.doc.lines,
+                doc: &s.doc,
+                evidence: &s.evidence,
                 emissions: &s.emissions,
                 logits: &s.logits,
                 states,
@@ -141,17 +150,19 @@ impl Classifier {
     #[cfg(feature = "train")]
     /// Runs the heuristics on `text` and gives `row` the first-stage inputs
     /// of each non-blank line, in order; returns the document's line
-    /// features. The classifier must have no model: training fits one.
+    /// features, its head evidence and whether its language is known. The
+    /// classifier must have no model: training fits one.
     pub(crate) fn training_rows(
         &self,
         text: &str,
+        hints: &Hints<'_>,
         mut row: impl FnMut(TrainingRow<'_>),
-    ) -> Vec<LineFeatures> {
+    ) -> (Vec<LineFeatures>, Evidence, bool) {
         debug_assert!(self.model.is_none());
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
-            self.run(text, s);
-            s.vectorizer.prepare(&s.doc, &s.emissions);
+            self.run(text, hints, s);
+            s.vectorizer.prepare(&s.doc, &s.emissions, &s.evidence);
             s.x.resize(DENSE, 0.0);
             let mut new_block = true;
             for i in 0..s.doc.lines.len() {
@@ -171,7 +182,11 @@ impl Classifier {
                 });
                 new_block = false;
             }
-            s.doc.lines.clone()
+            (
+                s.doc.lines.clone(),
+                s.evidence.snapshot(),
+                s.doc.knows_language(),
+            )
         })
     }
 
@@ -180,9 +195,10 @@ impl Classifier {
     /// `s.logits`, the heuristic decoder's states in `s.heuristic_states`
     /// (heuristics alone, combined models) and the model's in
     /// `s.line_states`.
-    fn run(&self, text: &str, s: &mut Scratch) {
+    fn run(&self, text: &str, hints: &Hints<'_>, s: &mut Scratch) {
         lines::split(text.as_bytes(), &mut s.spans);
         s.doc.extract(&self.lexicon, text, &s.spans, self.language);
+        s.evidence.find(text, &s.doc, hints);
         rules::score(&s.doc, &mut s.emissions);
         s.logits.clear();
         s.logits
@@ -198,7 +214,7 @@ impl Classifier {
         };
         s.logits2.clear();
         s.logits2.resize(s.logits.len(), 0.0);
-        s.vectorizer.prepare(&s.doc, &s.emissions);
+        s.vectorizer.prepare(&s.doc, &s.emissions, &s.evidence);
         s.x.resize(DENSE, 0.0);
         for i in 0..s.doc.lines.len() {
             if s.doc.lines[i].blank {
@@ -207,13 +223,25 @@ impl Classifier {
             s.line_inputs(text, model.kind, i);
             s.logits[i] = model.logit(&s.x, &s.crosses, &s.sparse);
         }
-        s.rescorer.prepare(&s.doc.lines, &s.logits);
+        // The second stage, and each later forest, reads the document
+        // through the previous stage's scores.
         s.x2.resize(STAGE2, 0.0);
+        for stage in 0..model.stages() {
+            let knows = s.doc.knows_language();
+            s.rescorer
+                .prepare(&s.doc.lines, knows, &s.logits, &s.evidence);
+            for i in 0..s.doc.lines.len() {
+                if !s.doc.lines[i].blank {
+                    s.x2.fill(0.0);
+                    s.rescorer.line(&s.doc.lines, i, &mut s.x2);
+                    s.logits2[i] = model.logit2(stage, &s.x2);
+                }
+            }
+            std::mem::swap(&mut s.logits, &mut s.logits2);
+        }
         for i in 0..s.doc.lines.len() {
             if !s.doc.lines[i].blank {
-                s.x2.fill(0.0);
-                s.rescorer.line(&s.doc.lines, i, &mut s.x2);
-                let z = model.logit2(&s.x2);
+                let z = s.logits[i] + model.offset2();
                 let z = if combined {
                     rules::veto(rules::vetoes(&s.emissions[i]), z)
                 } else {

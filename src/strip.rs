@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::head::Hints;
 use crate::lexicon::{self, Lexicon};
 use crate::lines;
 use crate::model::{self, Model};
@@ -254,24 +255,63 @@ impl Stripper {
 
     /// Strips a document.
     pub fn strip<'a>(&self, text: &'a str) -> Stripped<'a> {
-        self.strip_inner(text.as_bytes(), text)
+        self.strip_inner(text.as_bytes(), text, &Hints::default())
+    }
+
+    /// Strips a document, with what the caller knows of the page besides
+    /// its text: its title (a crawler's `<title>`) and URL are evidence of
+    /// which line is the headline.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use decruft::{Hints, Label, Stripper};
+    ///
+    /// let page = "\
+    /// Accueil
+    /// Politique
+    /// Économie
+    ///
+    /// Le gouvernement présente son budget
+    ///
+    /// Par Jeanne Martin
+    ///
+    /// Le projet de loi de finances a été présenté mercredi en Conseil des ministres, avec des économies annoncées dans la plupart des ministères.
+    ///
+    /// Les débats commenceront à l'Assemblée nationale la semaine prochaine, a indiqué le ministre chargé des comptes publics.
+    /// ";
+    /// let hints = Hints {
+    ///     title: Some("Le gouvernement présente son budget | Le Journal"),
+    ///     url: Some("https://example.com/politique/le-gouvernement-presente-son-budget"),
+    /// };
+    /// let out = Stripper::new().strip_with(page, &hints);
+    /// let i = out.lines().iter().position(|v| v.label == Label::Title).unwrap();
+    /// assert_eq!(out.line_bytes(i), "Le gouvernement présente son budget".as_bytes());
+    /// ```
+    pub fn strip_with<'a>(&self, text: &'a str, hints: &Hints<'_>) -> Stripped<'a> {
+        self.strip_inner(text.as_bytes(), text, hints)
     }
 
     /// Strips a document that may not be valid UTF-8. Lines are judged on a
     /// lossy UTF-8 view; kept lines keep their original bytes.
     pub fn strip_bytes<'a>(&self, bytes: &'a [u8]) -> Stripped<'a> {
+        self.strip_bytes_with(bytes, &Hints::default())
+    }
+
+    /// [`Stripper::strip_bytes`] with hints (see [`Stripper::strip_with`]).
+    pub fn strip_bytes_with<'a>(&self, bytes: &'a [u8], hints: &Hints<'_>) -> Stripped<'a> {
         match std::str::from_utf8(bytes) {
-            Ok(text) => self.strip_inner(bytes, text),
+            Ok(text) => self.strip_inner(bytes, text, hints),
             Err(_) => {
                 let lossy = String::from_utf8_lossy(bytes);
-                let mut out = self.strip_inner(bytes, &lossy);
+                let mut out = self.strip_inner(bytes, &lossy, hints);
                 out.reanchor();
                 out
             }
         }
     }
 
-    fn strip_inner<'a>(&self, input: &'a [u8], text: &str) -> Stripped<'a> {
+    fn strip_inner<'a>(&self, input: &'a [u8], text: &str, hints: &Hints<'_>) -> Stripped<'a> {
         if text.len() > lines::MAX_INPUT {
             return keep_all(input);
         }
@@ -280,8 +320,9 @@ impl Stripper {
             lexicon: &self.classifier.lexicon,
             model: self.classifier.model.is_some(),
         };
-        self.classifier
-            .classify(text, self.explain, |c| labelling.verdicts(input, text, c))
+        self.classifier.classify(text, hints, self.explain, |c| {
+            labelling.verdicts(input, text, c)
+        })
     }
 
     /// The classifier of this stripper (training vectorises documents with

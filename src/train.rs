@@ -12,13 +12,16 @@
 use std::sync::Arc;
 
 use crate::batch::{default_threads, map_batch};
+use crate::boost::{self, BoostOptions};
 use crate::context::{Rescorer, STAGE2};
 use crate::dataset::{LabelledDoc, LineLabel};
 use crate::decode::{Costs, Decoder, State, Step};
 use crate::features::LineFeatures;
+use crate::head::{Evidence, Hints};
 use crate::math::{fnv1a, sigmoid, FNV_OFFSET};
 use crate::model::Model;
 use crate::rules;
+use crate::trees::Forest;
 use crate::vectorize::{ngram_scale, Kind, CROSSES, DENSE, F, HASH_BITS};
 use crate::{Error, Stripper};
 
@@ -38,9 +41,17 @@ pub struct TrainOptions {
     /// Train a model that also reads the heuristics' scores (the default) or
     /// one that reads the features alone.
     pub combined: bool,
-    /// The decoder is tuned for F-beta of kept lines: beta > 1 favours
-    /// recall (losing article text is worse than keeping boilerplate).
-    pub beta: f64,
+    /// The decoder is tuned for the mean F1 over datasets of kept lines,
+    /// holding every dataset's recall of labelled content lines at or above
+    /// this (losing article text is the worst failure).
+    pub min_recall: f64,
+    /// Trees per forest of the second stage (0: a linear second stage).
+    pub trees: usize,
+    /// Forests in the second stage: each after the first reads the document
+    /// through the previous one's scores.
+    pub forests: usize,
+    /// Leaves per tree.
+    pub leaves: usize,
 }
 
 impl Default for TrainOptions {
@@ -52,7 +63,10 @@ impl Default for TrainOptions {
             seed: 1,
             tune_folds: 4,
             combined: true,
-            beta: 1.4,
+            min_recall: 0.92,
+            trees: 150,
+            forests: 1,
+            leaves: 63,
         }
     }
 }
@@ -73,8 +87,14 @@ pub(crate) struct DocVectors {
     barrier: Vec<f32>,
     /// Whether the heuristics veto each row (see [`rules::vetoes`]).
     vetoed: Vec<bool>,
-    /// The line features (for the second stage).
+    /// The line features, the head evidence and whether the language is
+    /// known (the second stage's inputs).
     lines: Vec<LineFeatures>,
+    evidence: Evidence,
+    knows_language: bool,
+    /// The dataset the document comes from (the decoder's tuning holds
+    /// every dataset's recall).
+    set: u32,
 }
 
 impl DocVectors {
@@ -109,18 +129,26 @@ pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> 
             barrier: Vec::new(),
             vetoed: Vec::new(),
             lines: Vec::new(),
+            evidence: Evidence::default(),
+            knows_language: false,
+            set: doc.set,
         };
-        v.lines = heuristics.training_rows(&doc.text, |row| {
-            v.x.extend_from_slice(row.x);
-            v.sparse.extend_from_slice(row.sparse);
-            v.sparse_start.push(v.sparse.len() as u32);
-            v.crosses.extend_from_slice(row.crosses);
-            v.labels.push(labels[row.line]);
-            v.chars.push(row.features.chars.max(1) as f32);
-            v.new_block.push(row.new_block);
-            v.barrier.push(row.emission.barrier);
-            v.vetoed.push(rules::vetoes(row.emission));
-        });
+        let hints = Hints {
+            title: None,
+            url: doc.url.as_deref(),
+        };
+        (v.lines, v.evidence, v.knows_language) =
+            heuristics.training_rows(&doc.text, &hints, |row| {
+                v.x.extend_from_slice(row.x);
+                v.sparse.extend_from_slice(row.sparse);
+                v.sparse_start.push(v.sparse.len() as u32);
+                v.crosses.extend_from_slice(row.crosses);
+                v.labels.push(labels[row.line]);
+                v.chars.push(row.features.chars.max(1) as f32);
+                v.new_block.push(row.new_block);
+                v.barrier.push(row.emission.barrier);
+                v.vetoed.push(rules::vetoes(row.emission));
+            });
         Ok(v)
     })
     .into_iter()
@@ -249,7 +277,7 @@ fn stage2_inputs(doc: &DocVectors, z_rows: &[f32], out: &mut Vec<f32>) {
         z[i] = z_rows[r];
     }
     let mut rescorer = Rescorer::default();
-    rescorer.prepare(&doc.lines, &z);
+    rescorer.prepare(&doc.lines, doc.knows_language, &z, &doc.evidence);
     out.clear();
     out.resize(rows.len() * STAGE2, 0.0);
     for (r, &i) in rows.iter().enumerate() {
@@ -288,7 +316,7 @@ fn fit_stage2(docs: &[&DocVectors], inputs: &[Vec<f32>], opts: &TrainOptions, mo
                 0.0
             };
             let weight = (4.0 / (per_doc[d] as f32).sqrt()).min(2.0);
-            let p = sigmoid(model.logit2(x));
+            let p = sigmoid(model.logit2(0, x));
             let grad = (p - y) * weight;
             for j in 0..STAGE2 {
                 if x[j] != 0.0 {
@@ -316,16 +344,26 @@ pub(crate) fn folds(groups: &[&str], k: usize, seed: u64) -> Vec<usize> {
         .collect()
 }
 
-/// The tuning objective: F1 of kept lines over labelled lines, each line
-/// weighted by its share of its document's labelled characters.
+/// The tuning objective, in the benchmarks' manner: per document, the
+/// precision and recall of kept lines over labelled lines (weighted by
+/// characters); per dataset, their means and F1; overall, the mean F1 over
+/// datasets, less a steep penalty for every dataset whose recall falls
+/// below `min_recall` (losing article text is the worst failure).
 fn objective(
     docs: &[(&DocVectors, Vec<f32>)],
     combined: bool,
     costs: &Costs,
     offset: f32,
-    beta: f64,
+    min_recall: f64,
 ) -> f64 {
-    let (mut tp, mut fp, mut fn_) = (0.0f64, 0.0f64, 0.0f64);
+    let sets = docs
+        .iter()
+        .map(|(d, _)| d.set as usize + 1)
+        .max()
+        .unwrap_or(0);
+    // Per set: sum of precisions, documents with a precision, sum of
+    // recalls, documents with a recall.
+    let mut acc = vec![[0.0f64; 4]; sets];
     let mut decoder = Decoder::default();
     let mut steps = Vec::new();
     let mut states = Vec::new();
@@ -347,16 +385,10 @@ fn objective(
             });
         }
         decoder.decode(&steps, costs, &mut states);
-        let total: f32 = (0..doc.rows())
-            .filter(|&r| doc.labels[r].is_some())
-            .map(|r| doc.chars[r])
-            .sum();
-        if total == 0.0 {
-            continue;
-        }
+        let (mut tp, mut fp, mut fn_) = (0.0f64, 0.0f64, 0.0f64);
         for (r, state) in states.iter().enumerate() {
             let Some(label) = doc.labels[r] else { continue };
-            let w = (doc.chars[r] / total) as f64;
+            let w = doc.chars[r] as f64;
             match (*state == State::Keep, label) {
                 (true, LineLabel::Keep) => tp += w,
                 (true, LineLabel::Drop) => fp += w,
@@ -364,11 +396,31 @@ fn objective(
                 _ => {}
             }
         }
+        let a = &mut acc[doc.set as usize];
+        if tp + fp > 0.0 {
+            a[0] += tp / (tp + fp);
+            a[1] += 1.0;
+        }
+        if tp + fn_ > 0.0 {
+            a[2] += tp / (tp + fn_);
+            a[3] += 1.0;
+        }
     }
-    let b2 = beta * beta;
-    let denom = (1.0 + b2) * tp + b2 * fn_ + fp;
-    if denom > 0.0 {
-        (1.0 + b2) * tp / denom
+    let mut score = 0.0;
+    let mut n = 0.0;
+    for a in acc.iter().filter(|a| a[3] > 0.0) {
+        let p = if a[1] > 0.0 { a[0] / a[1] } else { 0.0 };
+        let r = a[2] / a[3];
+        let f1 = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        score += f1 - 4.0 * (min_recall - r).max(0.0);
+        n += 1.0;
+    }
+    if n > 0.0 {
+        score / n
     } else {
         0.0
     }
@@ -382,10 +434,10 @@ fn objective(
 /// article scored like prose is still a donation appeal).
 const MIN_COSTS: [f32; 7] = [0.0, 0.0, 1.0, 2.0, 0.0, 0.0, 0.0];
 
-fn tune(docs: &[(&DocVectors, Vec<f32>)], barriers: bool, beta: f64) -> (Costs, f32) {
+fn tune(docs: &[(&DocVectors, Vec<f32>)], barriers: bool, min_recall: f64) -> (Costs, f32) {
     let mut costs = Costs::default();
     let mut offset = 0.0f32;
-    let mut best = objective(docs, barriers, &costs, offset, beta);
+    let mut best = objective(docs, barriers, &costs, offset, min_recall);
     for _round in 0..3 {
         for param in 0..8 {
             let current = if param == 7 {
@@ -412,7 +464,7 @@ fn tune(docs: &[(&DocVectors, Vec<f32>)], barriers: bool, beta: f64) -> (Costs, 
                 } else {
                     set(&mut c, param, v);
                 }
-                let score = objective(docs, barriers, &c, o, beta);
+                let score = objective(docs, barriers, &c, o, min_recall);
                 if score > best + 1e-6 {
                     best = score;
                     costs = c;
@@ -443,12 +495,13 @@ fn set(c: &mut Costs, i: usize, v: f32) {
 }
 
 /// Trains a model on vectorised documents: fits the weights on all of them
-/// and tunes the decoder on out-of-fold scores.
+/// and tunes the decoder on out-of-fold scores. With `opts.trees`, also a
+/// model whose second stage is gradient-boosted trees (same first stage).
 pub(crate) fn train_vectors(
     docs: &[&DocVectors],
     opts: &TrainOptions,
     progress: &mut dyn FnMut(&str),
-) -> Model {
+) -> (Model, Option<Model>) {
     let kind = if opts.combined {
         Kind::Combined
     } else {
@@ -474,12 +527,7 @@ pub(crate) fn train_vectors(
     }
     progress("fitting the second stage");
     let mut model = Model::zeros(kind);
-    let pairs: Vec<(&DocVectors, &Vec<f32>)> = docs.iter().copied().zip(&oof).collect();
-    let inputs: Vec<Vec<f32>> = map_batch(&pairs, default_threads(), |(d, z)| {
-        let mut x = Vec::new();
-        stage2_inputs(d, z, &mut x);
-        x
-    });
+    let inputs = all_stage2_inputs(docs, &oof);
     fit_stage2(docs, &inputs, opts, &mut model);
     progress("tuning the decoder");
     let z2: Vec<Vec<f32>> = docs
@@ -487,12 +535,12 @@ pub(crate) fn train_vectors(
         .zip(&inputs)
         .map(|(d, x)| {
             (0..d.rows())
-                .map(|r| model.logit2(&x[r * STAGE2..(r + 1) * STAGE2]))
+                .map(|r| model.logit2(0, &x[r * STAGE2..(r + 1) * STAGE2]))
                 .collect()
         })
         .collect();
     let pairs: Vec<(&DocVectors, Vec<f32>)> = docs.iter().copied().zip(z2).collect();
-    let (costs, offset) = tune(&pairs, kind == Kind::Combined, opts.beta);
+    let (costs, offset) = tune(&pairs, kind == Kind::Combined, opts.min_recall);
     progress("fitting on all documents");
     let first = fit(docs, kind, opts);
     model.bias = first.bias;
@@ -500,7 +548,99 @@ pub(crate) fn train_vectors(
     model.sparse = first.sparse;
     model.costs = costs;
     model.bias2 += offset;
-    model
+    let trees = (opts.trees > 0).then(|| {
+        let mut m = model.clone();
+        m.bias2 = 0.0;
+        m.forests = fit_forests_tuned(docs, &inputs, &groups, opts, &mut m, progress);
+        m
+    });
+    (model, trees)
+}
+
+/// Second-stage inputs of every document from first-stage log-odds.
+fn all_stage2_inputs(docs: &[&DocVectors], z: &[Vec<f32>]) -> Vec<Vec<f32>> {
+    let pairs: Vec<(&DocVectors, &Vec<f32>)> = docs.iter().copied().zip(z).collect();
+    map_batch(&pairs, default_threads(), |(d, z)| {
+        let mut x = Vec::new();
+        stage2_inputs(d, z, &mut x);
+        x
+    })
+}
+
+/// The labelled rows of `docs` for the second stage: inputs, labels and
+/// weights (each document in proportion to the square root of its
+/// labelled lines, as for the linear stages).
+fn stage2_rows(
+    docs: &[&DocVectors],
+    inputs: &[Vec<f32>],
+    which: impl Fn(usize) -> bool,
+) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    let (mut x, mut y, mut w) = (Vec::new(), Vec::new(), Vec::new());
+    for (d, doc) in docs.iter().enumerate() {
+        if !which(d) {
+            continue;
+        }
+        let n = doc.labels.iter().filter(|l| l.is_some()).count();
+        let weight = (4.0 / (n.max(1) as f32).sqrt()).min(2.0);
+        for r in 0..doc.rows() {
+            let Some(label) = doc.labels[r] else { continue };
+            x.extend_from_slice(&inputs[d][r * STAGE2..(r + 1) * STAGE2]);
+            y.push((label == LineLabel::Keep) as u8 as f32);
+            w.push(weight);
+        }
+    }
+    (x, y, w)
+}
+
+/// Fits the second-stage trees and tunes the decoder for them on
+/// out-of-fold tree scores (two folds by site: trees fit their training
+/// rows closely, so in-sample scores would mislead the tuning). With more
+/// than one stage, each later forest reads the document through the
+/// previous forest's out-of-fold scores.
+fn fit_forests_tuned(
+    docs: &[&DocVectors],
+    inputs: &[Vec<f32>],
+    groups: &[&str],
+    opts: &TrainOptions,
+    model: &mut Model,
+    progress: &mut dyn FnMut(&str),
+) -> Vec<Forest> {
+    let boost = BoostOptions {
+        trees: opts.trees,
+        leaves: opts.leaves,
+        seed: opts.seed,
+        ..BoostOptions::default()
+    };
+    let stages = opts.forests.max(1);
+    let halves = folds(groups, 2, opts.seed ^ 0x5eed);
+    let mut inputs: Vec<Vec<f32>> = inputs.to_vec();
+    let mut forests = Vec::new();
+    let mut z: Vec<Vec<f32>> = vec![Vec::new(); docs.len()];
+    for stage in 0..stages {
+        for k in 0..2 {
+            progress(&format!("trees {}: half {}/2", stage + 1, k + 1));
+            let (x, y, w) = stage2_rows(docs, &inputs, |d| halves[d] != k);
+            let forest = boost::fit(&x, STAGE2, &y, &w, &boost);
+            for (d, doc) in docs.iter().enumerate() {
+                if halves[d] == k {
+                    z[d] = (0..doc.rows())
+                        .map(|r| forest.eval(&inputs[d][r * STAGE2..(r + 1) * STAGE2]))
+                        .collect();
+                }
+            }
+        }
+        progress(&format!("trees {}: fitting on all documents", stage + 1));
+        let (x, y, w) = stage2_rows(docs, &inputs, |_| true);
+        forests.push(boost::fit(&x, STAGE2, &y, &w, &boost));
+        if stage + 1 < stages {
+            inputs = all_stage2_inputs(docs, &z);
+        }
+    }
+    let pairs: Vec<(&DocVectors, Vec<f32>)> = docs.iter().copied().zip(z).collect();
+    let (costs, offset) = tune(&pairs, model.kind == Kind::Combined, opts.min_recall);
+    model.costs = costs;
+    model.bias2 = offset;
+    forests
 }
 
 /// Trains a model on labelled documents.
@@ -514,7 +654,8 @@ pub fn train(
     progress("extracting features");
     let vectors = vectorise(docs)?;
     let refs: Vec<&DocVectors> = vectors.iter().collect();
-    let model = train_vectors(&refs, opts, progress);
+    let (linear, trees) = train_vectors(&refs, opts, progress);
+    let model = trees.unwrap_or(linear);
     Ok(TrainedModel {
         model: Arc::new(model),
         docs: docs.len(),
@@ -595,25 +736,46 @@ mod tests {
     }
 }
 
-/// Scores of one configuration on one dataset in cross-validation.
+/// The held-out result of one configuration on one dataset in
+/// cross-validation.
 #[derive(Clone, Debug)]
 pub struct CvRow {
     /// The dataset's name.
     pub dataset: String,
-    /// "heuristics", "model" or "combined".
+    /// "heuristics", "linear" or "trees".
     pub config: &'static str,
     /// Scores pooled over the held-out folds.
     pub scores: crate::Scores,
-    /// The held-out output of every document: (id, cleaned text).
-    pub outputs: Vec<(String, String)>,
+    /// Every document's id, language (if the data gives it), counts and
+    /// held-out output, in the dataset's order.
+    pub docs: Vec<CvDoc>,
 }
 
-/// K-fold cross-validation by site: for each fold, trains a model-only and a
-/// combined model on the other folds (all datasets together) and scores the
-/// held-out documents with the heuristics alone and with each model.
+/// One held-out document of a [`CvRow`].
+#[derive(Clone, Debug)]
+pub struct CvDoc {
+    /// The document's id.
+    pub id: String,
+    /// Its language, if the data gives it.
+    pub lang: Option<String>,
+    /// Its counts against the gold.
+    pub counts: crate::DocCounts,
+    /// Whether the output keeps the gold's first line (see
+    /// [`first_line_kept`](crate::first_line_kept)).
+    pub first_line: Option<bool>,
+    /// The cleaned text.
+    pub output: String,
+}
+
+/// K-fold cross-validation by site: for each fold, trains a model on the
+/// other folds (all datasets together; with linear and, if
+/// `opts.trees > 0`, tree second stages over one first stage) and scores
+/// the held-out documents with the heuristics alone and with each model.
 ///
-/// `datasets` are named sets of gold documents; the same page in two scraper
-/// styles shares its URL, hence its site and fold.
+/// `datasets` are named sets of gold documents; a page's site (or, without
+/// one, its URL's host) decides its fold, so the same page in two scraper
+/// styles and all pages of a site are held out together. A document's URL
+/// is given to the stripper as a hint, as a crawler would.
 pub fn cross_validate(
     datasets: &[(String, Vec<crate::GoldDoc>)],
     k: usize,
@@ -625,15 +787,19 @@ pub fn cross_validate(
         docs.extend(set.iter().map(|g| (d, g)));
     }
     progress("deriving line labels and extracting features");
-    let labelled: Vec<LabelledDoc> =
-        map_batch(&docs, default_threads(), |(_, g)| LabelledDoc::from_gold(g));
+    let labelled: Vec<LabelledDoc> = map_batch(&docs, default_threads(), |(d, g)| LabelledDoc {
+        set: *d as u32,
+        ..LabelledDoc::from_gold(g)
+    });
     let vectors = vectorise(&labelled)?;
     let groups: Vec<&str> = labelled.iter().map(|d| d.group.as_str()).collect();
     let fold = folds(&groups, k, opts.seed);
-    let configs = ["heuristics", "model", "combined"];
-    let mut counts: Vec<Vec<Vec<crate::DocCounts>>> =
-        vec![vec![Vec::new(); configs.len()]; datasets.len()];
-    let mut outputs: Vec<Vec<Vec<(String, String)>>> =
+    let configs: &[&'static str] = if opts.trees > 0 {
+        &["heuristics", "linear", "trees"]
+    } else {
+        &["heuristics", "linear"]
+    };
+    let mut held: Vec<Vec<Vec<(usize, CvDoc)>>> =
         vec![vec![Vec::new(); configs.len()]; datasets.len()];
     let heuristics = Stripper::builder().heuristics_only().build()?;
     for f in 0..k {
@@ -643,47 +809,51 @@ pub fn cross_validate(
             .filter(|(_, x)| **x != f)
             .map(|(v, _)| v)
             .collect();
+        let mut p = |s: &str| progress(&format!("fold {}/{k}: {s}", f + 1));
+        let (linear, trees) = train_vectors(&train, opts, &mut p);
         let mut strippers = vec![heuristics.clone()];
-        for combined in [false, true] {
-            let o = TrainOptions {
-                combined,
-                ..opts.clone()
-            };
-            let name = if combined { "combined" } else { "model-only" };
-            let mut p = |s: &str| progress(&format!("fold {}/{k}, {name}: {s}", f + 1));
-            let model = train_vectors(&train, &o, &mut p);
+        for model in std::iter::once(linear).chain(trees) {
             strippers.push(Stripper::builder().loaded_model(Arc::new(model)).build()?);
         }
         let test: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] == f).collect();
-        let results: Vec<(usize, usize, crate::DocCounts, String)> =
-            map_batch(&test, default_threads(), |&i| {
-                let (d, gold) = docs[i];
-                strippers
-                    .iter()
-                    .enumerate()
-                    .map(move |(c, s)| {
-                        let out = s.strip(&gold.text).text();
-                        (d, c, crate::eval::doc_counts(gold, &out), out)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .into_iter()
-            .flatten()
-            .collect();
-        for ((d, c, dc, out), &i) in results.into_iter().zip(test.iter().flat_map(|i| [i; 3])) {
-            counts[d][c].push(dc);
-            outputs[d][c].push((docs[i].1.id.clone(), out));
+        let results: Vec<Vec<CvDoc>> = map_batch(&test, default_threads(), |&i| {
+            let gold = docs[i].1;
+            let hints = Hints {
+                title: None,
+                url: gold.url.as_deref(),
+            };
+            strippers
+                .iter()
+                .map(|s| {
+                    let output = s.strip_with(&gold.text, &hints).text();
+                    CvDoc {
+                        id: gold.id.clone(),
+                        lang: gold.lang.clone(),
+                        counts: crate::eval::doc_counts(gold, &output),
+                        first_line: crate::eval::first_line_kept(gold, &output),
+                        output,
+                    }
+                })
+                .collect()
+        });
+        for (per_config, &i) in results.into_iter().zip(&test) {
+            for (c, doc) in per_config.into_iter().enumerate() {
+                held[docs[i].0][c].push((i, doc));
+            }
         }
     }
     let mut rows = Vec::new();
     for (d, (name, _)) in datasets.iter().enumerate() {
         for (c, config) in configs.iter().enumerate() {
-            let scores = crate::eval::aggregate(&counts[d][c]);
+            let mut docs = std::mem::take(&mut held[d][c]);
+            docs.sort_by_key(|(i, _)| *i);
+            let docs: Vec<CvDoc> = docs.into_iter().map(|(_, doc)| doc).collect();
+            let counts: Vec<crate::DocCounts> = docs.iter().map(|d| d.counts).collect();
             rows.push(CvRow {
                 dataset: name.clone(),
                 config,
-                scores,
-                outputs: std::mem::take(&mut outputs[d][c]),
+                scores: crate::eval::aggregate(&counts),
+                docs,
             });
         }
     }

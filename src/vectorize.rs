@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decode::State;
 use crate::features::{DocFeatures, Ending, LineFeatures};
+use crate::head::{self, Evidence};
 use crate::lexicon::CATEGORIES;
 use crate::math::{ln_1p, window, window_share};
 use crate::rules::{self, Emission};
@@ -61,6 +62,8 @@ dense_features!(F, NAMES:
     date, time, byline, reading_time, counter, credit, glued, lead_upper,
     repeats_2, repeats_3_,
     heading_like,
+    // the article's head (see head.rs)
+    head_title, head_slug, page_title, is_headline, before_head, after_head_1_3, after_head_4_15, after_head_16_,
     // position and block
     pos_0_10, pos_10_30, pos_30_70, pos_70_90, pos_90_100, first_lines, last_lines,
     new_block, blank_after, block_1, block_2_3, block_4_,
@@ -114,6 +117,10 @@ pub(crate) struct Vectorizer {
     /// Per line: [`PROSE`] and [`HEADING`], computed once for the line and
     /// its neighbours' inputs.
     flags: Vec<u8>,
+    /// Per line: the head evidence bits (see [`crate::head`]).
+    head: Vec<u8>,
+    /// The headline's rank among non-blank lines, if the evidence found one.
+    headline_rank: Option<f32>,
     n_nonblank: usize,
 }
 
@@ -142,7 +149,7 @@ fn marker_group(f: &LineFeatures) -> Option<usize> {
 
 impl Vectorizer {
     /// Prepares the per-document context.
-    pub(crate) fn prepare(&mut self, doc: &DocFeatures, rules: &[Emission]) {
+    pub(crate) fn prepare(&mut self, doc: &DocFeatures, rules: &[Emission], evidence: &Evidence) {
         let n = doc.lines.len();
         let know = doc.knows_language();
         self.prev.clear();
@@ -189,6 +196,9 @@ impl Vectorizer {
             self.nonblank_prefix.push(nb);
         }
         self.n_nonblank = nb as usize;
+        self.head.clear();
+        self.head.extend_from_slice(&evidence.flags);
+        self.headline_rank = evidence.headline.map(|h| self.nonblank_prefix[h as usize]);
         self.next.resize(n, NONE);
         let mut last = NONE;
         for i in (0..n).rev() {
@@ -323,6 +333,23 @@ impl Vectorizer {
             set(F::repeats_3_, 1.0);
         }
         set(F::heading_like, self.has(i as u32, HEADING) as u8 as f32);
+        let head = self.head.get(i).copied().unwrap_or(0);
+        set(F::head_title, (head & head::TITLE_MATCH != 0) as u8 as f32);
+        set(F::head_slug, (head & head::SLUG_MATCH != 0) as u8 as f32);
+        set(F::page_title, (head & head::PAGE_TITLE != 0) as u8 as f32);
+        if let Some(h) = self.headline_rank {
+            let d = self.nonblank_prefix[i] - h;
+            set(
+                match d {
+                    d if d < 0.0 => F::before_head,
+                    0.0 => F::is_headline,
+                    d if d <= 3.0 => F::after_head_1_3,
+                    d if d <= 15.0 => F::after_head_4_15,
+                    _ => F::after_head_16_,
+                },
+                1.0,
+            );
+        }
 
         // Position and block.
         let n = lines.len().max(1) as f32;

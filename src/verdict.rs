@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::decode::State;
 use crate::features::{Ending, LineFeatures};
+use crate::head;
 use crate::lexicon::Lexicon;
 use crate::lines;
 use crate::math::sigmoid;
@@ -270,7 +271,17 @@ impl Labelling<'_> {
             top: c.top.get(i).cloned().unwrap_or_default(),
         };
         let mut lines = Vec::with_capacity(n);
-        let title = find_title(c.lines, c.emissions, c.states);
+        let first = main_region_start(c.lines, c.states);
+        let head = head::find(
+            text,
+            c.doc,
+            c.emissions,
+            c.logits,
+            c.evidence,
+            c.states,
+            first,
+        );
+        let title = head.title;
         // The kind of the last end-of-article marker seen (a comment header,
         // a newsletter box…): what follows it and is dropped is of that kind.
         let mut marker: Option<Label> = None;
@@ -282,6 +293,11 @@ impl Labelling<'_> {
                 (Label::Blank, Reason::Blank { kept: false })
             } else if Some(i) == title {
                 (Label::Title, Reason::Context("title above the article"))
+            } else if head.standfirst.contains(&i) {
+                (
+                    Label::Standfirst,
+                    Reason::Context("standfirst below the title"),
+                )
             } else if state.kept() {
                 let label = if is_heading(f, text) {
                     Label::Heading
@@ -436,43 +452,6 @@ fn is_heading(f: &LineFeatures, text: &str) -> bool {
         }
         _ => false,
     }
-}
-
-/// The title: the first kept line if it reads as a heading, else the nearest
-/// heading-like line above the article, looking past metadata (byline, date)
-/// and short lines.
-fn find_title(lines: &[LineFeatures], emissions: &[Emission], state_of: &[State]) -> Option<usize> {
-    let first = main_region_start(lines, state_of)?;
-    if rules::heading_like(&lines[first]) && lines[first].ending != Ending::Sentence {
-        return Some(first);
-    }
-    let mut looked = 0;
-    for i in (0..first).rev() {
-        let f = &lines[i];
-        if f.blank {
-            continue;
-        }
-        looked += 1;
-        if looked > 6 {
-            break;
-        }
-        if rules::heading_like(f) && f.words >= 3 && emissions[i].logit > -3.0 && f.repeats <= 2 {
-            return Some(i);
-        }
-        // Bylines, dates, share buttons and ads sit between a title and its
-        // article; look past them.
-        let skippable = f.words <= 3
-            || matches!(
-                emissions[i].cause,
-                Cause::Short
-                    | Cause::Shape(Label::Metadata | Label::Share | Label::Ad, _)
-                    | Cause::Phrase(Label::Metadata | Label::Share | Label::Ad, _)
-            );
-        if !skippable {
-            break;
-        }
-    }
-    None
 }
 
 /// The first line of the main region: the run of kept lines and holes

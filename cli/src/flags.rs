@@ -244,8 +244,9 @@ pub const FLAGS: &[Flag] = &[
         value: Some("K"),
         modes: &[Eval, EvalCv],
         help: "K-fold cross-validation by site over all DATA files together: the \
-               heuristics alone, a model-only and a combined model, each model trained \
-               on the other folds",
+               heuristics alone, and the model with a linear and with a tree second \
+               stage, each trained on the other folds; prints a Markdown table with \
+               bootstrap standard deviations, languages apart where the data says",
         help_in: &[],
         default: None,
         set: |a, v| {
@@ -280,6 +281,56 @@ pub const FLAGS: &[Flag] = &[
         default: Some(|| TrainOptions::default().epochs.to_string()),
         set: |a, v| {
             a.train.epochs = number("--epochs", v)?;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "trees",
+        short: None,
+        value: Some("N"),
+        modes: &[EvalCv, Train],
+        help: "trees per forest of the second stage (0: a linear second stage)",
+        help_in: &[],
+        default: Some(|| TrainOptions::default().trees.to_string()),
+        set: |a, v| {
+            a.train.trees = number("--trees", v)?;
+            if a.train.trees > 5000 {
+                return Err(Failure::new("--trees takes at most 5000"));
+            }
+            Ok(())
+        },
+    },
+    Flag {
+        long: "forests",
+        short: None,
+        value: Some("N"),
+        modes: &[EvalCv, Train],
+        help: "forests of the second stage, each reading the previous one's scores",
+        help_in: &[],
+        default: Some(|| TrainOptions::default().forests.to_string()),
+        set: |a, v| {
+            a.train.forests = number("--forests", v)?;
+            if !(1..=5).contains(&a.train.forests) {
+                return Err(Failure::new("--forests takes 1 to 5"));
+            }
+            Ok(())
+        },
+    },
+    Flag {
+        long: "min-recall",
+        short: None,
+        value: Some("X"),
+        modes: &[EvalCv, Train],
+        help: "the decoder is tuned for the mean F1 over data files, holding each file's \
+               recall of labelled content lines at X or above",
+        help_in: &[],
+        default: Some(|| TrainOptions::default().min_recall.to_string()),
+        set: |a, v| {
+            let x: f64 = number("--min-recall", v)?;
+            if !(0.0..=1.0).contains(&x) {
+                return Err(Failure::new("--min-recall takes a number from 0 to 1"));
+            }
+            a.train.min_recall = x;
             Ok(())
         },
     },

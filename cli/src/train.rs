@@ -6,7 +6,8 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 
 use decruft::{
-    aggregate, cross_validate, doc_counts, doc_score, GoldDoc, LabelledDoc, TrainOptions,
+    aggregate, bootstrap_std, cross_validate, doc_counts, doc_score, CvDoc, CvRow, DocCounts,
+    GoldDoc, LabelledDoc, TrainOptions,
 };
 
 use crate::flags::Args;
@@ -60,28 +61,15 @@ pub fn eval(args: &Args) -> Result<(), Failure> {
         let (mut progress, clear) = progress_printer();
         let rows = cross_validate(&datasets, k, &args.train, &mut progress)?;
         clear();
-        println!(
-            "{k}-fold cross-validation by site (seed {}), all files pooled for training:",
-            args.train.seed
-        );
-        println!(
-            "{:<34} {:<11} {:>9} {:>7} {:>7}",
-            "data", "classifier", "precision", "recall", "f1"
-        );
-        for r in &rows {
-            let s = r.scores;
-            println!(
-                "{:<34} {:<11} {:>9.3} {:>7.3} {:>7.3}",
-                r.dataset, r.config, s.precision, s.recall, s.f1
-            );
-        }
+        print_cv_table(k, args.train.seed, &rows);
         if let Some(dir) = &args.output {
             std::fs::create_dir_all(dir).map_err(|e| Failure::new(format!("{dir}: {e}")))?;
             for r in &rows {
                 let path = format!("{dir}/{}.{}.jsonl", r.dataset, r.config);
                 let mut out = create(&path)?;
-                for (id, text) in &r.outputs {
-                    serde_json::to_writer(&mut out, &serde_json::json!({"id": id, "text": text}))?;
+                for d in &r.docs {
+                    let record = serde_json::json!({"id": d.id, "text": d.output});
+                    serde_json::to_writer(&mut out, &record)?;
                     out.write_all(b"\n").map_err(write_err)?;
                 }
                 out.flush().map_err(write_err)?;
@@ -111,6 +99,138 @@ pub fn eval(args: &Args) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// Resamples of the bootstrap spread in the cross-validation table.
+const RESAMPLES: usize = 200;
+
+/// Prints the cross-validation table (Markdown): one row per data file (and
+/// per language where the data names more than one), one column per
+/// classifier, precision / recall / F1 with the bootstrap standard deviation
+/// of F1; then the means over files and the share of pages whose gold first
+/// line (the title on most news pages) survives.
+fn print_cv_table(k: usize, seed: u64, rows: &[CvRow]) {
+    let mut configs: Vec<&str> = rows.iter().map(|r| r.config).collect();
+    configs.dedup();
+    configs.sort_by_key(|c| rows.iter().position(|r| r.config == *c));
+    configs.dedup();
+    let mut files: Vec<&str> = rows.iter().map(|r| r.dataset.as_str()).collect();
+    files.dedup();
+    let docs: usize = rows
+        .iter()
+        .filter(|r| r.config == configs[0])
+        .map(|r| r.docs.len())
+        .sum();
+    println!(
+        "{k}-fold cross-validation by site (seed {seed}), {docs} documents in {} files, every \
+         model trained on the other folds. Cells: precision / recall / F1 ± bootstrap standard \
+         deviation of F1 ({RESAMPLES} resamples of the documents).",
+        files.len()
+    );
+    println!();
+    println!("| data | {} |", configs.join(" | "));
+    println!("|---|{}", "---|".repeat(configs.len()));
+    let cell = |docs: &[&CvDoc]| {
+        let counts: Vec<DocCounts> = docs.iter().map(|d| d.counts).collect();
+        let s = aggregate(&counts);
+        let (_, _, sd) = bootstrap_std(&counts, RESAMPLES, seed);
+        (
+            s,
+            format!(
+                "{:.3} / {:.3} / {:.3} ±{:.3}",
+                s.precision, s.recall, s.f1, sd
+            ),
+        )
+    };
+    let mut means = vec![[0.0f64; 3]; configs.len()];
+    let mut min_recall = vec![1.0f64; configs.len()];
+    for file in &files {
+        let of = |c: &str| rows.iter().find(|r| r.dataset == *file && r.config == c);
+        let mut line = format!("| {file} ({})", of(configs[0]).map_or(0, |r| r.docs.len()));
+        for (c, config) in configs.iter().enumerate() {
+            let docs: Vec<&CvDoc> = of(config)
+                .map(|r| r.docs.iter().collect())
+                .unwrap_or_default();
+            let (s, text) = cell(&docs);
+            means[c][0] += s.precision;
+            means[c][1] += s.recall;
+            means[c][2] += s.f1;
+            min_recall[c] = min_recall[c].min(s.recall);
+            line += &format!(" | {text}");
+        }
+        println!("{line} |");
+        // Languages apart where the file holds several with enough pages to
+        // measure (a handful of pages gives no figure worth printing).
+        let mut langs: Vec<&str> = of(configs[0])
+            .map(|r| r.docs.iter().filter_map(|d| d.lang.as_deref()).collect())
+            .unwrap_or_default();
+        langs.sort_unstable();
+        let count = |l: &str| langs.iter().filter(|&&x| x == l).count();
+        let mut langs: Vec<&str> = langs.iter().copied().filter(|l| count(l) >= 20).collect();
+        langs.dedup();
+        if langs.len() > 1 {
+            for lang in langs {
+                let mut line = String::new();
+                let mut n = 0;
+                for config in &configs {
+                    let docs: Vec<&CvDoc> = of(config)
+                        .map(|r| {
+                            r.docs
+                                .iter()
+                                .filter(|d| d.lang.as_deref() == Some(lang))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    n = docs.len();
+                    line += &format!(" | {}", cell(&docs).1);
+                }
+                println!("| {file} [{lang}] ({n}){line} |");
+            }
+        }
+    }
+    let n = files.len().max(1) as f64;
+    let mut line = String::from("| mean over files");
+    for m in &means {
+        line += &format!(" | {:.3} / {:.3} / {:.3}", m[0] / n, m[1] / n, m[2] / n);
+    }
+    println!("{line} |");
+    let mut line = String::from("| lowest recall");
+    for r in &min_recall {
+        line += &format!(" | {r:.3}");
+    }
+    println!("{line} |");
+    // The head: how often the gold's first line (the title on most news
+    // pages) survives, where the gold has one that is in the page's text.
+    let kept = |r: &CvRow| {
+        let seen: Vec<bool> = r.docs.iter().filter_map(|d| d.first_line).collect();
+        (seen.iter().filter(|&&k| k).count(), seen.len())
+    };
+    if rows.iter().any(|r| kept(r).1 > 0) {
+        println!();
+        println!("Gold first line (the title on most news pages) kept, where it is in the text:");
+        println!();
+        println!("| data | {} |", configs.join(" | "));
+        println!("|---|{}", "---|".repeat(configs.len()));
+        for file in &files {
+            let mut line = format!("| {file}");
+            for config in &configs {
+                let Some(r) = rows
+                    .iter()
+                    .find(|r| r.dataset == *file && r.config == *config)
+                else {
+                    continue;
+                };
+                let (k, n) = kept(r);
+                if n == 0 {
+                    break;
+                }
+                line += &format!(" | {k}/{n} ({:.3})", k as f64 / n as f64);
+            }
+            if line.contains(" | ") {
+                println!("{line} |");
+            }
+        }
+    }
 }
 
 /// `decruft train`.
