@@ -248,8 +248,8 @@ pub(crate) fn fit(x: &[f32], inputs: usize, y: &[f32], w: &[f32], opts: &BoostOp
             *gh = ((p - y) * w, (p * (1.0 - p)).max(1e-6) * w);
         }
         idx.clear();
-        for r in 0..n {
-            if w[r] > 0.0 && rng.unit() < opts.row_sample {
+        for (r, &wr) in w.iter().enumerate() {
+            if wr > 0.0 && rng.unit() < opts.row_sample {
                 idx.push(r as u32);
             }
         }

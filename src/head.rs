@@ -72,6 +72,7 @@ fn contains_run(hay: &[u64], needle: &[u64]) -> bool {
 
 impl Evidence {
     /// A copy of the evidence without the scratch buffers.
+    #[cfg(feature = "train")]
     pub(crate) fn snapshot(&self) -> Evidence {
         Evidence {
             flags: self.flags.clone(),
@@ -234,6 +235,13 @@ fn percent_decode(s: &str) -> String {
 pub(crate) struct Head {
     pub title: Option<usize>,
     pub standfirst: Vec<usize>,
+    /// The article right below the title when decoding kept none of it: a
+    /// short article under its headline is not given up for a longer
+    /// sidebar.
+    pub lead: Vec<usize>,
+    /// Lines decoding kept above the title that are not prose (a menu, a
+    /// breadcrumb, a kicker): not the article.
+    pub above: Vec<usize>,
 }
 
 /// Whether a line is shaped like a headline: a few words, no list bullet or
@@ -257,14 +265,30 @@ pub(crate) fn headline_shaped(f: &LineFeatures, text: &str) -> bool {
     if !shaped || f.repeats > 2 {
         return false;
     }
+    // A breadcrumb ("Home > News > Headline") is not a headline, though it
+    // may end with one.
+    if breadcrumb(f, text) {
+        return false;
+    }
+    let content = &text[f.trim_start as usize..f.trim_end as usize];
     match f.ending {
         Ending::Sentence => {
-            let content = text[f.trim_start as usize..f.trim_end as usize]
-                .trim_end_matches(['"', '\'', '”', '»', '’', ')']);
+            let content = content.trim_end_matches(['"', '\'', '”', '»', '’', ')']);
             content.ends_with('?') || content.ends_with('!')
         }
         _ => true,
     }
+}
+
+/// Whether a line is a breadcrumb: items joined by two or more separators
+/// ("Home > News > Politics").
+fn breadcrumb(f: &LineFeatures, text: &str) -> bool {
+    let content = &text[f.trim_start as usize..f.trim_end as usize];
+    [" > ", " › ", " » ", " / ", " | ", " :: ", " → "]
+        .iter()
+        .map(|sep| content.matches(sep).count())
+        .sum::<usize>()
+        >= 2
 }
 
 /// Lines that may sit between a headline and its article: bylines, dates,
@@ -329,7 +353,13 @@ pub(crate) fn find(
 ) -> Head {
     let lines = &doc.lines;
     let know = doc.knows_language();
-    let Some(first) = first else {
+    // With nothing kept, the head is looked for above the line the model
+    // likes best.
+    let Some(first) = first.or_else(|| {
+        (0..lines.len())
+            .filter(|&i| !lines[i].blank)
+            .max_by(|&a, &b| logits[a].total_cmp(&logits[b]).then(b.cmp(&a)))
+    }) else {
         return Head::default();
     };
     // Candidates: the article's first line, and headline-shaped lines above
@@ -382,7 +412,19 @@ pub(crate) fn find(
         }
     };
 
-    consider(first, 0.3);
+    // The article's first lines themselves, up to its first paragraph of
+    // prose: decoding may have kept a menu or a kicker above the headline.
+    let mut k = 0;
+    for (j, f) in lines.iter().enumerate().skip(first) {
+        if f.blank {
+            continue;
+        }
+        consider(j, 0.3 + 0.1 * k as f32);
+        k += 1;
+        if k >= 8 || (fluent(f, know) && f.words >= 15) {
+            break;
+        }
+    }
     let mut cost = 0.0;
     let mut i = first;
     let mut passed = 0;
@@ -468,8 +510,76 @@ pub(crate) fn find(
             break;
         }
     }
+    let lead = lead(
+        text,
+        lines,
+        emissions,
+        evidence,
+        states,
+        know,
+        title,
+        &standfirst,
+    );
+    let above = (first..title)
+        .filter(|&j| {
+            let f = &lines[j];
+            !f.blank
+                && states[j].kept()
+                && (f.words <= 6 || !fluent(f, know) || breadcrumb(f, text))
+        })
+        .collect();
     Head {
         title: Some(title),
         standfirst,
+        lead,
+        above,
     }
+}
+
+/// The lines of prose right below a title (past its metadata and
+/// standfirst) when decoding kept none of them, if the title has evidence
+/// (it repeats the page title or the URL slug): the article of a short
+/// page. At most three lines, up to the first line that is not prose.
+#[allow(clippy::too_many_arguments)]
+fn lead(
+    text: &str,
+    lines: &[LineFeatures],
+    emissions: &[Emission],
+    evidence: &Evidence,
+    states: &[State],
+    know: bool,
+    title: usize,
+    standfirst: &[usize],
+) -> Vec<usize> {
+    let flags = evidence.flags.get(title).copied().unwrap_or(0);
+    if flags & (TITLE_MATCH | SLUG_MATCH) == 0 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut looked = 0;
+    for j in title + 1..lines.len() {
+        let f = &lines[j];
+        if f.blank || standfirst.contains(&j) {
+            continue;
+        }
+        looked += 1;
+        let prose = f.words >= 6
+            && f.lex_total_share() < 0.3
+            && !(f.date || f.byline || f.counter || f.reading_time)
+            && (!know || f.stop_density() >= 0.1 || f.words * 2 > f.chars)
+            && !headline_shaped(f, text);
+        if prose && states.get(j).is_some_and(|s| s.kept()) {
+            // The article below the title was found.
+            return Vec::new();
+        }
+        if prose {
+            out.push(j);
+            if out.len() == 3 {
+                break;
+            }
+        } else if !out.is_empty() || looked > 6 || !skippable(f, &emissions[j]) && f.words > 6 {
+            break;
+        }
+    }
+    out
 }

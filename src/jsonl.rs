@@ -12,7 +12,7 @@ use std::io::Write;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::{Error, Stripped, Stripper};
+use crate::{Error, Hints, Stripped, Stripper};
 
 /// How [`strip_record`] rewrites a record.
 ///
@@ -39,6 +39,12 @@ pub struct JsonlOptions {
     pub labels: bool,
     /// The name of the labels field (default `"decruft"`).
     pub labels_field: String,
+    /// A field holding the page's title (a crawler's `<title>`), evidence of
+    /// which line is the headline (default: none).
+    pub title_field: Option<String>,
+    /// A field holding the page's URL, whose slug is evidence of the
+    /// headline (default `"url"`; used when present and a string).
+    pub url_field: Option<String>,
 }
 
 impl Default for JsonlOptions {
@@ -47,6 +53,8 @@ impl Default for JsonlOptions {
             field: "text".into(),
             labels: false,
             labels_field: "decruft".into(),
+            title_field: None,
+            url_field: Some("url".into()),
         }
     }
 }
@@ -210,7 +218,21 @@ pub fn strip_record_flagged(
         Some(TextValue::Text(text)) => text,
     };
     let fields = fields.fields;
-    let stripped = stripper.strip(&text);
+    // The title and URL fields, when they are strings, are hints.
+    let string_field = |name: &Option<String>| -> Option<Cow<'_, str>> {
+        let name = name.as_deref()?;
+        let (_, raw) = fields.iter().find(|(k, v)| k == name && v.is_some())?;
+        serde_json::from_str::<Cow<'_, str>>((*raw)?.get()).ok()
+    };
+    let (title, url) = (
+        string_field(&opts.title_field),
+        string_field(&opts.url_field),
+    );
+    let hints = Hints {
+        title: title.as_deref(),
+        url: url.as_deref(),
+    };
+    let stripped = stripper.strip_with(&text, &hints);
     let start = out.len();
     out.push(b'{');
     for (i, (key, value)) in fields.iter().enumerate() {

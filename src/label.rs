@@ -183,7 +183,7 @@ impl LabelSet {
         LabelSet(0)
     }
 
-    /// Title, heading and body: the default set of kept labels.
+    /// Title, standfirst, heading and body: the default set of kept labels.
     pub fn content() -> LabelSet {
         LabelSet::empty()
             .with(Label::Title)

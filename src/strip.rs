@@ -105,7 +105,8 @@ impl Default for StripperBuilder {
 }
 
 impl StripperBuilder {
-    /// Which labels are kept in the cleaned text (default: title, heading, body).
+    /// Which labels are kept in the cleaned text (default: title, standfirst,
+    /// heading, body).
     pub fn keep(&mut self, labels: LabelSet) -> &mut StripperBuilder {
         self.keep = labels;
         self

@@ -709,6 +709,8 @@ mod tests {
         let doc = LabelledDoc {
             id: "t".into(),
             group: "g".into(),
+            url: None,
+            set: 0,
             text: text.into(),
             labels: ["drop", "drop", "", "keep", "", "drop"]
                 .iter()

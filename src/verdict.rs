@@ -298,6 +298,25 @@ impl Labelling<'_> {
                     Label::Standfirst,
                     Reason::Context("standfirst below the title"),
                 )
+            } else if title.is_some()
+                && c.evidence
+                    .flags
+                    .get(i)
+                    .is_some_and(|f| f & head::PAGE_TITLE != 0)
+            {
+                // The page's <title> ("Headline | Site"), repeated below by
+                // the headline itself.
+                (
+                    Label::Metadata,
+                    Reason::Context("the page title, repeated by the headline"),
+                )
+            } else if head.above.contains(&i) {
+                (Label::Navigation, Reason::Context("above the title"))
+            } else if head.lead.contains(&i) {
+                (
+                    Label::Body,
+                    Reason::Context("the article right below its title"),
+                )
             } else if state.kept() {
                 let label = if is_heading(f, text) {
                     Label::Heading

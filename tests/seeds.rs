@@ -82,7 +82,7 @@ fn reviewed_labels() {
         assert_eq!(out.lines().len(), doc.labels.len());
         for (i, (v, want)) in out.lines().iter().zip(&doc.labels).enumerate() {
             let Some(want) = want else { continue };
-            let keep = matches!(want.as_str(), "title" | "heading" | "body");
+            let keep = matches!(want.as_str(), "title" | "standfirst" | "heading" | "body");
             let line = String::from_utf8_lossy(out.line_bytes(i));
             assert_eq!(
                 v.kept,

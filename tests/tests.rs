@@ -2,6 +2,7 @@
 //! The `decruft` command's tests are in cli/tests.
 
 mod edge_cases;
+mod head;
 mod inputs;
 mod invariants;
 mod jsonl;

@@ -99,6 +99,35 @@ pub const FLAGS: &[Flag] = &[
         },
     },
     Flag {
+        long: "title-field",
+        short: None,
+        value: Some("NAME"),
+        modes: &[Jsonl],
+        help: "a field holding the page's title (a crawler's <title>): the line that \
+               repeats it is the headline",
+        help_in: &[],
+        default: None,
+        set: |a, v| {
+            a.jsonl.title_field = Some(value(v));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "url-field",
+        short: None,
+        value: Some("NAME"),
+        modes: &[Jsonl],
+        help: "a field holding the page's URL, whose slug is evidence of the headline \
+               (used when present; '' for none)",
+        help_in: &[],
+        default: Some(|| JsonlOptions::default().url_field.unwrap_or_default()),
+        set: |a, v| {
+            let name = value(v);
+            a.jsonl.url_field = (!name.is_empty()).then_some(name);
+            Ok(())
+        },
+    },
+    Flag {
         long: "labels",
         short: None,
         value: None,

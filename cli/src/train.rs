@@ -236,8 +236,12 @@ fn print_cv_table(k: usize, seed: u64, rows: &[CvRow]) {
 /// `decruft train`.
 pub fn train(args: &Args) -> Result<(), Failure> {
     let mut docs = Vec::new();
-    for path in &args.files {
-        docs.extend(read_jsonl(path, LabelledDoc::from_json)?);
+    for (set, path) in args.files.iter().enumerate() {
+        // Each file is a dataset: the decoder is tuned for every one's recall.
+        for mut doc in read_jsonl(path, LabelledDoc::from_json)? {
+            doc.set = set as u32;
+            docs.push(doc);
+        }
     }
     let opts: &TrainOptions = &args.train;
     let (mut progress, _) = progress_printer();
@@ -252,9 +256,13 @@ pub fn train(args: &Args) -> Result<(), Failure> {
         .map(|f| f.rsplit('/').next().unwrap_or(f))
         .collect();
     let note = format!(
-        "seed {}, {} epochs; data: {}",
+        "seed {}, {} epochs, {} trees of {} leaves in {} forest(s), recall held at {}; data: {}",
         opts.seed,
         opts.epochs,
+        opts.trees,
+        opts.leaves,
+        opts.forests,
+        opts.min_recall,
         files.join(", ")
     );
     std::fs::write(output, trained.to_json(&note))

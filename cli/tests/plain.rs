@@ -124,7 +124,7 @@ fn files_on_the_command_line_and_stdin_agree() {
 #[test]
 fn plain_mode_stdout_closed_early() {
     // Keep every label so the output is large whatever the classifier thinks.
-    let all = "title,heading,body,navigation,metadata,teaser,read-more,newsletter,donation,share,comments,legal,ad";
+    let all = "title,standfirst,heading,body,navigation,metadata,teaser,read-more,newsletter,donation,share,comments,legal,ad";
     let input = prose(
         if cfg!(debug_assertions) {
             3_000

@@ -12,7 +12,7 @@ LABELS: list[LabelName]
 """Every label name, in taxonomy order."""
 
 CONTENT_LABELS: list[LabelName]
-"""The labels kept by default: title, heading, body."""
+"""The labels kept by default: title, standfirst, heading, body."""
 
 class DecruftError(ValueError):
     """Bad settings for a Stripper: an unknown label name or language code, a
@@ -31,7 +31,7 @@ class Stripper:
     to share between threads, and picklable.
 
     Args:
-        keep: label names to keep (default: title, heading, body), as a list
+        keep: label names to keep (default: title, standfirst, heading, body), as a list
             or one comma-separated string.
         language: force the stoplist of a language (ISO 639-1 code).
         threshold: decision threshold shift in log-odds (> 0 keeps less).

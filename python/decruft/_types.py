@@ -6,6 +6,7 @@ from typing import Literal, TypedDict
 
 LabelName = Literal[
     "title",
+    "standfirst",
     "heading",
     "body",
     "navigation",

@@ -126,7 +126,7 @@ def test_settings_are_visible():
     assert s.heuristics_only is True
     assert s.model is None
     assert repr(s) == "Stripper(keep=['title', 'body'], language='fr', threshold=0.5, heuristics_only=True)"
-    assert decruft.Stripper().keep == decruft.CONTENT_LABELS == ["title", "heading", "body"]
+    assert decruft.Stripper().keep == decruft.CONTENT_LABELS == ["title", "standfirst", "heading", "body"]
     assert len(decruft.LABELS) == 14 and "read-more" in decruft.LABELS
 
 
@@ -308,7 +308,7 @@ def test_unknown_label_message(cli):
     with pytest.raises(decruft.DecruftError) as e:
         decruft.Stripper(keep=["body", "article"])
     assert str(e.value) == cli_error(cli, ["--keep", "body,article"])
-    assert str(e.value).startswith("unknown label 'article' (expected one of: title, heading, body,")
+    assert str(e.value).startswith("unknown label 'article' (expected one of: title, standfirst, heading, body,")
 
 
 def test_unknown_language_message(cli):
