@@ -12,7 +12,7 @@ use std::io::Write;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::{Error, Hints, Stripped, Stripper};
+use crate::{DocRules, Error, Hints, Rejection, Stripped, Stripper};
 
 /// How [`strip_record`] rewrites a record.
 ///
@@ -103,11 +103,13 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
             if text.is_none() && key == self.field {
                 if self.decode {
                     text = Some(map.next_value::<TextValue<'de>>()?);
+                    fields.push((key, None));
                 } else {
+                    // Kept raw too: a rejected record is written whole.
                     let raw = map.next_value::<&'de RawValue>()?;
                     text = Some(TextValue::kind_of(raw));
+                    fields.push((key, Some(raw)));
                 }
-                fields.push((key, None));
             } else {
                 fields.push((key, Some(map.next_value::<&'de RawValue>()?)));
             }
@@ -198,6 +200,29 @@ pub fn strip_record_flagged(
     line: &[u8],
     out: &mut Vec<u8>,
 ) -> Result<bool, Error> {
+    strip_record_decided(stripper, opts, &DocRules::default(), line, out).map(|d| d.flagged)
+}
+
+/// What became of a record stripped under [`DocRules`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Decided {
+    /// Whether it lost nearly all its words ([`Stripped::loss_flagged`]).
+    pub flagged: bool,
+    /// The rule that rejected it, if one did.
+    pub rejected: Option<Rejection>,
+}
+
+/// [`strip_record_flagged`], then `rules` on what is left. A rejected
+/// record is appended as it came (its text too, so the rejection can be
+/// reviewed and undone), with a `<labels field>_rejected` field naming the
+/// reason, and the labels when `opts.labels` is set.
+pub(crate) fn strip_record_decided(
+    stripper: &Stripper,
+    opts: &JsonlOptions,
+    rules: &DocRules,
+    line: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<Decided, Error> {
     let fields = match parse(line, &opts.field, true) {
         Ok(fields) => fields,
         // Decoding the text field can fail where the record is fine JSON:
@@ -233,6 +258,16 @@ pub fn strip_record_flagged(
         url: url.as_deref(),
     };
     let stripped = stripper.strip_with(&text, &hints);
+    let flagged = stripped.loss_flagged();
+    if !rules.is_off() {
+        if let Some(why) = rules.judge(text.chars().count(), &stripped.text()) {
+            write_rejected(opts, line, &text, &stripped, why, out)?;
+            return Ok(Decided {
+                flagged,
+                rejected: Some(why),
+            });
+        }
+    }
     let start = out.len();
     out.push(b'{');
     for (i, (key, value)) in fields.iter().enumerate() {
@@ -248,18 +283,61 @@ pub fn strip_record_flagged(
     }
     if opts.labels && !fields.iter().any(|(k, _)| *k == opts.labels_field) {
         out.push(b',');
-        write_json_str(out, &opts.labels_field);
-        out.push(b':');
-        write_labels(out, &text, &stripped);
-        let _ = write!(out, ",");
-        write_json_str(out, &format!("{}_removed", opts.labels_field));
-        let _ = write!(out, ":{:.4},", stripped.removed_fraction());
-        write_json_str(out, &format!("{}_flagged", opts.labels_field));
-        let _ = write!(out, ":{}", stripped.loss_flagged());
+        write_label_fields(out, opts, &text, &stripped);
     }
     out.push(b'}');
     debug_assert!(out.len() > start);
-    Ok(stripped.loss_flagged())
+    Ok(Decided {
+        flagged,
+        rejected: None,
+    })
+}
+
+/// The labels field and its two companions (`_removed`, `_flagged`), without
+/// a leading comma.
+fn write_label_fields(out: &mut Vec<u8>, opts: &JsonlOptions, text: &str, stripped: &Stripped<'_>) {
+    write_json_str(out, &opts.labels_field);
+    out.push(b':');
+    write_labels(out, text, stripped);
+    let _ = write!(out, ",");
+    write_json_str(out, &format!("{}_removed", opts.labels_field));
+    let _ = write!(out, ":{:.4},", stripped.removed_fraction());
+    write_json_str(out, &format!("{}_flagged", opts.labels_field));
+    let _ = write!(out, ":{}", stripped.loss_flagged());
+}
+
+/// A rejected record: every field as it came, the text too, then the
+/// reason (replacing one from an earlier run) and the labels.
+fn write_rejected(
+    opts: &JsonlOptions,
+    line: &[u8],
+    text: &str,
+    stripped: &Stripped<'_>,
+    why: Rejection,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    // Parsed again with the text left raw: rejections are the exception.
+    let fields = parse(line, &opts.field, false).map_err(|e| Error::record(json_error(&e)))?;
+    let key = format!("{}_rejected", opts.labels_field);
+    out.push(b'{');
+    for (k, value) in &fields.fields {
+        let Some(raw) = value else { continue };
+        if *k == key {
+            continue;
+        }
+        write_json_str(out, k);
+        out.push(b':');
+        out.extend_from_slice(raw.get().as_bytes());
+        out.push(b',');
+    }
+    write_json_str(out, &key);
+    let _ = write!(out, ":\"{why}\"");
+    if opts.labels && !fields.fields.iter().any(|(k, _)| *k == opts.labels_field) {
+        out.push(b',');
+        write_label_fields(out, opts, text, stripped);
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 /// Splits a record into its fields; the text field's value is decoded if

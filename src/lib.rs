@@ -67,6 +67,7 @@ mod boost;
 mod context;
 #[cfg(feature = "train")]
 mod dataset;
+mod decision;
 mod decode;
 mod error;
 #[cfg(feature = "train")]
@@ -92,6 +93,7 @@ mod vectorize;
 mod verdict;
 
 pub use crate::batch::{default_threads, map_batch};
+pub use crate::decision::{DocRules, Rejection};
 pub use crate::error::Error;
 pub use crate::head::Hints;
 pub use crate::jsonl::{strip_record, strip_record_flagged, JsonlOptions};

@@ -14,8 +14,8 @@ use std::ops::ControlFlow;
 use std::sync::mpsc;
 
 use crate::batch::{default_threads, map_batch};
-use crate::jsonl::{strip_record_flagged, JsonlOptions};
-use crate::{Error, Stripper};
+use crate::jsonl::{strip_record_decided, JsonlOptions};
+use crate::{DocRules, Error, Rejection, Stripper};
 
 /// What a [`JsonlStream`] does with a bad record (not JSON, no text field, a
 /// text field that is not a string).
@@ -44,6 +44,9 @@ pub struct StreamStats {
     /// Records that lost nearly all their words
     /// ([`Stripped::loss_flagged`](crate::Stripped::loss_flagged)).
     pub flagged: u64,
+    /// Records rejected by the stream's [`DocRules`], per reason (indexed
+    /// by [`Rejection::index`]).
+    pub rejected: [u64; Rejection::ALL.len()],
 }
 
 /// Records read and stripped together: at most this many…
@@ -92,6 +95,7 @@ pub struct JsonlStream<'a> {
     stripper: &'a Stripper,
     options: JsonlOptions,
     on_error: OnError,
+    rules: DocRules,
     threads: NonZeroUsize,
     stats: StreamStats,
 }
@@ -104,6 +108,13 @@ struct Batch {
     ends: Vec<usize>,
 }
 
+/// A stripped batch for the writer: the records to write, and the
+/// records the document rules rejected.
+struct Chunk {
+    records: Vec<u8>,
+    rejected: Vec<u8>,
+}
+
 /// What became of one input line.
 enum Outcome {
     /// A blank line: no output.
@@ -111,6 +122,9 @@ enum Outcome {
     /// The rewritten record, without its newline, and whether it lost
     /// nearly all its words.
     Record(Vec<u8>, bool),
+    /// A record rejected by the document rules: as it came, with the
+    /// reason, without its newline.
+    Rejected(Vec<u8>, Rejection),
     /// A bad record and why.
     Bad(String),
 }
@@ -123,6 +137,7 @@ impl<'a> JsonlStream<'a> {
             stripper,
             options,
             on_error: OnError::Fail,
+            rules: DocRules::default(),
             threads: default_threads(),
             stats: StreamStats::default(),
         }
@@ -131,6 +146,38 @@ impl<'a> JsonlStream<'a> {
     /// What to do with bad records (default [`OnError::Fail`]).
     pub fn on_error(&mut self, mode: OnError) -> &mut JsonlStream<'a> {
         self.on_error = mode;
+        self
+    }
+
+    /// Rules that reject whole documents by what stripping left of them
+    /// (default: none). Rejected records go to the `rejected` output of
+    /// [`run_with_rejected`](JsonlStream::run_with_rejected), as they came
+    /// with the reason added, and are counted in [`StreamStats::rejected`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use decruft::{DocRules, JsonlOptions, JsonlStream, Rejection, Stripper};
+    ///
+    /// let stripper = Stripper::new();
+    /// let input = "{\"id\":1,\"text\":\"Accueil\\nContact\\n\"}\n";
+    /// let (mut out, mut rejected) = (Vec::new(), Vec::new());
+    /// let mut stream = JsonlStream::new(&stripper, JsonlOptions::default());
+    /// stream.doc_rules(DocRules { drop_empty: true, ..DocRules::default() });
+    /// stream.run_with_rejected("input", input.as_bytes(), &mut out, Some(&mut rejected), |_| {
+    ///     ControlFlow::Continue(())
+    /// })?;
+    /// assert!(out.is_empty());
+    /// assert_eq!(
+    ///     rejected,
+    ///     b"{\"id\":1,\"text\":\"Accueil\\nContact\\n\",\"decruft_rejected\":\"empty\"}\n"
+    /// );
+    /// assert_eq!(stream.stats().rejected[Rejection::Empty.index()], 1);
+    /// # Ok::<(), decruft::Error>(())
+    /// ```
+    pub fn doc_rules(&mut self, rules: DocRules) -> &mut JsonlStream<'a> {
+        self.rules = rules;
         self
     }
 
@@ -166,6 +213,26 @@ impl<'a> JsonlStream<'a> {
         name: &str,
         input: R,
         output: &mut W,
+        after_batch: impl FnMut(&StreamStats) -> ControlFlow<()>,
+    ) -> Result<ControlFlow<()>, Error>
+    where
+        R: Read + Send,
+        W: Write + Send + ?Sized,
+    {
+        self.run_with_rejected(name, input, output, None, after_batch)
+    }
+
+    /// [`run`](JsonlStream::run), writing the records that the
+    /// [`doc_rules`](JsonlStream::doc_rules) reject to `rejected` (each as
+    /// it came, text unstripped, with a `<labels field>_rejected` field
+    /// naming the reason), or dropping them when it is `None`. They are
+    /// counted either way.
+    pub fn run_with_rejected<R, W>(
+        &mut self,
+        name: &str,
+        input: R,
+        output: &mut W,
+        mut rejected: Option<&mut (dyn Write + Send)>,
         mut after_batch: impl FnMut(&StreamStats) -> ControlFlow<()>,
     ) -> Result<ControlFlow<()>, Error>
     where
@@ -175,10 +242,16 @@ impl<'a> JsonlStream<'a> {
         std::thread::scope(|scope| {
             let (batches, read) = mpsc::sync_channel(QUEUED);
             let reader = scope.spawn(move || read_batches(input, batches));
-            let (chunks, written) = mpsc::sync_channel::<Vec<u8>>(QUEUED);
+            let (chunks, written) = mpsc::sync_channel::<Chunk>(QUEUED);
             let writer = scope.spawn(move || {
                 for chunk in written {
-                    output.write_all(&chunk)?;
+                    output.write_all(&chunk.records)?;
+                    if let Some(r) = rejected.as_mut() {
+                        r.write_all(&chunk.rejected)?;
+                    }
+                }
+                if let Some(r) = rejected.as_mut() {
+                    r.flush()?;
                 }
                 output.flush()
             });
@@ -223,16 +296,17 @@ impl<'a> JsonlStream<'a> {
     /// Strips one batch: the output of its records, and the first bad
     /// record (its index in the batch and why) when bad records stop the
     /// stream, in which case the output ends before it.
-    fn strip_batch(&mut self, batch: &Batch) -> (Vec<u8>, Option<(usize, String)>) {
+    fn strip_batch(&mut self, batch: &Batch) -> (Chunk, Option<(usize, String)>) {
         let starts = std::iter::once(0).chain(batch.ends.iter().copied());
         let lines: Vec<&[u8]> = starts
             .zip(&batch.ends)
             .map(|(a, &b)| &batch.data[a..b])
             .collect();
         let outcomes = map_batch(&lines, self.threads, |line| {
-            strip_line(self.stripper, &self.options, line)
+            strip_line(self.stripper, &self.options, &self.rules, line)
         });
         let mut chunk = Vec::with_capacity(batch.data.len());
+        let mut aside = Vec::new();
         for (k, outcome) in outcomes.into_iter().enumerate() {
             match outcome {
                 Outcome::Blank => {}
@@ -241,8 +315,19 @@ impl<'a> JsonlStream<'a> {
                     chunk.extend_from_slice(&rec);
                     chunk.push(b'\n');
                 }
+                Outcome::Rejected(rec, why) => {
+                    self.stats.rejected[why.index()] += 1;
+                    aside.extend_from_slice(&rec);
+                    aside.push(b'\n');
+                }
                 Outcome::Bad(e) => match self.on_error {
-                    OnError::Fail => return (chunk, Some((k, e))),
+                    OnError::Fail => {
+                        let chunk = Chunk {
+                            records: chunk,
+                            rejected: aside,
+                        };
+                        return (chunk, Some((k, e)));
+                    }
                     OnError::Skip => self.stats.skipped += 1,
                     OnError::Keep => {
                         chunk.extend_from_slice(trim_newline(lines[k]));
@@ -251,6 +336,10 @@ impl<'a> JsonlStream<'a> {
                 },
             }
         }
+        let chunk = Chunk {
+            records: chunk,
+            rejected: aside,
+        };
         (chunk, None)
     }
 }
@@ -289,7 +378,7 @@ fn read_batches(input: impl Read, batches: mpsc::SyncSender<std::io::Result<Batc
     }
 }
 
-fn strip_line(stripper: &Stripper, opts: &JsonlOptions, line: &[u8]) -> Outcome {
+fn strip_line(stripper: &Stripper, opts: &JsonlOptions, rules: &DocRules, line: &[u8]) -> Outcome {
     let body = trim_newline(line);
     if body.iter().all(u8::is_ascii_whitespace) {
         return Outcome::Blank;
@@ -298,10 +387,13 @@ fn strip_line(stripper: &Stripper, opts: &JsonlOptions, line: &[u8]) -> Outcome 
     // A bug must cost one record, not the stream: a panic is that record's
     // error, handled as OnError says (the panic message is on stderr).
     let stripped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        strip_record_flagged(stripper, opts, body, &mut out)
+        strip_record_decided(stripper, opts, rules, body, &mut out)
     }));
     match stripped {
-        Ok(Ok(flagged)) => Outcome::Record(out, flagged),
+        Ok(Ok(d)) => match d.rejected {
+            Some(why) => Outcome::Rejected(out, why),
+            None => Outcome::Record(out, d.flagged),
+        },
         Ok(Err(e)) => Outcome::Bad(e.to_string()),
         Err(_) => Outcome::Bad(
             "internal error while stripping this record (a bug: please report it)".into(),

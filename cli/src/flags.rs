@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 use std::num::NonZeroUsize;
 
-use decruft::{JsonlOptions, Label, LabelSet, OnError, TrainOptions};
+use decruft::{DocRules, JsonlOptions, Label, LabelSet, OnError, TrainOptions};
 
 use crate::Failure;
 
@@ -32,6 +32,8 @@ pub enum Mode {
     Train,
     /// `decruft label`.
     Label,
+    /// `decruft report`: a review page.
+    Report,
 }
 
 impl Mode {
@@ -45,6 +47,7 @@ impl Mode {
             Mode::EvalCv => "decruft eval --cv",
             Mode::Train => "decruft train",
             Mode::Label => "decruft label",
+            Mode::Report => "decruft report",
         }
     }
 }
@@ -52,8 +55,8 @@ impl Mode {
 use Mode::*;
 
 /// The modes that strip documents with a configurable stripper.
-const STRIPPING: &[Mode] = &[Plain, Jsonl, Annotate, Eval];
-const EVERYWHERE: &[Mode] = &[Plain, Jsonl, Annotate, Eval, EvalCv, Train, Label];
+const STRIPPING: &[Mode] = &[Plain, Jsonl, Annotate, Eval, Report];
+const EVERYWHERE: &[Mode] = &[Plain, Jsonl, Annotate, Eval, EvalCv, Train, Label, Report];
 
 /// One flag.
 pub struct Flag {
@@ -86,10 +89,26 @@ pub const FLAGS: &[Flag] = &[
         set: |_, _| Ok(()), // it picks the mode
     },
     Flag {
+        long: "warc",
+        short: None,
+        value: None,
+        modes: &[Plain, Jsonl],
+        help: "read WARC files (Common Crawl WET, .warc.wet.gz): strip each conversion \
+               record and write it as JSON Lines with url, warc_record_id, date and text; \
+               other records are skipped and counted. Implies --jsonl, which also reads \
+               any input that starts with a WARC/1. line this way",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.warc = true;
+            Ok(())
+        },
+    },
+    Flag {
         long: "field",
         short: None,
         value: Some("NAME"),
-        modes: &[Jsonl],
+        modes: &[Jsonl, Report],
         help: "the field to strip",
         help_in: &[],
         default: Some(|| JsonlOptions::default().field),
@@ -147,7 +166,8 @@ pub const FLAGS: &[Flag] = &[
         value: Some("MODE"),
         modes: &[Jsonl],
         help: "what to do with a bad record: fail (stop, exit 2), skip (drop it, count \
-               on stderr) or keep (write it through unchanged)",
+               on stderr) or keep (write it through unchanged; a truncated or corrupt \
+               WARC record: what could be read, with a warc_error field)",
         help_in: &[],
         default: Some(|| "fail".into()),
         set: |a, v| {
@@ -157,6 +177,81 @@ pub const FLAGS: &[Flag] = &[
                 "keep" => OnError::Keep,
                 other => return Err(one_of("--on-error", "fail, skip or keep", other)),
             };
+            Ok(())
+        },
+    },
+    Flag {
+        long: "drop-empty",
+        short: None,
+        value: None,
+        modes: &[Jsonl],
+        help: "reject documents left with no text (or only white space)",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.rules.drop_empty = true;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "min-kept-chars",
+        short: None,
+        value: Some("N"),
+        modes: &[Jsonl],
+        help: "reject documents left with fewer than N characters",
+        help_in: &[],
+        default: None,
+        set: |a, v| {
+            a.rules.min_kept_chars = number("--min-kept-chars", v)?;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "min-kept-share",
+        short: None,
+        value: Some("X"),
+        modes: &[Jsonl],
+        help: "reject documents that keep less than this share (0 to 1) of their \
+               characters",
+        help_in: &[],
+        default: None,
+        set: |a, v| {
+            let x: f64 = number("--min-kept-share", v)?;
+            if !(0.0..=1.0).contains(&x) {
+                return Err(Failure::new(format!(
+                    "--min-kept-share takes a share from 0 to 1, not {x}"
+                )));
+            }
+            a.rules.min_kept_share = x;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "rejected",
+        short: None,
+        value: Some("FILE"),
+        modes: &[Jsonl],
+        help: "write rejected documents to FILE (.gz, .zst: compressed) as they came, text \
+               unstripped, with a \"decruft_rejected\" field naming the rule; without it \
+               they are dropped. Either way stderr counts them per reason",
+        help_in: &[],
+        default: None,
+        set: |a, v| {
+            a.rejected = Some(value(v));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "max-pages",
+        short: None,
+        value: Some("N"),
+        modes: &[Report],
+        help: "show at most N pages line by line (the totals and the histogram count \
+               every page)",
+        help_in: &[],
+        default: Some(|| "200".into()),
+        set: |a, v| {
+            a.max_pages = number("--max-pages", v)?;
             Ok(())
         },
     },
@@ -393,9 +488,12 @@ pub const FLAGS: &[Flag] = &[
         long: "output",
         short: Some('o'),
         value: Some("PATH"),
-        modes: &[EvalCv, Train, Label],
+        modes: &[Plain, Jsonl, EvalCv, Train, Label, Report],
         help: "where to write",
         help_in: &[
+            (Plain, "write to PATH instead of stdout, compressed if it ends in .gz or .zst"),
+            (Jsonl, "write to PATH instead of stdout, compressed if it ends in .gz or .zst"),
+            (Report, "the HTML file to write (default: stdout)"),
             (EvalCv, "a directory to write each held-out output to, as PATH/DATA.CLASSIFIER.jsonl (id and text lines)"),
             (Train, "the model file to write (required)"),
             (Label, "where to write the labelled documents (default: stdout)"),
@@ -446,6 +544,11 @@ pub struct Args {
     pub train: TrainOptions,
     pub worst: usize,
     pub output: Option<String>,
+    /// `--warc`: every input is WARC.
+    pub warc: bool,
+    pub rules: DocRules,
+    pub rejected: Option<String>,
+    pub max_pages: usize,
 }
 
 /// What the command line asks for.
@@ -458,11 +561,12 @@ pub enum Parsed {
 }
 
 /// The commands, by name.
-const COMMANDS: [(&str, Mode); 4] = [
+const COMMANDS: [(&str, Mode); 5] = [
     ("annotate", Annotate),
     ("eval", Eval),
     ("train", Train),
     ("label", Label),
+    ("report", Report),
 ];
 
 /// Parses the process's arguments.
@@ -531,7 +635,7 @@ fn parse_from(mut parser: lexopt::Parser) -> Result<Parsed, Failure> {
         return Ok(Parsed::Version);
     }
     let mode = match command {
-        Plain if has("jsonl") => Jsonl,
+        Plain if has("jsonl") || has("warc") => Jsonl,
         Eval if has("cv") => EvalCv,
         c => c,
     };
@@ -551,6 +655,10 @@ fn parse_from(mut parser: lexopt::Parser) -> Result<Parsed, Failure> {
         train: TrainOptions::default(),
         worst: 0,
         output: None,
+        warc: false,
+        rules: DocRules::default(),
+        rejected: None,
+        max_pages: 200,
     };
     for (flag, value) in seen {
         if !flag.modes.contains(&mode) {
@@ -579,6 +687,12 @@ fn check(args: &Args) -> Result<(), Failure> {
             Err(Failure::new("no data files given (see --help)"))
         }
         Train if args.output.is_none() => Err(Failure::new("train needs -o MODEL.json")),
+        Jsonl if args.rejected.is_some() && args.rules.is_off() => Err(Failure::new(
+            "--rejected needs a rule: --drop-empty, --min-kept-chars or --min-kept-share",
+        )),
+        Jsonl if args.rejected.is_some() && args.rejected == args.output => {
+            Err(Failure::new("--rejected and --output name the same file"))
+        }
         _ => Ok(()),
     }
 }
@@ -604,6 +718,8 @@ decruft: strip boilerplate from scraped article text
 Usage:
   decruft [OPTIONS] [FILE...]          the cleaned text of each FILE (or stdin)
   decruft --jsonl [OPTIONS] [FILE...]  strip the text field of JSON Lines
+  decruft --warc [OPTIONS] [FILE...]   strip WARC/WET text records to JSONL
+  decruft report [OPTIONS] [FILE...]   a review page (HTML) of a JSONL sample
   decruft annotate [OPTIONS] [FILE]    every line, its label, score and reason
   decruft eval [OPTIONS] DATA...       scores against gold JSONL
   decruft train [OPTIONS] DATA... -o MODEL.json    train a line model
@@ -658,6 +774,20 @@ Writes one labelled document per line (id, group, text, labels: one of
 \"keep\", \"drop\" or null per line of text) to FILE or stdout. decruft train
 reads them back.";
 
+const REPORT_HEADER: &str = "\
+decruft report: a review page of what decruft removes
+
+Usage:
+  decruft report [OPTIONS] [FILE...] [-o report.html]
+
+Reads JSON Lines records (a sample of a corpus, .gz and .zst too, or WARC
+files) and writes one self-contained HTML file: lines and characters per
+label, a histogram of the share of each page kept, the pages that lost
+most, and each page line by line, dropped lines struck through and coloured
+by label, the reason on hover. A record's text is stripped with the settings
+below; a record written by decruft --jsonl --labels (text already stripped)
+is shown from its labels, without the dropped lines' text.";
+
 /// The help page of a command (`Plain`: the main page), its options listed
 /// from [`FLAGS`].
 pub fn help(command: Mode) -> String {
@@ -669,6 +799,7 @@ pub fn help(command: Mode) -> String {
         Eval | EvalCv => (EVAL_HEADER, Eval, Some((EvalCv, "--cv"))),
         Train => (TRAIN_HEADER, Train, None),
         Label => (LABEL_HEADER, Label, None),
+        Report => (REPORT_HEADER, Report, None),
     };
     let mut out = format!("{header}\n\nOptions:\n");
     for flag in FLAGS {
@@ -770,6 +901,8 @@ mod tests {
         assert_eq!(mode(&["eval", "--cv", "5", "x.jsonl"]), EvalCv);
         assert_eq!(mode(&["train", "x.jsonl", "-o", "m.json"]), Train);
         assert_eq!(mode(&["label", "x.jsonl"]), Label);
+        assert_eq!(mode(&["--warc", "x.warc.wet.gz"]), Jsonl);
+        assert_eq!(mode(&["report", "x.jsonl"]), Report);
         // A command name anywhere but first is a file.
         assert_eq!(mode(&["--keep", "body", "train"]), Plain);
     }
@@ -813,7 +946,21 @@ mod tests {
             ),
             (&["label", "x", "--worst", "3"], "--worst does not apply"),
             (&["--color", "never"], "--color does not apply"),
-            (&["-o", "out"], "--output does not apply"),
+            (&["annotate", "-o", "out"], "--output does not apply"),
+            (&["--drop-empty"], "--drop-empty does not apply"),
+            (
+                &["--jsonl", "--rejected", "r.jsonl"],
+                "--rejected needs a rule",
+            ),
+            (
+                &["--jsonl", "--min-kept-share", "1.5"],
+                "--min-kept-share takes a share from 0 to 1, not 1.5",
+            ),
+            (
+                &["report", "--labels"],
+                "--labels does not apply to decruft report",
+            ),
+            (&["--max-pages", "3"], "--max-pages does not apply"),
             (
                 &["--jsonl", "--threads", "0"],
                 "--threads takes a number of at least 1, not '0'",
@@ -845,7 +992,7 @@ mod tests {
         );
         assert!(train.contains(&epochs), "{train}");
         assert!(!train.contains("--keep"));
-        for page in [main, eval, train, help(Annotate), help(Label)] {
+        for page in [main, eval, train, help(Annotate), help(Label), help(Report)] {
             assert!(page.lines().all(|l| l.chars().count() <= 79), "{page}");
         }
         assert!(matches!(parse(&["help"]), Ok(Parsed::Help(p)) if p == help(Plain)));

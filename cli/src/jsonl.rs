@@ -1,16 +1,19 @@
-//! `decruft --jsonl`: the library's stream over every input, with a
-//! progress line on a terminal and SIGINT handled between batches.
+//! `decruft --jsonl` and `--warc`: the library's stream over every input
+//! (WARC inputs turned into JSON Lines on the way in), rejected documents
+//! aside, a progress line on a terminal and SIGINT handled between batches.
 
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use decruft::{JsonlStream, StreamStats, Stripper};
+use decruft::{JsonlStream, Rejection, StreamStats, Stripper};
 
 use crate::flags::Args;
-use crate::{inputs, stdout, write_err, Failure};
+use crate::input::{inputs, Output};
+use crate::{warc, Failure};
 
-/// `decruft --jsonl`: every file (or stdin) through one stream, to stdout.
+/// `decruft --jsonl`: every file (or stdin) through one stream, to stdout
+/// or `-o FILE`.
 pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
     // SIGINT lets the stream finish writing the batch in hand (a second one
     // exits at once).
@@ -21,28 +24,47 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
     });
     let mut stream = JsonlStream::new(stripper, args.jsonl.clone());
     stream.on_error(args.on_error);
+    stream.doc_rules(args.rules);
     if let Some(n) = args.threads {
         stream.threads(n);
     }
-    let mut out = stdout();
+    let mut out = Output::to(args.output.as_deref())?;
+    let mut rejected = args.rejected.as_deref().map(Output::create).transpose()?;
     let progress = Progress::new();
+    let mut warc_counts = warc::Counts::default();
     let mut result = Ok(());
     for input in inputs(&args.files) {
-        let (name, r) = match input {
+        let input = match input {
             Ok(x) => x,
             Err(e) => {
                 result = Err(e);
                 break;
             }
         };
-        let ran = stream.run(&name, r, &mut out, |stats| {
+        if args.warc && !input.warc {
+            result = Err(Failure::new(format!(
+                "{}: not a WARC file (it does not start with a WARC/1. line)",
+                input.name
+            )));
+            break;
+        }
+        let after_batch = |stats: &StreamStats| {
             progress.tick(stats);
             if INTERRUPTED.load(Ordering::Relaxed) {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
             }
-        });
+        };
+        let aside = rejected.as_mut().map(|r| r as &mut (dyn Write + Send));
+        let name = input.name;
+        let ran = if input.warc {
+            let field = &args.jsonl.field;
+            let records = warc::ToJsonl::new(input.reader, field, args.on_error, &mut warc_counts);
+            stream.run_with_rejected(&name, records, &mut out, aside, after_batch)
+        } else {
+            stream.run_with_rejected(&name, input.reader, &mut out, aside, after_batch)
+        };
         match ran {
             Ok(ControlFlow::Continue(())) => {}
             Ok(ControlFlow::Break(())) => {
@@ -58,9 +80,27 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
             }
         }
     }
-    let flushed = out.flush().map_err(write_err);
+    // Compressed outputs get their trailers whatever happened, so that the
+    // records written so far can be read.
+    let flushed = out.finish();
+    let flushed = match rejected.map(Output::finish) {
+        Some(Err(e)) => flushed.and(Err(e)),
+        _ => flushed,
+    };
     progress.finish();
-    let stats = stream.stats();
+    // An error is one line on stderr, alone (the counts would be partial
+    // anyway; rejected records written so far are in their file).
+    if !matches!(result, Err(Failure::Error(_))) {
+        summary(&stream.stats(), &warc_counts, args);
+    }
+    // A write error (or a closed stdout) ends the run whatever else happened.
+    flushed.and(result)
+}
+
+/// The counts of a run, on stderr: bad records, flagged and rejected
+/// documents, what WARC inputs held besides.
+fn summary(stats: &StreamStats, warc_counts: &warc::Counts, args: &Args) {
+    report_warc(warc_counts);
     if stats.skipped > 0 {
         let s = if stats.skipped == 1 { "" } else { "s" };
         eprintln!("decruft: skipped {} bad record{s}", stats.skipped);
@@ -72,8 +112,68 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
             stats.flagged
         );
     }
-    // A write error (or a closed stdout) ends the run whatever else happened.
-    flushed.and(result)
+    let rejected: u64 = stats.rejected.iter().sum();
+    if rejected > 0 || !args.rules.is_off() {
+        let s = if rejected == 1 { "" } else { "s" };
+        let per: Vec<String> = Rejection::ALL
+            .iter()
+            .filter(|r| stats.rejected[r.index()] > 0)
+            .map(|r| format!("{} {r}", stats.rejected[r.index()]))
+            .collect();
+        let per = if per.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", per.join(", "))
+        };
+        let whereto = match &args.rejected {
+            Some(path) if rejected > 0 => format!(", written to {path}"),
+            _ => String::new(),
+        };
+        eprintln!("decruft: rejected {rejected} document{s}{per}{whereto}");
+    }
+}
+
+/// What WARC inputs held besides the records passed on, on stderr.
+pub fn report_warc(c: &warc::Counts) {
+    let skipped: u64 = c.skipped.values().sum();
+    if skipped > 0 {
+        let per: Vec<String> = c.skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let s = if skipped == 1 { "" } else { "s" };
+        eprintln!(
+            "decruft: skipped {skipped} WARC record{s} that are not conversion records ({}): \
+             decruft reads text, not HTML",
+            per.join(", ")
+        );
+    }
+    if c.bad_dropped > 0 {
+        let s = if c.bad_dropped == 1 { "" } else { "s" };
+        eprintln!(
+            "decruft: skipped {} truncated or corrupt WARC record{s}",
+            c.bad_dropped
+        );
+    }
+    if c.bad_kept > 0 {
+        let s = if c.bad_kept == 1 { "" } else { "s" };
+        eprintln!(
+            "decruft: kept {} truncated or corrupt WARC record{s} as far as they could be read \
+             (with a warc_error field)",
+            c.bad_kept
+        );
+    }
+    if c.legacy > 0 {
+        let s = if c.legacy == 1 { "" } else { "s" };
+        eprintln!(
+            "decruft: {} WARC record{s} not UTF-8 (no UTF-8 sequence in them): read as Windows-1252",
+            c.legacy
+        );
+    }
+    if c.not_utf8 > 0 {
+        let s = if c.not_utf8 == 1 { "" } else { "s" };
+        eprintln!(
+            "decruft: {} WARC record{s} of UTF-8 with bad bytes: replaced by U+FFFD",
+            c.not_utf8
+        );
+    }
 }
 
 /// Set by SIGINT: the JSONL loop finishes the batch in hand, writes it

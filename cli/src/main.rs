@@ -2,16 +2,19 @@
 //! codes. Everything else lives in the library.
 
 mod flags;
+mod input;
 mod jsonl;
+mod report;
 mod train;
+mod warc;
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read};
 use std::process::ExitCode;
 
 use decruft::{Stripper, StripperBuilder};
 
 use crate::flags::{Args, Mode, Parsed};
+use crate::input::Output;
 
 /// Why a run ends before its work is done.
 #[derive(Debug)]
@@ -69,36 +72,44 @@ fn run() -> Result<(), Failure> {
         Mode::Train => return train::train(&args),
         Mode::Label => return train::label(&args),
         Mode::Plain | Mode::Annotate => warn_about_json(&args.files),
-        Mode::Jsonl => {}
+        Mode::Jsonl | Mode::Report => {}
     }
     let stripper = builder(&args)?
         .explain(args.mode == Mode::Annotate)
         .build()?;
-    if args.mode == Mode::Jsonl {
-        return jsonl::run(&stripper, &args);
+    match args.mode {
+        Mode::Jsonl => return jsonl::run(&stripper, &args),
+        Mode::Report => return report::run(&stripper, &args),
+        _ => {}
     }
-    let mut out = stdout();
-    if args.mode == Mode::Annotate {
-        let color = args.color.unwrap_or_else(|| {
+    let mut out = Output::to(args.output.as_deref())?;
+    let color = args.mode == Mode::Annotate
+        && args.color.unwrap_or_else(|| {
             io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         });
-        for input in inputs(&args.files) {
-            let (name, r) = input?;
-            stripper
-                .strip_bytes(&read_all(&name, r)?)
-                .write_annotated(&mut out, color)
-                .map_err(write_err)?;
+    let mut result = Ok(());
+    for input in input::inputs(&args.files) {
+        let input = input?;
+        if input.warc {
+            eprintln!(
+                "decruft: warning: {} is a WARC file, read as plain text (use --warc to strip its records)",
+                input.name
+            );
         }
-    } else {
-        for input in inputs(&args.files) {
-            let (name, r) = input?;
-            stripper
-                .strip_bytes(&read_all(&name, r)?)
-                .write_kept(&mut out)
-                .map_err(write_err)?;
+        let text = read_all(&input.name, input.reader)?;
+        let stripped = stripper.strip_bytes(&text);
+        let written = if args.mode == Mode::Annotate {
+            stripped.write_annotated(&mut out, color)
+        } else {
+            stripped.write_kept(&mut out)
+        };
+        if let Err(e) = written {
+            result = Err(write_err(e));
+            break;
         }
     }
-    out.flush().map_err(write_err)
+    let finished = out.finish();
+    result.and(finished)
 }
 
 /// Plain text modes read JSON Lines as text: say so, in case `--jsonl` was
@@ -110,15 +121,6 @@ fn warn_about_json(files: &[String]) {
                 "decruft: warning: {file} is read as plain text (use --jsonl to strip its records)"
             );
         }
-    }
-}
-
-/// Stdout, block-buffered unless a person is watching.
-fn stdout() -> Box<dyn Write + Send> {
-    if io::stdout().is_terminal() {
-        Box::new(io::LineWriter::new(io::stdout()))
-    } else {
-        Box::new(BufWriter::with_capacity(1 << 16, io::stdout()))
     }
 }
 
@@ -151,24 +153,6 @@ fn write_err(e: io::Error) -> Failure {
     } else {
         Failure::new(format!("cannot write output: {e}"))
     }
-}
-
-/// Opens each named file, or stdin when there are none ("-" is stdin too).
-fn inputs(
-    files: &[String],
-) -> impl Iterator<Item = Result<(String, Box<dyn Read + Send>), Failure>> + '_ {
-    let stdin = files.is_empty().then(|| "-".to_string());
-    files.iter().cloned().chain(stdin).map(|name| {
-        if name == "-" {
-            Ok((
-                "<stdin>".to_string(),
-                Box::new(io::stdin()) as Box<dyn Read + Send>,
-            ))
-        } else {
-            let f = File::open(&name).map_err(|e| Failure::new(format!("{name}: {e}")))?;
-            Ok((name, Box::new(f) as Box<dyn Read + Send>))
-        }
-    })
 }
 
 fn read_all(name: &str, mut r: impl Read) -> Result<Vec<u8>, Failure> {

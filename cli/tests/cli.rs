@@ -55,6 +55,8 @@ fn every_command_has_help() {
         &["label", "--help"],
         &["help"],
         &["help", "annotate"],
+        &["report", "--help"],
+        &["help", "report"],
     ] {
         let out = decruft(args, b"");
         assert!(out.status.success(), "{args:?}");

@@ -9,5 +9,6 @@ mod invariants;
 
 mod cli;
 mod jsonl;
+mod pipeline;
 mod plain;
 mod run;

@@ -12,7 +12,8 @@ The work is done by the Rust library; :meth:`Stripper.strip_batch` strips
 many documents at once on all cores without holding the GIL, and takes lists
 of str as well as pyarrow string arrays.
 
-Integrations: :mod:`decruft.datatrove` (a datatrove pipeline step); for
+Integrations: :mod:`decruft.datatrove` (datatrove steps: a formatter and a
+filter); for
 Spark, see the package README.
 """
 

@@ -127,7 +127,7 @@ def test_settings_are_visible():
     assert s.model is None
     assert repr(s) == "Stripper(keep=['title', 'body'], language='fr', threshold=0.5, heuristics_only=True)"
     assert decruft.Stripper().keep == decruft.CONTENT_LABELS == ["title", "standfirst", "heading", "body"]
-    assert len(decruft.LABELS) == 14 and "read-more" in decruft.LABELS
+    assert len(decruft.LABELS) == 15 and "read-more" in decruft.LABELS
 
 
 def test_extra_phrases():
