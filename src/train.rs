@@ -152,7 +152,7 @@ pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> 
                 v.chars.push(row.features.chars.max(1) as f32);
                 v.new_block.push(row.new_block);
                 v.barrier.push(row.emission.barrier);
-                v.vetoed.push(rules::vetoes(row.emission));
+                v.vetoed.push(row.vetoed);
             });
         Ok(v)
     })
