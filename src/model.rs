@@ -153,6 +153,19 @@ impl Model {
         }
     }
 
+    /// [`Model::logit2`] of many lines at once: `out[r]` from row `r` of
+    /// `xs` (rows of [`STAGE2`] inputs), to the bit.
+    pub(crate) fn logit2_rows(&self, stage: usize, xs: &[f32], out: &mut [f32]) {
+        match self.forests.get(stage) {
+            Some(f) => f.eval_rows(xs, STAGE2, out),
+            None => {
+                for (o, x) in out.iter_mut().zip(xs.chunks_exact(STAGE2)) {
+                    *o = self.bias2 + dot(&self.stage2, x);
+                }
+            }
+        }
+    }
+
     /// What is added to the last second-stage log-odds: the decision offset
     /// tuned with the trees (a linear stage holds it in its bias).
     #[inline]

@@ -30,7 +30,36 @@ pub(crate) struct Forest {
     leaves: Vec<f32>,
     /// Per tree: its root (a node index, or a leaf index with [`LEAF`]).
     roots: Vec<u32>,
+    /// The same trees laid out for [`Forest::eval_rows`]; `None` if a tree
+    /// or an input index is too large for its compact nodes.
+    flat: Option<Flat>,
 }
+
+/// The trees for evaluating many rows at once: per tree, its splits and
+/// leaves as one array of compact nodes (the root first), a leaf being a
+/// node that never goes right (threshold +∞) and whose left child is
+/// itself. A row then takes exactly `depth` steps through a tree, with no
+/// branch on where it is, so the steps of several rows interleave instead
+/// of each waiting on the load of its next node.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Flat {
+    nodes: Vec<FlatNode>,
+    /// Per flat node: the leaf value (0 for splits).
+    values: Vec<f32>,
+    /// Per tree: (first node, depth).
+    trees: Vec<(u32, u32)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct FlatNode {
+    threshold: f32,
+    feature: u16,
+    /// Left and right children, relative to the tree's first node.
+    children: [u16; 2],
+}
+
+/// Rows evaluated together through each tree.
+const BLOCK: usize = 8;
 
 /// One tree as it is built: nodes in creation order.
 #[cfg(any(feature = "train", test))]
@@ -80,6 +109,7 @@ impl Forest {
         } else {
             n0
         });
+        self.flat = flatten(&self.nodes, &self.leaves, &self.roots);
     }
 
     /// The log-odds for input `x`.
@@ -96,6 +126,44 @@ impl Forest {
             sum += self.leaves[(at & !LEAF) as usize];
         }
         sum
+    }
+
+    /// The log-odds of many inputs at once: `out[r]` is [`Forest::eval`] of
+    /// row `r` of `xs` (rows of `stride` values; `out.len()` rows), to the
+    /// bit: each row adds up the same leaves in the same order.
+    pub(crate) fn eval_rows(&self, xs: &[f32], stride: usize, out: &mut [f32]) {
+        let rows = out.len();
+        assert!(xs.len() >= rows * stride);
+        let Some(flat) = &self.flat else {
+            for (r, o) in out.iter_mut().enumerate() {
+                *o = self.eval(&xs[r * stride..(r + 1) * stride]);
+            }
+            return;
+        };
+        // Every input index is below `stride` (checked when the forest was
+        // read or built), so a row's reads stay in its row.
+        let mut r0 = 0;
+        while r0 < rows {
+            let n = (rows - r0).min(BLOCK);
+            let block = &xs[r0 * stride..(r0 + n) * stride];
+            let mut sum = [self.base; BLOCK];
+            for &(first, depth) in &flat.trees {
+                let tree = &flat.nodes[first as usize..];
+                let mut at = [0u16; BLOCK];
+                for _ in 0..depth {
+                    for j in 0..n {
+                        let node = tree[at[j] as usize];
+                        let right = block[j * stride + node.feature as usize] > node.threshold;
+                        at[j] = node.children[right as usize];
+                    }
+                }
+                for j in 0..n {
+                    sum[j] += flat.values[first as usize + at[j] as usize];
+                }
+            }
+            out[r0..r0 + n].copy_from_slice(&sum[..n]);
+            r0 += n;
+        }
     }
 
     /// The on-disk form.
@@ -157,13 +225,59 @@ impl Forest {
         {
             return Err(Error::model("tree roots or leaf values are malformed"));
         }
+        let flat = flatten(&nodes, &f.leaves, &f.roots);
         Ok(Forest {
             base: f.base,
             nodes,
             leaves: f.leaves,
             roots: f.roots,
+            flat,
         })
     }
+}
+
+/// Lays the trees out for [`Forest::eval_rows`] (see [`Flat`]); `None` if
+/// a tree has more nodes or an input index is larger than compact nodes
+/// hold.
+fn flatten(nodes: &[Node], leaves: &[f32], roots: &[u32]) -> Option<Flat> {
+    let mut flat = Flat::default();
+    for &root in roots {
+        let first = flat.nodes.len();
+        // Breadth first from the root: (node or leaf, its flat index).
+        let mut queue = vec![root];
+        let mut k = 0;
+        let mut depth = 0u32;
+        let mut level_end = 1;
+        while k < queue.len() {
+            let at = queue[k];
+            let local = |c: usize| u16::try_from(c).ok();
+            if at & LEAF != 0 {
+                flat.nodes.push(FlatNode {
+                    threshold: f32::INFINITY,
+                    feature: 0,
+                    children: [local(k)?; 2],
+                });
+                flat.values.push(leaves[(at & !LEAF) as usize]);
+            } else {
+                let node = &nodes[at as usize];
+                let left = local(queue.len())?;
+                queue.extend_from_slice(&node.children);
+                flat.nodes.push(FlatNode {
+                    threshold: node.threshold,
+                    feature: u16::try_from(node.feature).ok()?,
+                    children: [left, left + 1],
+                });
+                flat.values.push(0.0);
+            }
+            k += 1;
+            if k == level_end && k < queue.len() {
+                depth += 1;
+                level_end = queue.len();
+            }
+        }
+        flat.trees.push((first as u32, depth));
+    }
+    Some(flat)
 }
 
 /// A [`Forest`] as stored in a model file: parallel arrays.
