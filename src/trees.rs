@@ -46,17 +46,22 @@ struct Flat {
     nodes: Vec<FlatNode>,
     /// Per flat node: the leaf value (0 for splits).
     values: Vec<f32>,
-    /// Per tree: (first node, depth).
-    trees: Vec<(u32, u32)>,
+    /// Per tree: (first node, number of nodes, depth).
+    trees: Vec<(u32, u32, u32)>,
 }
 
+/// A split (or a leaf) of a [`Flat`] tree.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct FlatNode {
     threshold: f32,
     feature: u16,
-    /// Left and right children, relative to the tree's first node.
-    children: [u16; 2],
+    /// The left child, relative to the tree's first node; the right child
+    /// follows it.
+    left: u16,
 }
+
+/// How many inputs a [`Flat`] forest may read.
+const FLAT_INPUTS: usize = 128;
 
 /// Rows evaluated together through each tree.
 const BLOCK: usize = 8;
@@ -140,29 +145,40 @@ impl Forest {
             }
             return;
         };
-        // Every input index is below `stride` (checked when the forest was
-        // read or built), so a row's reads stay in its row.
-        let mut r0 = 0;
-        while r0 < rows {
+        // The block's inputs input-major, padded to a power of two so that
+        // an input index masked to it needs no bounds check; rows past the
+        // end are zeros, evaluated and dropped.
+        let mut block = [[0f32; BLOCK]; FLAT_INPUTS];
+        for r0 in (0..rows).step_by(BLOCK) {
             let n = (rows - r0).min(BLOCK);
-            let block = &xs[r0 * stride..(r0 + n) * stride];
+            for (j, row) in xs[r0 * stride..(r0 + n) * stride]
+                .chunks_exact(stride)
+                .enumerate()
+            {
+                for (k, &v) in row.iter().enumerate().take(FLAT_INPUTS) {
+                    block[k][j] = v;
+                }
+            }
+            for column in &mut block {
+                column[n..].fill(0.0);
+            }
             let mut sum = [self.base; BLOCK];
-            for &(first, depth) in &flat.trees {
-                let tree = &flat.nodes[first as usize..];
+            for &(first, len, depth) in &flat.trees {
+                let tree = &flat.nodes[first as usize..(first + len) as usize];
                 let mut at = [0u16; BLOCK];
                 for _ in 0..depth {
-                    for j in 0..n {
+                    for j in 0..BLOCK {
                         let node = tree[at[j] as usize];
-                        let right = block[j * stride + node.feature as usize] > node.threshold;
-                        at[j] = node.children[right as usize];
+                        let x = block[node.feature as usize % FLAT_INPUTS][j];
+                        at[j] = node.left + (x > node.threshold) as u16;
                     }
                 }
-                for j in 0..n {
-                    sum[j] += flat.values[first as usize + at[j] as usize];
+                let values = &flat.values[first as usize..(first + len) as usize];
+                for j in 0..BLOCK {
+                    sum[j] += values[at[j] as usize];
                 }
             }
             out[r0..r0 + n].copy_from_slice(&sum[..n]);
-            r0 += n;
         }
     }
 
@@ -255,17 +271,21 @@ fn flatten(nodes: &[Node], leaves: &[f32], roots: &[u32]) -> Option<Flat> {
                 flat.nodes.push(FlatNode {
                     threshold: f32::INFINITY,
                     feature: 0,
-                    children: [local(k)?; 2],
+                    left: local(k)?,
                 });
                 flat.values.push(leaves[(at & !LEAF) as usize]);
             } else {
                 let node = &nodes[at as usize];
                 let left = local(queue.len())?;
+                local(queue.len() + 1)?;
                 queue.extend_from_slice(&node.children);
+                if node.feature as usize >= FLAT_INPUTS {
+                    return None;
+                }
                 flat.nodes.push(FlatNode {
                     threshold: node.threshold,
-                    feature: u16::try_from(node.feature).ok()?,
-                    children: [left, left + 1],
+                    feature: node.feature as u16,
+                    left,
                 });
                 flat.values.push(0.0);
             }
@@ -275,7 +295,7 @@ fn flatten(nodes: &[Node], leaves: &[f32], roots: &[u32]) -> Option<Flat> {
                 level_end = queue.len();
             }
         }
-        flat.trees.push((first as u32, depth));
+        flat.trees.push((first as u32, (flat.nodes.len() - first) as u32, depth));
     }
     Some(flat)
 }
