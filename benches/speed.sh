@@ -2,7 +2,7 @@
 # The README's speed table: decruft --jsonl against the plain-Python C4 line
 # filter (../shared/bench/c4_filter.py), measured in the same run.
 #
-#   bash benches/speed.sh [--write] [--reps N] [--no-rss] [--bin PATH]
+#   bash benches/speed.sh [--write] [--reps N] [--no-direct] [--no-rss] [--bin PATH]
 #
 # Builds the shipped binary (`--profile dist`) unless --bin is given, makes
 # its inputs in a temporary directory from ../shared/data (never committed):
@@ -12,21 +12,22 @@
 # decruft --threads 1, decruft --threads 2, each twice: through
 # ../shared/bench/run_cmd.py (the benchmarks' harness; its own Python JSON
 # work caps what any command can reach, so `cat` is measured too) and
-# straight from the file to /dev/null. It prints medians of MB/s of text
+# straight from the file to /dev/null (unless --no-direct). It prints medians of MB/s of text
 # and the median of the per-round ratios to the C4 filter; then start-up
 # (median wall time of 21 runs on empty input) and peak RSS on a 2 GB
 # stream (the dev corpus repeated, 2 threads). With --write it puts the
 # table between the README's `speed:begin` and `speed:end` markers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-write=0 reps=5 rss=1 bin=""
+write=0 reps=5 rss=1 direct=1 bin=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --write) write=1 ;;
         --reps) reps="$2"; shift ;;
         --no-rss) rss=0 ;;
+        --no-direct) direct=0 ;;
         --bin) bin="$2"; shift ;;
-        *) echo "usage: bash benches/speed.sh [--write] [--reps N] [--no-rss] [--bin PATH]" >&2; exit 2 ;;
+        *) echo "usage: bash benches/speed.sh [--write] [--reps N] [--no-direct] [--no-rss] [--bin PATH]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -35,17 +36,20 @@ if [ -z "$bin" ]; then
     bin=target/dist/decruft
     profile=dist
 else
-    profile="given binary"
+    profile="binary $bin"
 fi
-export SPEED_BIN="$bin" SPEED_REPS="$reps" SPEED_RSS="$rss" SPEED_WRITE="$write" SPEED_PROFILE="$profile"
+export SPEED_BIN="$bin" SPEED_REPS="$reps" SPEED_RSS="$rss" SPEED_DIRECT="$direct" SPEED_WRITE="$write" SPEED_PROFILE="$profile"
 export SPEED_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src cli || echo '+changes')"
-exec python3 - <<'EOF'
-import glob, json, os, re, statistics, subprocess, sys, tempfile, time
+trap 'rm -rf "${SPEED_TMP:-}"' EXIT
+mkdir -p target
+export SPEED_TMP="$(mktemp -d -p target speed-XXXXXX)"
+python3 - <<'EOF'
+import glob, json, os, re, statistics, subprocess, sys, time
 
 BIN, REPS = os.environ["SPEED_BIN"], int(os.environ["SPEED_REPS"])
 SHARED = "../shared"
 RUN_CMD, C4 = f"{SHARED}/bench/run_cmd.py", f"{SHARED}/bench/c4_filter.py"
-tmp = tempfile.mkdtemp(prefix="decruft-speed-")
+tmp = os.environ["SPEED_TMP"]
 
 def write_input(name, docs):
     path = f"{tmp}/{name}.jsonl"
@@ -92,7 +96,7 @@ def direct(cmd, data, mb):
 load0 = os.getloadavg()
 rows = []
 for name, data, ndocs, mb in inputs:
-    for how in ("run_cmd.py", "direct"):
+    for how in ("run_cmd.py", "direct") if os.environ["SPEED_DIRECT"] == "1" else ("run_cmd.py",):
         runs = {k: [] for k in COMMANDS}
         for _ in range(REPS):
             for k, cmd in COMMANDS.items():

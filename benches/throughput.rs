@@ -14,36 +14,44 @@ use std::path::Path;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 /// Words for the synthetic pages.
-const WORDS: &[&str] = &[
-    "the", "council", "said", "on", "tuesday", "that", "new", "rules", "for", "river", "water",
-    "would", "take", "effect", "next", "year", "after", "a", "long", "debate", "among", "farmers",
-    "and", "city", "officials", "who", "had", "asked", "about", "costs", "of", "the", "plan",
-    "while", "residents", "of", "small", "towns", "along", "valley", "welcomed", "it", "as",
-    "overdue", "study", "found", "levels", "rising", "since", "report", "published", "in", "may",
-];
+const WORDS: &str = "the council said on tuesday that new rules for river water would take \
+    effect next year after a long debate among farmers and city officials who had asked about \
+    costs of the plan while residents of small towns along the valley welcomed it as overdue \
+    a study found levels rising since the report published in may";
 
 /// Menu items and footer lines for the synthetic pages.
-const MENU: &[&str] = &[
-    "Home", "News", "World", "Politics", "Business", "Sport", "Culture", "Opinion", "Weather",
-    "Contact us", "About", "Subscribe", "Log in", "Search", "Video", "Podcasts", "More ›",
-    "Share on Facebook", "Tweet", "Privacy policy", "Cookie settings", "© 2024 The Daily",
-];
+const MENU: &str = "Home|News|World|Politics|Business|Sport|Culture|Opinion|Weather|Contact us|\
+    About|Subscribe|Log in|Search|Video|Podcasts|More ›|Share on Facebook|Tweet|Privacy policy|\
+    Cookie settings|© 2024 The Daily";
 
 /// A deterministic generator of synthetic pages.
-struct Pages(u64);
+struct Pages {
+    state: u64,
+    words: Vec<&'static str>,
+    menu: Vec<&'static str>,
+}
 
 impl Pages {
+    fn new(seed: u64) -> Pages {
+        Pages {
+            state: seed,
+            words: WORDS.split_whitespace().collect(),
+            menu: MENU.split('|').map(str::trim).collect(),
+        }
+    }
+
     fn next(&mut self) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as usize
+        self.state ^= self.state << 13;
+        self.state ^= self.state >> 7;
+        self.state ^= self.state << 17;
+        (self.state >> 11) as usize
     }
 
     fn sentence(&mut self, out: &mut String) {
         let n = 8 + self.next() % 18;
         for k in 0..n {
-            let w = WORDS[self.next() % WORDS.len()];
+            let k = self.next();
+            let w = self.words[k % self.words.len()];
             if k == 0 {
                 let mut c = w.chars();
                 out.extend(c.next().map(|c| c.to_ascii_uppercase()));
@@ -58,7 +66,9 @@ impl Pages {
 
     fn menu(&mut self, lines: usize, out: &mut String) {
         for _ in 0..lines {
-            out.push_str(MENU[self.next() % MENU.len()]);
+            let k = self.next();
+            let item = self.menu[k % self.menu.len()];
+            out.push_str(item);
             out.push('\n');
         }
     }
@@ -85,7 +95,7 @@ impl Pages {
 /// Synthetic menu-heavy pages (300 short lines and two paragraphs each)
 /// and Common-Crawl-like pages (2–4 KB each).
 fn synthetic() -> Vec<(String, Vec<String>)> {
-    let mut g = Pages(0x2545_F491_4F6C_DD1D);
+    let mut g = Pages::new(0x2545_F491_4F6C_DD1D);
     let menus = (0..200).map(|_| g.page(240, 2)).collect();
     // Pages outside 2–4 KB are drawn again.
     let mut cc = Vec::new();

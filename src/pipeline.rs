@@ -234,9 +234,8 @@ impl Classifier {
         // All non-blank lines' inputs as one matrix, so that the trees see
         // many rows at once.
         s.rows.clear();
-        s.rows.extend(
-            (0..s.doc.lines.len() as u32).filter(|&i| !s.doc.lines[i as usize].blank),
-        );
+        s.rows
+            .extend((0..s.doc.lines.len() as u32).filter(|&i| !s.doc.lines[i as usize].blank));
         for stage in 0..model.stages() {
             let knows = s.doc.knows_language();
             s.rescorer

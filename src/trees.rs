@@ -402,7 +402,10 @@ mod tests {
         let xs = [0.0, 0.0, 3.0, 0.0, 3.0, 1.0];
         let mut out = [0.0; 3];
         f.eval_rows(&xs, 2, &mut out);
-        assert_eq!(out, [f.eval(&xs[0..2]), f.eval(&xs[2..4]), f.eval(&xs[4..6])]);
+        assert_eq!(
+            out,
+            [f.eval(&xs[0..2]), f.eval(&xs[2..4]), f.eval(&xs[4..6])]
+        );
         let mut bad = f.to_file();
         bad.left[0] = 0;
         assert!(Forest::from_file(bad, 2).is_err(), "a cycle");
