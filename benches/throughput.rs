@@ -49,10 +49,10 @@ impl Pages {
 
     fn sentence(&mut self, out: &mut String) {
         let n = 8 + self.next() % 18;
-        for k in 0..n {
-            let k = self.next();
-            let w = self.words[k % self.words.len()];
-            if k == 0 {
+        for i in 0..n {
+            let r = self.next();
+            let w = self.words[r % self.words.len()];
+            if i == 0 {
                 let mut c = w.chars();
                 out.extend(c.next().map(|c| c.to_ascii_uppercase()));
                 out.push_str(c.as_str());
@@ -66,8 +66,8 @@ impl Pages {
 
     fn menu(&mut self, lines: usize, out: &mut String) {
         for _ in 0..lines {
-            let k = self.next();
-            let item = self.menu[k % self.menu.len()];
+            let r = self.next();
+            let item = self.menu[r % self.menu.len()];
             out.push_str(item);
             out.push('\n');
         }
