@@ -144,7 +144,9 @@ impl Model {
     }
 
     /// The second-stage log-odds of a line from its inputs, at `stage`
-    /// (see [`Model::stages`]), before [`Model::offset2`].
+    /// (see [`Model::stages`]), before [`Model::offset2`]. (Stripping
+    /// reads many lines at once: [`Model::logit2_rows`].)
+    #[cfg(feature = "train")]
     #[inline]
     pub(crate) fn logit2(&self, stage: usize, x: &[f32]) -> f32 {
         match self.forests.get(stage) {
