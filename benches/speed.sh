@@ -34,7 +34,7 @@ done
 if [ -z "$bin" ]; then
     cargo build --quiet --profile dist -p decruft-cli
     bin=target/dist/decruft
-    profile=dist
+    profile="the dist build"
 else
     profile="binary $bin"
 fi
@@ -138,7 +138,7 @@ def f(x):
     return f"{x:.1f}"
 out = []
 out.append(f"Measured by `bash benches/speed.sh` at commit {os.environ['SPEED_COMMIT']} "
-           f"({os.environ['SPEED_PROFILE']} build), {time.strftime('%Y-%m-%d', time.gmtime())}, on {cpu}, "
+           f"({os.environ['SPEED_PROFILE']}), {time.strftime('%Y-%m-%d', time.gmtime())}, on {cpu}, "
            f"{os.cpu_count()} cores, load average {load0[0]:.1f} before and {load1[0]:.1f} after "
            f"(other jobs shared the machine). MB/s of text, median of {REPS} interleaved rounds; "
            f"×C4 is the median of the per-round ratios to the plain-Python C4 filter "
