@@ -144,12 +144,27 @@ impl Model {
     }
 
     /// The second-stage log-odds of a line from its inputs, at `stage`
-    /// (see [`Model::stages`]), before [`Model::offset2`].
+    /// (see [`Model::stages`]), before [`Model::offset2`]. (Stripping
+    /// reads many lines at once: [`Model::logit2_rows`].)
+    #[cfg(feature = "train")]
     #[inline]
     pub(crate) fn logit2(&self, stage: usize, x: &[f32]) -> f32 {
         match self.forests.get(stage) {
             Some(f) => f.eval(x),
             None => self.bias2 + dot(&self.stage2, x),
+        }
+    }
+
+    /// [`Model::logit2`] of many lines at once: `out[r]` from row `r` of
+    /// `xs` (rows of [`STAGE2`] inputs), to the bit.
+    pub(crate) fn logit2_rows(&self, stage: usize, xs: &[f32], out: &mut [f32]) {
+        match self.forests.get(stage) {
+            Some(f) => f.eval_rows(xs, STAGE2, out),
+            None => {
+                for (o, x) in out.iter_mut().zip(xs.chunks_exact(STAGE2)) {
+                    *o = self.bias2 + dot(&self.stage2, x);
+                }
+            }
         }
     }
 

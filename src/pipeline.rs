@@ -127,7 +127,12 @@ struct Scratch {
     x: Vec<f32>,
     sparse: Vec<u32>,
     crosses: Vec<u32>,
+    /// Second-stage inputs: one row of [`STAGE2`] per non-blank line
+    /// (one row when explaining a line).
     x2: Vec<f32>,
+    /// The non-blank lines, and their second-stage log-odds.
+    rows: Vec<u32>,
+    z2: Vec<f32>,
     top: Vec<Vec<(&'static str, f32)>>,
     decoder: Decoder,
 }
@@ -156,7 +161,8 @@ impl Classifier {
                         Vec::new()
                     } else {
                         s.line_inputs(text, model.kind, i);
-                        s.x2.fill(0.0);
+                        s.x2.clear();
+                        s.x2.resize(STAGE2, 0.0);
                         s.rescorer.line(&s.doc.lines, i, &mut s.x2);
                         model.explain(&s.x, &s.crosses, &s.sparse, &s.x2, 5)
                     };
@@ -261,17 +267,25 @@ impl Classifier {
         }
         // The second stage, and each later forest, reads the document
         // through the previous stage's scores.
-        s.x2.resize(STAGE2, 0.0);
+        // All non-blank lines' inputs as one matrix, so that the trees see
+        // many rows at once.
+        s.rows.clear();
+        s.rows
+            .extend((0..s.doc.lines.len() as u32).filter(|&i| !s.doc.lines[i as usize].blank));
         for stage in 0..model.stages() {
             let knows = s.doc.knows_language();
             s.rescorer
                 .prepare(&s.doc.lines, knows, &s.logits, &s.evidence);
-            for i in 0..s.doc.lines.len() {
-                if !s.doc.lines[i].blank {
-                    s.x2.fill(0.0);
-                    s.rescorer.line(&s.doc.lines, i, &mut s.x2);
-                    s.logits2[i] = model.logit2(stage, &s.x2);
-                }
+            s.x2.clear();
+            s.x2.resize(s.rows.len() * STAGE2, 0.0);
+            for (row, &i) in s.x2.chunks_exact_mut(STAGE2).zip(&s.rows) {
+                s.rescorer.line(&s.doc.lines, i as usize, row);
+            }
+            s.z2.clear();
+            s.z2.resize(s.rows.len(), 0.0);
+            model.logit2_rows(stage, &s.x2, &mut s.z2);
+            for (&z, &i) in s.z2.iter().zip(&s.rows) {
+                s.logits2[i as usize] = z;
             }
             std::mem::swap(&mut s.logits, &mut s.logits2);
         }

@@ -30,7 +30,44 @@ pub(crate) struct Forest {
     leaves: Vec<f32>,
     /// Per tree: its root (a node index, or a leaf index with [`LEAF`]).
     roots: Vec<u32>,
+    /// The same trees laid out for [`Forest::eval_rows`]; `None` if a tree
+    /// or an input index is too large for its compact nodes.
+    flat: Option<Flat>,
 }
+
+/// The trees for evaluating many rows at once: per tree, its splits and
+/// leaves as one array of compact nodes (the root first), a leaf being a
+/// node that never goes right (threshold +∞) and whose left child is
+/// itself. A row then takes exactly `depth` steps through a tree, with no
+/// branch on where it is, so the steps of several rows interleave instead
+/// of each waiting on the load of its next node.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Flat {
+    /// Every tree's nodes, each tree padded to `size` nodes.
+    nodes: Vec<FlatNode>,
+    /// Per flat node: the leaf value (0 for splits and padding).
+    values: Vec<f32>,
+    /// Per tree: the steps from its root to its deepest leaf.
+    depths: Vec<u32>,
+    /// Nodes per tree: a power of two from 32 to 1024.
+    size: usize,
+}
+
+/// A split (or a leaf) of a [`Flat`] tree.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct FlatNode {
+    threshold: f32,
+    feature: u16,
+    /// The left child, relative to the tree's first node; the right child
+    /// follows it.
+    left: u16,
+}
+
+/// How many inputs a [`Flat`] forest may read.
+const FLAT_INPUTS: usize = 128;
+
+/// Rows evaluated together through each tree.
+const BLOCK: usize = 16;
 
 /// One tree as it is built: nodes in creation order.
 #[cfg(any(feature = "train", test))]
@@ -80,6 +117,7 @@ impl Forest {
         } else {
             n0
         });
+        self.flat = flatten(&self.nodes, &self.leaves, &self.roots);
     }
 
     /// The log-odds for input `x`.
@@ -96,6 +134,76 @@ impl Forest {
             sum += self.leaves[(at & !LEAF) as usize];
         }
         sum
+    }
+
+    /// The log-odds of many inputs at once: `out[r]` is [`Forest::eval`] of
+    /// row `r` of `xs` (rows of `stride` values; `out.len()` rows), to the
+    /// bit: each row adds up the same leaves in the same order.
+    pub(crate) fn eval_rows(&self, xs: &[f32], stride: usize, out: &mut [f32]) {
+        let rows = out.len();
+        assert!(xs.len() >= rows * stride);
+        let Some(flat) = &self.flat else {
+            for (r, o) in out.iter_mut().enumerate() {
+                *o = self.eval(&xs[r * stride..(r + 1) * stride]);
+            }
+            return;
+        };
+        // The trees' nodes sit in arrays of a power-of-two length, so
+        // that a node index masked to it needs no bounds check.
+        match flat.size {
+            32 => self.eval_flat::<32>(flat, xs, stride, out),
+            64 => self.eval_flat::<64>(flat, xs, stride, out),
+            128 => self.eval_flat::<128>(flat, xs, stride, out),
+            256 => self.eval_flat::<256>(flat, xs, stride, out),
+            512 => self.eval_flat::<512>(flat, xs, stride, out),
+            _ => self.eval_flat::<1024>(flat, xs, stride, out),
+        }
+    }
+
+    /// [`Forest::eval_rows`] over trees of `P` flat nodes each.
+    fn eval_flat<const P: usize>(&self, flat: &Flat, xs: &[f32], stride: usize, out: &mut [f32]) {
+        debug_assert_eq!(flat.size, P);
+        let rows = out.len();
+        // The block's inputs input-major, padded to a power of two so that
+        // an input index masked to it needs no bounds check; rows past the
+        // end are zeros, evaluated and dropped.
+        let mut block = [[0f32; BLOCK]; FLAT_INPUTS];
+        for r0 in (0..rows).step_by(BLOCK) {
+            let n = (rows - r0).min(BLOCK);
+            for (j, row) in xs[r0 * stride..(r0 + n) * stride]
+                .chunks_exact(stride)
+                .enumerate()
+            {
+                for (k, &v) in row.iter().enumerate().take(FLAT_INPUTS) {
+                    block[k][j] = v;
+                }
+            }
+            for column in &mut block {
+                column[n..].fill(0.0);
+            }
+            let mut sum = [self.base; BLOCK];
+            for ((nodes, values), &depth) in flat
+                .nodes
+                .chunks_exact(P)
+                .zip(flat.values.chunks_exact(P))
+                .zip(&flat.depths)
+            {
+                let nodes: &[FlatNode; P] = nodes.try_into().expect("trees of P nodes");
+                let values: &[f32; P] = values.try_into().expect("trees of P nodes");
+                let mut at = [0usize; BLOCK];
+                for _ in 0..depth {
+                    for j in 0..BLOCK {
+                        let node = nodes[at[j] % P];
+                        let x = block[node.feature as usize % FLAT_INPUTS][j];
+                        at[j] = node.left as usize + (x > node.threshold) as usize;
+                    }
+                }
+                for j in 0..BLOCK {
+                    sum[j] += values[at[j] % P];
+                }
+            }
+            out[r0..r0 + n].copy_from_slice(&sum[..n]);
+        }
     }
 
     /// The on-disk form.
@@ -157,13 +265,91 @@ impl Forest {
         {
             return Err(Error::model("tree roots or leaf values are malformed"));
         }
+        let flat = flatten(&nodes, &f.leaves, &f.roots);
         Ok(Forest {
             base: f.base,
             nodes,
             leaves: f.leaves,
             roots: f.roots,
+            flat,
         })
     }
+}
+
+/// Lays the trees out for [`Forest::eval_rows`] (see [`Flat`]); `None` if
+/// a tree has more nodes or an input index is larger than compact nodes
+/// hold.
+fn flatten(nodes: &[Node], leaves: &[f32], roots: &[u32]) -> Option<Flat> {
+    let mut trees = Vec::with_capacity(roots.len());
+    for &root in roots {
+        let mut tree = Vec::new();
+        // Breadth first from the root: a node's index in `queue` is its
+        // index in `tree`.
+        let mut queue = vec![root];
+        let mut k = 0;
+        let mut depth = 0u32;
+        let mut level_end = 1;
+        while k < queue.len() {
+            let at = queue[k];
+            if at & LEAF != 0 {
+                let node = FlatNode {
+                    threshold: f32::INFINITY,
+                    feature: 0,
+                    left: u16::try_from(k).ok()?,
+                };
+                tree.push((node, leaves[(at & !LEAF) as usize]));
+            } else {
+                let node = &nodes[at as usize];
+                if node.feature as usize >= FLAT_INPUTS {
+                    return None;
+                }
+                let left = u16::try_from(queue.len()).ok()?;
+                queue.extend_from_slice(&node.children);
+                let node = FlatNode {
+                    threshold: node.threshold,
+                    feature: node.feature as u16,
+                    left,
+                };
+                tree.push((node, 0.0));
+            }
+            k += 1;
+            if k == level_end && k < queue.len() {
+                depth += 1;
+                level_end = queue.len();
+            }
+        }
+        trees.push((tree, depth));
+    }
+    let size = trees
+        .iter()
+        .map(|(t, _)| t.len())
+        .max()
+        .unwrap_or(1)
+        .next_power_of_two()
+        .max(32);
+    if size > 1024 {
+        return None;
+    }
+    let mut flat = Flat {
+        size,
+        ..Flat::default()
+    };
+    let pad = FlatNode {
+        threshold: f32::INFINITY,
+        feature: 0,
+        left: 0,
+    };
+    for (tree, depth) in trees {
+        let len = tree.len();
+        for (node, value) in tree {
+            flat.nodes.push(node);
+            flat.values.push(value);
+        }
+        flat.nodes.extend(std::iter::repeat_n(pad, size - len));
+        flat.values.extend(std::iter::repeat_n(0.0, size - len));
+        flat.depths.push(depth);
+    }
+    Some(flat)
 }
 
 /// A [`Forest`] as stored in a model file: parallel arrays.
@@ -213,8 +399,82 @@ mod tests {
             Forest::from_file(f.to_file(), 1).is_err(),
             "input out of range"
         );
+        let xs = [0.0, 0.0, 3.0, 0.0, 3.0, 1.0];
+        let mut out = [0.0; 3];
+        f.eval_rows(&xs, 2, &mut out);
+        assert_eq!(
+            out,
+            [f.eval(&xs[0..2]), f.eval(&xs[2..4]), f.eval(&xs[4..6])]
+        );
         let mut bad = f.to_file();
         bad.left[0] = 0;
         assert!(Forest::from_file(bad, 2).is_err(), "a cycle");
+    }
+
+    /// A deterministic pseudo-random tree over `inputs` inputs, grown by
+    /// splitting random leaves (so it is unbalanced, as boosting grows them).
+    fn random_tree(seed: &mut u64, inputs: u32, leaves: usize) -> TreeBuilder {
+        let mut next = || {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            *seed
+        };
+        let mut tree = TreeBuilder {
+            splits: Vec::new(),
+            leaves: vec![0.0],
+        };
+        // Each leaf's parent slot: (split, side) or the root.
+        let mut parent: Vec<Option<(usize, usize)>> = vec![None];
+        while tree.leaves.len() < leaves {
+            let l = next() as usize % tree.leaves.len();
+            let s = tree.splits.len() as u32;
+            let new = tree.leaves.len() as u32;
+            tree.splits.push((
+                next() as u32 % inputs,
+                (next() % 200) as f32 / 100.0 - 1.0,
+                Child::Leaf(l as u32),
+                Child::Leaf(new),
+            ));
+            // Only the first split replaces the root (a tree's root is its
+            // first split); every later one hangs below a split.
+            if let Some((p, side)) = parent[l] {
+                let split = &mut tree.splits[p];
+                if side == 0 {
+                    split.2 = Child::Split(s);
+                } else {
+                    split.3 = Child::Split(s);
+                }
+            }
+            parent[l] = Some((s as usize, 0));
+            parent.push(Some((s as usize, 1)));
+            tree.leaves.push(0.0);
+        }
+        for (k, v) in tree.leaves.iter_mut().enumerate() {
+            *v = (next() % 1000) as f32 / 997.0 - 0.5 + k as f32 * 1e-3;
+        }
+        tree
+    }
+
+    #[test]
+    fn rows_at_once_equal_one_at_a_time() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15;
+        for (trees, leaves, inputs) in [(1, 1, 3), (5, 2, 3), (40, 63, 66), (7, 200, 9)] {
+            let mut f = Forest::constant(0.125);
+            for _ in 0..trees {
+                f.push(&random_tree(&mut seed, inputs, leaves));
+            }
+            for rows in [0, 1, 15, 16, 17, 40] {
+                let xs: Vec<f32> = (0..rows * inputs as usize)
+                    .map(|k| ((k as u64 * 2_654_435_761) % 400) as f32 / 200.0 - 1.0)
+                    .collect();
+                let mut out = vec![f32::NAN; rows];
+                f.eval_rows(&xs, inputs as usize, &mut out);
+                for (r, &o) in out.iter().enumerate() {
+                    let x = &xs[r * inputs as usize..(r + 1) * inputs as usize];
+                    assert_eq!(o.to_bits(), f.eval(x).to_bits(), "{trees} trees, row {r}");
+                }
+            }
+        }
     }
 }
