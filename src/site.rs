@@ -334,6 +334,7 @@ impl Patterns {
                 let mut all: Vec<(u64, Entry)> = s.lines.drain().collect();
                 all.sort_unstable_by(|a, b| b.1.pages.cmp(&a.1.pages).then(a.0.cmp(&b.0)));
                 all.truncate(self.cap);
+                s.lines.shrink_to(self.cap);
                 s.lines.extend(all);
                 self.held -= before - s.lines.len();
             }
@@ -343,6 +344,9 @@ impl Patterns {
             let mut held = 0;
             for s in self.sites.values_mut() {
                 s.lines.retain(|_, e| e.pages > floor);
+                // Emptied tables give their memory back: the budget bounds
+                // memory, not only lines.
+                s.lines.shrink_to_fit();
                 held += s.lines.len();
             }
             self.held = held;

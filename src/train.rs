@@ -127,9 +127,10 @@ impl DocVectors {
 
 /// The key of a document's site in the patterns of training data: sites of
 /// different data files apart (the same pages scraped two ways would be
-/// twins of each other).
-fn site_key(doc: &LabelledDoc) -> String {
-    format!("{}\t{}", doc.set, doc.group)
+/// twins of each other). `None` for a page without a site (an empty site
+/// field: its group lumps unrelated pages together).
+fn site_key(doc: &LabelledDoc) -> Option<String> {
+    (!doc.group.is_empty()).then(|| format!("{}\t{}", doc.set, doc.group))
 }
 
 /// The site patterns of training documents: learned from their texts, per
@@ -137,7 +138,9 @@ fn site_key(doc: &LabelledDoc) -> String {
 fn learn_sites(docs: &[LabelledDoc]) -> Patterns {
     let mut patterns = Patterns::new();
     for doc in docs {
-        patterns.add_page(&site_key(doc), &doc.text);
+        if let Some(key) = site_key(doc) {
+            patterns.add_page(&key, &doc.text);
+        }
     }
     patterns
 }
@@ -145,7 +148,7 @@ fn learn_sites(docs: &[LabelledDoc]) -> Patterns {
 /// Whether the training pages of a site get no patterns (see
 /// [`TrainOptions::site_dropout`]): a seeded hash of the site decides.
 fn dropped_site(doc: &LabelledDoc, opts: &TrainOptions) -> bool {
-    let h = fnv1a(FNV_OFFSET ^ opts.seed ^ 0x517e, site_key(doc).as_bytes());
+    let h = fnv1a(FNV_OFFSET ^ opts.seed ^ 0x517e, doc.group.as_bytes());
     ((h >> 11) as f64 / (1u64 << 53) as f64) < opts.site_dropout
 }
 
@@ -166,7 +169,7 @@ pub(crate) fn vectorise(
             crate::lines::split(doc.text.as_bytes(), &mut spans);
             site.fill(
                 Some(p),
-                Some(&site_key(doc)),
+                site_key(doc).as_deref(),
                 DEFAULT_MIN_PAGES,
                 &doc.text,
                 &spans,
@@ -892,7 +895,9 @@ pub fn cross_validate(
         let test: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] == f).collect();
         let results: Vec<Vec<CvDoc>> = map_batch(&test, default_threads(), |&i| {
             let gold = docs[i].1;
-            let site = site_key(&labelled[i]);
+            // With patterns, a page without a site gets none (not its URL's
+            // host: patterns are keyed by data file and site).
+            let site = site_key(&labelled[i]).unwrap_or_default();
             let hints = Hints {
                 title: None,
                 url: gold.url.as_deref(),

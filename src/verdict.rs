@@ -348,15 +348,18 @@ impl Labelling<'_> {
                 (label, reason)
             } else {
                 let (label, reason) = self.drop_label(&e, logit, state, marker);
-                let reason = if explained {
-                    model_reason(i)
-                } else if matches!(reason, Reason::Context(_)) && c.site.share(i) >= 0.5 {
+                // A line most of the site's pages hold, that no phrase or
+                // shape rule explains, goes as the site's template (also
+                // under review: the share is what a reviewer wants to see).
+                let reason = if matches!(reason, Reason::Context(_)) && c.site.share(i) >= 0.5 {
                     let site = site_name.get_or_insert_with(|| Arc::from(c.site.name.as_str()));
                     Reason::Template {
                         pages: c.site.counts[i],
                         of: c.site.pages,
                         site: Arc::clone(site),
                     }
+                } else if explained {
+                    model_reason(i)
                 } else {
                     reason
                 };

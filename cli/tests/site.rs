@@ -268,44 +268,42 @@ fn small_sites_and_no_patterns_change_nothing() {
     assert_eq!(String::from_utf8(learned).unwrap(), with);
 }
 
+/// The model's log-odds in the reason of an annotate line ("model +2.34: …").
+fn logit(line: &str) -> f32 {
+    let at = line.find("model ").unwrap() + "model ".len();
+    line[at..].split(':').next().unwrap().parse().unwrap()
+}
+
 #[test]
-fn the_template_goes_and_says_so() {
+fn the_template_weighs_and_says_so() {
     let dir = scratch("template");
     let file = dir.join("c.jsonl");
     std::fs::write(&file, corpus().concat()).unwrap();
     let pat = dir.join("p.pat");
-    ok(&run(&[
-        "learn",
-        file.to_str().unwrap(),
-        "-o",
-        pat.to_str().unwrap(),
-    ]));
+    ok(&run(&["learn", file.to_str().unwrap(), "-o", pat.to_str().unwrap()]));
     let page = page("alpha.example", 3);
-    let out = ok(&decruft(
-        &[
-            "annotate",
-            "--color",
-            "never",
-            "--patterns",
-            pat.to_str().unwrap(),
-            "--url",
-            "https://alpha.example/news/3",
-        ],
-        page.as_bytes(),
-    ))
-    .stdout
-    .clone();
-    let out = String::from_utf8(out).unwrap();
-    let bio = out.lines().find(|l| l.contains("Jane Smith")).unwrap();
-    assert!(bio.starts_with('-'), "{out}");
-    // Twelve pages, twelve groups in a 64-bit bitmap: 11 or 12 counted.
-    assert!(bio.contains("template: on 1"), "{out}");
-    assert!(bio.contains(" of 12 pages of alpha.example"), "{out}");
-    for l in out
-        .lines()
-        .filter(|l| l.contains("approved the plan") || l.contains("next meeting"))
-    {
-        assert!(l.starts_with('+'), "{out}");
+    let annotate = |patterns: bool| {
+        let mut args = vec!["annotate", "--color", "never", "--url", "https://alpha.example/news/3"];
+        if patterns {
+            args.extend(["--patterns", pat.to_str().unwrap()]);
+        }
+        String::from_utf8(ok(&decruft(&args, page.as_bytes())).stdout.clone()).unwrap()
+    };
+    let (with, without) = (annotate(true), annotate(false));
+    // The menu goes, saying it is on every page of the site (twelve pages,
+    // twelve groups in a 64-bit bitmap: 11 or 12 counted).
+    let news = with.lines().find(|l| l.ends_with("| News")).unwrap();
+    assert!(news.starts_with('-'), "{with}");
+    assert!(news.contains("template: on 1") && news.contains(" of 12 pages of alpha.example"), "{with}");
+    assert!(!without.contains("template:"), "{without}");
+    // The bio that reads like prose weighs less for being on every page.
+    let bio = |out: &str| logit(out.lines().find(|l| l.contains("Jane Smith")).unwrap());
+    assert!(bio(&with) < bio(&without) - 1.0, "{with}\n{without}");
+    // The article stays.
+    for out in [&with, &without] {
+        for l in out.lines().filter(|l| l.contains("approved the plan") || l.contains("next meeting")) {
+            assert!(l.starts_with('+'), "{out}");
+        }
     }
 }
 
