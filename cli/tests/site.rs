@@ -280,10 +280,21 @@ fn the_template_weighs_and_says_so() {
     let file = dir.join("c.jsonl");
     std::fs::write(&file, corpus().concat()).unwrap();
     let pat = dir.join("p.pat");
-    ok(&run(&["learn", file.to_str().unwrap(), "-o", pat.to_str().unwrap()]));
+    ok(&run(&[
+        "learn",
+        file.to_str().unwrap(),
+        "-o",
+        pat.to_str().unwrap(),
+    ]));
     let page = page("alpha.example", 3);
     let annotate = |patterns: bool| {
-        let mut args = vec!["annotate", "--color", "never", "--url", "https://alpha.example/news/3"];
+        let mut args = vec![
+            "annotate",
+            "--color",
+            "never",
+            "--url",
+            "https://alpha.example/news/3",
+        ];
         if patterns {
             args.extend(["--patterns", pat.to_str().unwrap()]);
         }
@@ -294,14 +305,20 @@ fn the_template_weighs_and_says_so() {
     // twelve groups in a 64-bit bitmap: 11 or 12 counted).
     let news = with.lines().find(|l| l.ends_with("| News")).unwrap();
     assert!(news.starts_with('-'), "{with}");
-    assert!(news.contains("template: on 1") && news.contains(" of 12 pages of alpha.example"), "{with}");
+    assert!(
+        news.contains("template: on 1") && news.contains(" of 12 pages of alpha.example"),
+        "{with}"
+    );
     assert!(!without.contains("template:"), "{without}");
     // The bio that reads like prose weighs less for being on every page.
     let bio = |out: &str| logit(out.lines().find(|l| l.contains("Jane Smith")).unwrap());
     assert!(bio(&with) < bio(&without) - 1.0, "{with}\n{without}");
     // The article stays.
     for out in [&with, &without] {
-        for l in out.lines().filter(|l| l.contains("approved the plan") || l.contains("next meeting")) {
+        for l in out
+            .lines()
+            .filter(|l| l.contains("approved the plan") || l.contains("next meeting"))
+        {
             assert!(l.starts_with('+'), "{out}");
         }
     }
