@@ -99,9 +99,12 @@ def test_stripping_with_patterns_matches_the_cli(cli, tmp_path):
         if s == "gamma.example":
             assert g == plain.strip(t)
     assert stripper.strip_batch(texts) == plain.strip_batch(texts)
-    assert got != plain.strip_batch(texts)
-    # annotate names the template.
-    rows = stripper.annotate(site_page("alpha.example", 4), site="alpha.example")
-    bio = [r for r in rows if "template:" in r["reason"]]
-    assert bio and all(not r["kept"] for r in bio)
+    # annotate names the template (the menu, on every page of the site),
+    # and only with patterns.
+    page = site_page("alpha.example", 4)
+    rows = stripper.annotate(page, site="alpha.example")
+    template = [r for r in rows if "template:" in r["reason"]]
+    assert template and all(not r["kept"] for r in template)
+    assert "of 12 pages of alpha.example" in template[0]["reason"]
+    assert not any("template:" in r["reason"] for r in plain.annotate(page))
     assert cli_jsonl(cli, records[:1]) == [{**records[0], "text": plain.strip(texts[0])}]

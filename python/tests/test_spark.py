@@ -130,5 +130,6 @@ def test_spark_site_patterns_learn_merge_strip(spark, cli, tmp_path):
     assert p.returncode == 0, p.stderr.decode()
     want = sorted((r["id"], r["text"]) for r in map(json.loads, p.stdout.decode().splitlines()))
     assert got == want
-    plain = decruft.Stripper()
-    assert any(t != plain.strip(r["text"]) for (_, t), r in zip(want, sorted(site_records(), key=lambda r: r["id"])))
+    # The patterns hold the sites' template: the menu on (nearly) every page.
+    assert merged.pages("alpha.example") == 12
+    assert merged.line_pages("alpha.example", "Home") >= 11
