@@ -34,9 +34,11 @@
 //! `budget` lines are held (default [`DEFAULT_BUDGET`]); past it, lines seen
 //! on one page only are dropped from every site, then on two, … until half
 //! the budget is free. A line's count is exact unless it was dropped and
-//! came back (then it is a lower bound). Each line costs about 40 bytes in
-//! memory (hash, page count, group bitmap, hash-table slack): the default
-//! budget bounds the tables at about 170 MB however large the corpus.
+//! came back (then it is a lower bound). Each line costs 24 bytes in a
+//! hash table (hash, page count, group bitmap) plus its slack: about 60
+//! bytes measured (`decruft learn --max-lines 1000000` peaks at 75 MB, I/O
+//! included), so the default budget bounds the tables at about 250 MB
+//! however large the corpus.
 //!
 //! # File format
 //!

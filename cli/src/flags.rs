@@ -117,7 +117,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("NAME"),
         modes: &[Jsonl, Report, Learn],
         help: "the field to strip",
-        help_in: &[],
+        help_in: &[(Learn, "the field holding the page's text")],
         default: Some(|| JsonlOptions::default().field),
         set: |a, v| {
             a.jsonl.field = value(v);
@@ -142,7 +142,7 @@ pub const FLAGS: &[Flag] = &[
         long: "url-field",
         short: None,
         value: Some("NAME"),
-        modes: &[Jsonl],
+        modes: &[Jsonl, Learn],
         help: "a field holding the page's URL, whose slug is evidence of the headline \
                and whose host is the page's site for --patterns (used when present; '' \
                for none)",
@@ -278,7 +278,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("N"),
         modes: &[Learn],
-        help: "keep at most N lines across sites (about 40 bytes each in memory); past \
+        help: "keep at most N lines across sites (about 60 bytes each in memory); past \
                it, lines on the fewest pages go first",
         help_in: &[],
         default: Some(|| decruft::DEFAULT_BUDGET.to_string()),
@@ -341,7 +341,11 @@ pub const FLAGS: &[Flag] = &[
         help: "what to do with a bad record: fail (stop, exit 2), skip (drop it, count \
                on stderr) or keep (write it through unchanged; a truncated or corrupt \
                WARC record: what could be read, with a warc_error field)",
-        help_in: &[],
+        help_in: &[(
+            Learn,
+            "what to do with a bad record: fail (stop, exit 2), or skip or keep (leave \
+             it out of the counts, count it on stderr)",
+        )],
         default: Some(|| "fail".into()),
         set: |a, v| {
             a.on_error = match value(v).as_str() {
