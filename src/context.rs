@@ -12,6 +12,7 @@ use crate::features::{Ending, LineFeatures};
 use crate::head::{Evidence, PAGE_TITLE, SLUG_MATCH, TITLE_MATCH};
 use crate::math::{ln_1p, sigmoid, window, window_share};
 use crate::rules;
+use crate::site::SiteLines;
 use crate::vectorize::dense_features;
 
 dense_features!(S, STAGE2_NAMES:
@@ -32,6 +33,10 @@ dense_features!(S, STAGE2_NAMES:
     snippet,
     // end-of-article markers (comment header, newsletter box, related links, legal)
     marker_above, marker_below,
+    // site memory (`site.rs`): the share of the site's pages holding the line,
+    // its log count, the site's size, the share around the line, and how much
+    // of the document is template (a twin page's body is not)
+    site_share, site_count, site_pages, site_window, site_doc,
 );
 
 /// Number of second-stage inputs.
@@ -70,9 +75,23 @@ pub(crate) struct Rescorer {
     marker_down: Vec<u32>,
     /// Whether the document's language is unknown (no stopword signal).
     lang_unknown: bool,
+    /// Per row: the share of the site's pages holding the line, and their
+    /// effective count (all 0 without site patterns); prefix sums of the
+    /// shares; the site's pages; the share of the document's characters on
+    /// lines that most of the site's pages hold.
+    site_share: Vec<f32>,
+    site_count: Vec<u32>,
+    site_prefix: Vec<f32>,
+    site_pages: u32,
+    site_doc: f32,
 }
 
 const NO_RUN: u32 = u32::MAX;
+
+/// The rows in a window of 3 either side of row `r` of `n`.
+fn rows3(r: usize, n: usize) -> f32 {
+    ((r + 4).min(n) - r.saturating_sub(3)) as f32
+}
 
 impl Rescorer {
     /// Prepares the context from the first-stage log-odds of every line
@@ -83,6 +102,7 @@ impl Rescorer {
         knows_language: bool,
         z: &[f32],
         evidence: &Evidence,
+        site: &SiteLines,
     ) {
         self.lang_unknown = !knows_language;
         self.rows.clear();
@@ -225,6 +245,30 @@ impl Rescorer {
                 next = Some(r);
             }
         }
+        self.site_share.clear();
+        self.site_count.clear();
+        self.site_prefix.clear();
+        self.site_prefix.push(0.0);
+        self.site_pages = site.pages;
+        let (mut acc, mut template, mut all) = (0.0f32, 0.0f32, 0.0f32);
+        for &i in &self.rows {
+            let share = site.share(i as usize);
+            let chars = lines[i as usize].chars as f32;
+            self.site_share.push(share);
+            self.site_count
+                .push(site.counts.get(i as usize).copied().unwrap_or(0));
+            acc += share;
+            self.site_prefix.push(acc);
+            all += chars;
+            if share >= 0.5 {
+                template += chars;
+            }
+        }
+        self.site_doc = if site.pages > 0 && all > 0.0 {
+            template / all
+        } else {
+            0.0
+        };
         self.head.clear();
         self.head.extend_from_slice(&evidence.flags);
         self.headline_row = evidence
@@ -372,5 +416,15 @@ impl Rescorer {
         set(S::snippet, self.snippet[r] as u8 as f32);
         set(S::marker_above, dist(self.marker_up[r]));
         set(S::marker_below, dist(self.marker_down[r]));
+        if self.site_pages > 0 {
+            set(S::site_share, self.site_share[r]);
+            set(S::site_count, ln_1p(self.site_count[r]) / 8.0);
+            set(S::site_pages, ln_1p(self.site_pages) / 8.0);
+            set(
+                S::site_window,
+                window(&self.site_prefix, r, 3) / rows3(r, n),
+            );
+            set(S::site_doc, self.site_doc);
+        }
     }
 }

@@ -26,6 +26,10 @@ pub struct Hints<'a> {
     pub title: Option<&'a str>,
     /// The page's URL, if known.
     pub url: Option<&'a str>,
+    /// The page's site, the key of its lines in the stripper's
+    /// [`Patterns`](crate::Patterns), if known; else the host of `url`
+    /// (see [`site_of_url`](crate::site_of_url)).
+    pub site: Option<&'a str>,
 }
 
 /// The line repeats most of the page title.

@@ -45,6 +45,10 @@ pub struct JsonlOptions {
     /// A field holding the page's URL, whose slug is evidence of the
     /// headline (default `"url"`; used when present and a string).
     pub url_field: Option<String>,
+    /// A field holding the page's site, the key of its lines in the
+    /// stripper's [`Patterns`](crate::Patterns) (default: none, the host of
+    /// the URL field).
+    pub site_field: Option<String>,
 }
 
 impl Default for JsonlOptions {
@@ -55,6 +59,7 @@ impl Default for JsonlOptions {
             labels_field: "decruft".into(),
             title_field: None,
             url_field: Some("url".into()),
+            site_field: None,
         }
     }
 }
@@ -249,13 +254,15 @@ pub(crate) fn strip_record_decided(
         let (_, raw) = fields.iter().find(|(k, v)| k == name && v.is_some())?;
         serde_json::from_str::<Cow<'_, str>>((*raw)?.get()).ok()
     };
-    let (title, url) = (
+    let (title, url, site) = (
         string_field(&opts.title_field),
         string_field(&opts.url_field),
+        string_field(&opts.site_field),
     );
     let hints = Hints {
         title: title.as_deref(),
         url: url.as_deref(),
+        site: site.as_deref(),
     };
     let stripped = stripper.strip_with(&text, &hints);
     let flagged = stripped.loss_flagged();

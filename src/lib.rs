@@ -83,6 +83,7 @@ mod model;
 mod patterns;
 mod pipeline;
 mod rules;
+mod site;
 mod stream;
 mod strip;
 mod tokens;
@@ -98,6 +99,10 @@ pub use crate::error::Error;
 pub use crate::head::Hints;
 pub use crate::jsonl::{strip_record, strip_record_flagged, JsonlOptions};
 pub use crate::label::{Label, LabelSet};
+pub use crate::site::{
+    site_of_url, Page, Patterns, DEFAULT_BUDGET, DEFAULT_MIN_PAGES, DEFAULT_SITE_CAP,
+    FORMAT_VERSION as PATTERNS_VERSION,
+};
 pub use crate::stream::{JsonlStream, OnError, StreamStats};
 pub use crate::strip::{Stripper, StripperBuilder};
 pub use crate::verdict::{Reason, Stripped, Verdict};

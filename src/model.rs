@@ -31,7 +31,7 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 /// models made before are refused instead of misread. (Input names, the
 /// n-gram settings and the embedded lexicon and stoplists are hashed
 /// already.)
-pub(crate) const FEATURES_VERSION: u32 = 2;
+pub(crate) const FEATURES_VERSION: u32 = 3;
 
 /// A fingerprint of what a model's inputs are: the dense and second-stage
 /// input names, the hashing and n-gram settings, [`FEATURES_VERSION`], and

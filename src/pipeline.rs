@@ -19,6 +19,7 @@ use crate::lexicon::Lexicon;
 use crate::lines::{self, Span};
 use crate::model::Model;
 use crate::rules::{self, Emission};
+use crate::site::{site_of_url, Patterns, SiteLines};
 use crate::vectorize::{Kind, Vectorizer, DENSE};
 
 /// What classifies a document.
@@ -32,6 +33,10 @@ pub(crate) struct Classifier {
     pub bias: f32,
     /// The learned model; `None`: the heuristics alone.
     pub model: Option<Arc<Model>>,
+    /// Lines learned from the pages of each site (`site.rs`), if given.
+    pub patterns: Option<Arc<Patterns>>,
+    /// Sites with fewer pages than this are read as without patterns.
+    pub min_site_pages: u32,
 }
 
 /// A classified document, line by line (views into the thread's scratch).
@@ -42,6 +47,8 @@ pub(crate) struct Classified<'s> {
     pub doc: &'s DocFeatures,
     /// Which lines repeat the page title or the URL slug.
     pub evidence: &'s Evidence,
+    /// What the site's patterns say of each line (nothing without them).
+    pub site: &'s SiteLines,
     /// The heuristics' score and cause of each line.
     pub emissions: &'s [Emission],
     /// The log-odds the decoder read (the heuristics' or the model's, less
@@ -107,6 +114,7 @@ struct Scratch {
     spans: Vec<Span>,
     doc: DocFeatures,
     evidence: Evidence,
+    site: SiteLines,
     emissions: Vec<Emission>,
     steps: Vec<Step>,
     step_line: Vec<u32>,
@@ -179,6 +187,7 @@ impl Classifier {
                 lines: &s.doc.lines,
                 doc: &s.doc,
                 evidence: &s.evidence,
+                site: &s.site,
                 emissions: &s.emissions,
                 logits: &s.logits,
                 states,
@@ -239,6 +248,22 @@ impl Classifier {
     /// `s.line_states`.
     fn run(&self, text: &str, hints: &Hints<'_>, s: &mut Scratch) {
         lines::split(text.as_bytes(), &mut s.spans);
+        let url_site;
+        let site = match (&self.patterns, hints.site) {
+            (None, _) => None,
+            (Some(_), Some(site)) => Some(site),
+            (Some(_), None) => {
+                url_site = hints.url.and_then(site_of_url);
+                url_site.as_deref()
+            }
+        };
+        s.site.fill(
+            self.patterns.as_deref(),
+            site,
+            self.min_site_pages,
+            text,
+            &s.spans,
+        );
         s.doc.extract(&self.lexicon, text, &s.spans, self.language);
         s.evidence.find(text, &s.doc, hints);
         rules::score(&s.doc, &mut s.emissions);
@@ -275,7 +300,7 @@ impl Classifier {
         for stage in 0..model.stages() {
             let knows = s.doc.knows_language();
             s.rescorer
-                .prepare(&s.doc.lines, knows, &s.logits, &s.evidence);
+                .prepare(&s.doc.lines, knows, &s.logits, &s.evidence, &s.site);
             s.x2.clear();
             s.x2.resize(s.rows.len() * STAGE2, 0.0);
             for (row, &i) in s.x2.chunks_exact_mut(STAGE2).zip(&s.rows) {

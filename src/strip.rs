@@ -9,6 +9,7 @@ use crate::lexicon::{self, Lexicon};
 use crate::lines;
 use crate::model::{self, Model};
 use crate::pipeline::Classifier;
+use crate::site::{Patterns, DEFAULT_MIN_PAGES};
 use crate::verdict::{keep_all, Labelling, Stripped};
 use crate::{Error, Label, LabelSet};
 
@@ -80,6 +81,8 @@ pub struct StripperBuilder {
     extra: Vec<(Label, String)>,
     model: ModelChoice,
     explain: bool,
+    patterns: Option<Arc<Patterns>>,
+    min_site_pages: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -100,6 +103,8 @@ impl Default for StripperBuilder {
             extra: Vec::new(),
             model: ModelChoice::Default,
             explain: false,
+            patterns: None,
+            min_site_pages: DEFAULT_MIN_PAGES,
         }
     }
 }
@@ -157,6 +162,38 @@ impl StripperBuilder {
     /// [`Reason::Model`](crate::Reason::Model)). Costs an allocation per line; meant for review.
     pub fn explain(&mut self, yes: bool) -> &mut StripperBuilder {
         self.explain = yes;
+        self
+    }
+
+    /// Reads the lines each site repeats on its pages (learned by
+    /// [`Patterns::add_page`] or `decruft learn`): for a document of a site
+    /// with enough pages (see [`min_site_pages`](Self::min_site_pages)),
+    /// the share of the site's pages holding each line is a model input, and
+    /// a line dropped mostly for it says so ([`Reason::Template`](crate::Reason::Template)).
+    /// A document's site is [`Hints::site`], else the host of [`Hints::url`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use decruft::{Hints, Patterns, Stripper};
+    ///
+    /// let mut patterns = Patterns::new();
+    /// patterns.add_page("example.com", "Home\nNews\n\nAn article.\n");
+    /// let stripper = Stripper::builder().patterns(Arc::new(patterns)).build().unwrap();
+    /// let hints = Hints { site: Some("example.com"), ..Hints::default() };
+    /// let out = stripper.strip_with("Home\nNews\n\nAnother article.\n", &hints);
+    /// # drop(out);
+    /// ```
+    pub fn patterns(&mut self, patterns: Arc<Patterns>) -> &mut StripperBuilder {
+        self.patterns = Some(patterns);
+        self
+    }
+
+    /// Sites with fewer pages than `k` in the patterns are stripped exactly
+    /// as without patterns (default [`DEFAULT_MIN_PAGES`](crate::DEFAULT_MIN_PAGES); at least 2).
+    pub fn min_site_pages(&mut self, k: u32) -> &mut StripperBuilder {
+        self.min_site_pages = k.max(2);
         self
     }
 
@@ -224,6 +261,8 @@ impl StripperBuilder {
                 language,
                 bias: self.threshold,
                 model,
+                patterns: self.patterns.clone(),
+                min_site_pages: self.min_site_pages,
             },
             explain: self.explain,
         })
@@ -284,6 +323,7 @@ impl Stripper {
     /// let hints = Hints {
     ///     title: Some("Le gouvernement présente son budget | Le Journal"),
     ///     url: Some("https://example.com/politique/le-gouvernement-presente-son-budget"),
+    ///     ..Hints::default()
     /// };
     /// let out = Stripper::new().strip_with(page, &hints);
     /// let i = out.lines().iter().position(|v| v.label == Label::Title).unwrap();

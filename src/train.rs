@@ -26,6 +26,7 @@ use crate::head::{Evidence, Hints};
 use crate::math::{fnv1a, sigmoid, FNV_OFFSET};
 use crate::model::Model;
 use crate::rules;
+use crate::site::{Patterns, SiteLines, DEFAULT_MIN_PAGES};
 use crate::trees::Forest;
 use crate::vectorize::{ngram_scale, Kind, CROSSES, DENSE, F, HASH_BITS};
 use crate::{Error, Stripper};
@@ -57,6 +58,15 @@ pub struct TrainOptions {
     pub forests: usize,
     /// Leaves per tree.
     pub leaves: usize,
+    /// Learn site patterns from the training documents' own texts (per
+    /// data file and site, never from gold) and give them to the model as
+    /// inputs; in cross-validation, held-out pages get their site's
+    /// patterns, learned from that site's pages (all in the held-out fold).
+    pub site_patterns: bool,
+    /// The share of multi-page sites whose training pages get no patterns,
+    /// so that the model also learns to do without (as for a user who gives
+    /// none).
+    pub site_dropout: f64,
 }
 
 impl Default for TrainOptions {
@@ -72,6 +82,8 @@ impl Default for TrainOptions {
             trees: 150,
             forests: 1,
             leaves: 63,
+            site_patterns: true,
+            site_dropout: 0.5,
         }
     }
 }
@@ -97,6 +109,8 @@ pub(crate) struct DocVectors {
     lines: Vec<LineFeatures>,
     evidence: Evidence,
     knows_language: bool,
+    /// What the site's patterns say of each line (second-stage inputs).
+    site: SiteLines,
     /// The dataset the document comes from (the decoder's tuning holds
     /// every dataset's recall).
     set: u32,
@@ -116,12 +130,56 @@ impl DocVectors {
     }
 }
 
-/// Vectorises labelled documents (in parallel; the result is in input order).
-pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> {
+/// The key of a document's site in the patterns of training data: sites of
+/// different data files apart (the same pages scraped two ways would be
+/// twins of each other). `None` for a page without a site (an empty site
+/// field: its group lumps unrelated pages together).
+fn site_key(doc: &LabelledDoc) -> Option<String> {
+    (!doc.group.is_empty()).then(|| format!("{}\t{}", doc.set, doc.group))
+}
+
+/// The site patterns of training documents: learned from their texts, per
+/// data file and site.
+fn learn_sites(docs: &[LabelledDoc]) -> Patterns {
+    let mut patterns = Patterns::new();
+    for doc in docs {
+        if let Some(key) = site_key(doc) {
+            patterns.add_page(&key, &doc.text);
+        }
+    }
+    patterns
+}
+
+/// Whether the training pages of a site get no patterns (see
+/// [`TrainOptions::site_dropout`]): a seeded hash of the site decides.
+fn dropped_site(doc: &LabelledDoc, opts: &TrainOptions) -> bool {
+    let h = fnv1a(FNV_OFFSET ^ opts.seed ^ 0x517e, doc.group.as_bytes());
+    ((h >> 11) as f64 / (1u64 << 53) as f64) < opts.site_dropout
+}
+
+/// Vectorises labelled documents (in parallel; the result is in input
+/// order), with their site's patterns if `opts` say so.
+pub(crate) fn vectorise(
+    docs: &[LabelledDoc],
+    opts: &TrainOptions,
+) -> Result<Vec<DocVectors>, Error> {
     let heuristics = Stripper::builder().heuristics_only().build()?;
     let heuristics = heuristics.classifier();
+    let patterns = opts.site_patterns.then(|| learn_sites(docs));
     map_batch(docs, default_threads(), |doc| {
         let labels = doc.line_labels()?;
+        let mut site = SiteLines::default();
+        if let Some(p) = patterns.as_ref().filter(|_| !dropped_site(doc, opts)) {
+            let mut spans = Vec::new();
+            crate::lines::split(doc.text.as_bytes(), &mut spans);
+            site.fill(
+                Some(p),
+                site_key(doc).as_deref(),
+                DEFAULT_MIN_PAGES,
+                &doc.text,
+                &spans,
+            );
+        }
         let mut v = DocVectors {
             group: doc.group.clone(),
             x: Vec::new(),
@@ -136,11 +194,13 @@ pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> 
             lines: Vec::new(),
             evidence: Evidence::default(),
             knows_language: false,
+            site,
             set: doc.set,
         };
         let hints = Hints {
             title: None,
             url: doc.url.as_deref(),
+            site: None,
         };
         (v.lines, v.evidence, v.knows_language) =
             heuristics.training_rows(&doc.text, &hints, |row| {
@@ -282,7 +342,7 @@ fn stage2_inputs(doc: &DocVectors, z_rows: &[f32], out: &mut Vec<f32>) {
         z[i] = z_rows[r];
     }
     let mut rescorer = Rescorer::default();
-    rescorer.prepare(&doc.lines, doc.knows_language, &z, &doc.evidence);
+    rescorer.prepare(&doc.lines, doc.knows_language, &z, &doc.evidence, &doc.site);
     out.clear();
     out.resize(rows.len() * STAGE2, 0.0);
     for (r, &i) in rows.iter().enumerate() {
@@ -657,7 +717,7 @@ pub fn train(
     progress: &mut dyn FnMut(&str),
 ) -> Result<TrainedModel, Error> {
     progress("extracting features");
-    let vectors = vectorise(docs)?;
+    let vectors = vectorise(docs, opts)?;
     let refs: Vec<&DocVectors> = vectors.iter().collect();
     let (linear, trees) = train_vectors(&refs, opts, progress);
     let model = trees.unwrap_or(linear);
@@ -798,13 +858,17 @@ pub fn cross_validate(
         set: *d as u32,
         ..LabelledDoc::from_gold(g)
     });
-    let vectors = vectorise(&labelled)?;
+    let vectors = vectorise(&labelled, opts)?;
+    // Held-out pages read their site's patterns, learned from the texts of
+    // that site's pages: all in the held-out fold (folds go by site).
+    let patterns = opts.site_patterns.then(|| Arc::new(learn_sites(&labelled)));
     let groups: Vec<&str> = labelled.iter().map(|d| d.group.as_str()).collect();
     let fold = folds(&groups, k, opts.seed);
-    let configs: &[&'static str] = if opts.trees > 0 {
-        &["heuristics", "linear", "trees"]
-    } else {
-        &["heuristics", "linear"]
+    let configs: &[&'static str] = match (opts.trees > 0, patterns.is_some()) {
+        (true, true) => &["heuristics", "linear", "trees", "trees, no patterns"],
+        (true, false) => &["heuristics", "linear", "trees"],
+        (false, true) => &["heuristics", "linear", "linear, no patterns"],
+        (false, false) => &["heuristics", "linear"],
     };
     let mut held: Vec<Vec<Vec<(usize, CvDoc)>>> =
         vec![vec![Vec::new(); configs.len()]; datasets.len()];
@@ -819,15 +883,30 @@ pub fn cross_validate(
         let mut p = |s: &str| progress(&format!("fold {}/{k}: {s}", f + 1));
         let (linear, trees) = train_vectors(&train, opts, &mut p);
         let mut strippers = vec![heuristics.clone()];
+        let mut last = None;
         for model in std::iter::once(linear).chain(trees) {
-            strippers.push(Stripper::builder().loaded_model(Arc::new(model)).build()?);
+            let model = Arc::new(model);
+            let mut b = Stripper::builder();
+            b.loaded_model(Arc::clone(&model));
+            if let Some(p) = &patterns {
+                b.patterns(Arc::clone(p));
+            }
+            strippers.push(b.build()?);
+            last = Some(model);
+        }
+        if let (Some(_), Some(model)) = (&patterns, last) {
+            strippers.push(Stripper::builder().loaded_model(model).build()?);
         }
         let test: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] == f).collect();
         let results: Vec<Vec<CvDoc>> = map_batch(&test, default_threads(), |&i| {
             let gold = docs[i].1;
+            // With patterns, a page without a site gets none (not its URL's
+            // host: patterns are keyed by data file and site).
+            let site = site_key(&labelled[i]).unwrap_or_default();
             let hints = Hints {
                 title: None,
                 url: gold.url.as_deref(),
+                site: Some(&site),
             };
             strippers
                 .iter()

@@ -57,6 +57,17 @@ pub enum Reason {
         /// [`StripperBuilder::explain`](crate::StripperBuilder::explain) is on.
         top: Vec<(&'static str, f32)>,
     },
+    /// Most pages of the document's site hold the line (with site
+    /// [`Patterns`](crate::Patterns)), and neither a phrase nor a shape rule
+    /// explains its drop: the site's template.
+    Template {
+        /// The site's pages holding the line (twin pages counted once).
+        pages: u32,
+        /// The site's pages.
+        of: u32,
+        /// The site.
+        site: Arc<str>,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -74,6 +85,9 @@ impl fmt::Display for Reason {
                     write!(f, "{} {w:+.2} {name}", if k == 0 { ":" } else { "," })?;
                 }
                 Ok(())
+            }
+            Reason::Template { pages, of, site } => {
+                write!(f, "template: on {pages} of {of} pages of {site}")
             }
         }
     }
@@ -285,6 +299,7 @@ impl Labelling<'_> {
         // The kind of the last end-of-article marker seen (a comment header,
         // a newsletter box…): what follows it and is dropped is of that kind.
         let mut marker: Option<Label> = None;
+        let mut site_name: Option<Arc<str>> = None;
         for i in 0..n {
             let (span, f, e) = (c.spans[i], &c.lines[i], c.emissions[i]);
             let logit = c.logits[i];
@@ -335,7 +350,22 @@ impl Labelling<'_> {
                 (label, reason)
             } else {
                 let (label, reason) = self.drop_label(&e, logit, state, marker);
-                (label, if explained { model_reason(i) } else { reason })
+                // A line most of the site's pages hold, that no phrase or
+                // shape rule explains, goes as the site's template (also
+                // under review: the share is what a reviewer wants to see).
+                let reason = if matches!(reason, Reason::Context(_)) && c.site.share(i) >= 0.5 {
+                    let site = site_name.get_or_insert_with(|| Arc::from(c.site.name.as_str()));
+                    Reason::Template {
+                        pages: c.site.counts[i],
+                        of: c.site.pages,
+                        site: Arc::clone(site),
+                    }
+                } else if explained {
+                    model_reason(i)
+                } else {
+                    reason
+                };
+                (label, reason)
             };
             if let (Cause::Phrase(label, _), true) = (e.cause, e.barrier > 0.0) {
                 marker = Some(label);

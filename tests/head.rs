@@ -18,6 +18,7 @@ struct Case {
 const NO_HINTS: Hints<'static> = Hints {
     title: None,
     url: None,
+    site: None,
 };
 
 const CASES: &[Case] = &[
@@ -192,6 +193,7 @@ More than 3,000 people attended the fete, which included a dog show, a vintage c
         hints: Hints {
             title: Some("Village fete raises record sum for hospice | Valley Gazette"),
             url: None,
+            site: None,
         },
     },
     Case {
@@ -213,6 +215,7 @@ En moyenne, la baguette coûte désormais dix centimes de plus qu'en janvier, ma
         hints: Hints {
             title: None,
             url: Some("https://www.example.fr/economie/le-prix-du-pain-augmente-pour-la-troisieme-fois-cette-annee"),
+            site: None,
         },
     },
 ];

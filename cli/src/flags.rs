@@ -34,6 +34,8 @@ pub enum Mode {
     Label,
     /// `decruft report`: a review page.
     Report,
+    /// `decruft learn`: site patterns.
+    Learn,
 }
 
 impl Mode {
@@ -48,6 +50,7 @@ impl Mode {
             Mode::Train => "decruft train",
             Mode::Label => "decruft label",
             Mode::Report => "decruft report",
+            Mode::Learn => "decruft learn",
         }
     }
 }
@@ -56,7 +59,11 @@ use Mode::*;
 
 /// The modes that strip documents with a configurable stripper.
 const STRIPPING: &[Mode] = &[Plain, Jsonl, Annotate, Eval, Report];
-const EVERYWHERE: &[Mode] = &[Plain, Jsonl, Annotate, Eval, EvalCv, Train, Label, Report];
+const EVERYWHERE: &[Mode] = &[
+    Plain, Jsonl, Annotate, Eval, EvalCv, Train, Label, Report, Learn,
+];
+/// The modes that strip documents and can read site patterns.
+const PATTERNED: &[Mode] = &[Plain, Jsonl, Annotate, Report];
 
 /// One flag.
 pub struct Flag {
@@ -108,9 +115,9 @@ pub const FLAGS: &[Flag] = &[
         long: "field",
         short: None,
         value: Some("NAME"),
-        modes: &[Jsonl, Report],
+        modes: &[Jsonl, Report, Learn],
         help: "the field to strip",
-        help_in: &[],
+        help_in: &[(Learn, "the field holding the page's text")],
         default: Some(|| JsonlOptions::default().field),
         set: |a, v| {
             a.jsonl.field = value(v);
@@ -135,14 +142,180 @@ pub const FLAGS: &[Flag] = &[
         long: "url-field",
         short: None,
         value: Some("NAME"),
-        modes: &[Jsonl],
+        modes: &[Jsonl, Learn],
         help: "a field holding the page's URL, whose slug is evidence of the headline \
-               (used when present; '' for none)",
-        help_in: &[],
+               and whose host is the page's site for --patterns (used when present; '' \
+               for none)",
+        help_in: &[(
+            Learn,
+            "a field holding the page's URL, whose host (without www.) is the page's \
+             site ('' for none)",
+        )],
         default: Some(|| JsonlOptions::default().url_field.unwrap_or_default()),
         set: |a, v| {
             let name = value(v);
             a.jsonl.url_field = (!name.is_empty()).then_some(name);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "site-field",
+        short: None,
+        value: Some("NAME"),
+        modes: &[Jsonl, Learn, Report],
+        help: "a field holding the page's site (a precomputed key) instead of the host of \
+               its URL",
+        help_in: &[],
+        default: None,
+        set: |a, v| {
+            a.jsonl.site_field = Some(value(v));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "patterns",
+        short: None,
+        value: Some("FILE"),
+        modes: PATTERNED,
+        help: "site patterns (written by decruft learn): a line most pages of its site \
+               hold is likely template; the share of the site's pages holding each line \
+               is a model input. A page's site is the host of its URL (--url-field, \
+               --site-field; --url or --site for text)",
+        help_in: &[],
+        default: None,
+        set: |a, v| {
+            a.patterns = Some(value(v));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "learn",
+        short: None,
+        value: None,
+        modes: &[Jsonl],
+        help: "two passes over the files given (not stdin): learn their site patterns, \
+               then strip them with those patterns",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.learn = true;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "min-site-pages",
+        short: None,
+        value: Some("K"),
+        modes: PATTERNED,
+        help: "with --patterns or --learn: sites with fewer than K pages are stripped as \
+               without patterns",
+        help_in: &[],
+        default: Some(|| decruft::DEFAULT_MIN_PAGES.to_string()),
+        set: |a, v| {
+            let k: u32 = number("--min-site-pages", v)?;
+            if k < 2 {
+                return Err(Failure::new("--min-site-pages takes 2 or more"));
+            }
+            a.min_site_pages = Some(k);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "url",
+        short: None,
+        value: Some("URL"),
+        modes: &[Plain, Annotate],
+        help: "the page's URL: its slug is evidence of the headline, its host the page's \
+               site for --patterns",
+        help_in: &[],
+        default: None,
+        set: |a, v| {
+            a.url = Some(value(v));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "site",
+        short: None,
+        value: Some("NAME"),
+        modes: &[Plain, Annotate],
+        help: "the page's site in --patterns (default: the host of --url)",
+        help_in: &[],
+        default: None,
+        set: |a, v| {
+            a.site = Some(value(v));
+            Ok(())
+        },
+    },
+    Flag {
+        long: "merge",
+        short: None,
+        value: None,
+        modes: &[Learn],
+        help: "the FILEs are patterns files: add their counts up into -o FILE",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.merge = true;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "site-cap",
+        short: None,
+        value: Some("N"),
+        modes: &[Learn],
+        help: "keep at most N distinct lines per site (past 2N, the N on most pages)",
+        help_in: &[],
+        default: Some(|| decruft::DEFAULT_SITE_CAP.to_string()),
+        set: |a, v| {
+            a.site_cap = number("--site-cap", v)?;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "max-lines",
+        short: None,
+        value: Some("N"),
+        modes: &[Learn],
+        help: "keep at most N lines across sites (about 60 bytes each in memory); past \
+               it, lines on the fewest pages go first",
+        help_in: &[],
+        default: Some(|| decruft::DEFAULT_BUDGET.to_string()),
+        set: |a, v| {
+            a.budget = number("--max-lines", v)?;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "no-patterns",
+        short: None,
+        value: None,
+        modes: &[EvalCv, Train],
+        help: "do not learn site patterns from the data's texts (the model then has no \
+               site inputs to read)",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.train.site_patterns = false;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "site-dropout",
+        short: None,
+        value: Some("X"),
+        modes: &[EvalCv, Train],
+        help: "the share (0 to 1) of sites whose training pages get no patterns, so the \
+               model also learns to do without",
+        help_in: &[],
+        default: Some(|| TrainOptions::default().site_dropout.to_string()),
+        set: |a, v| {
+            let x: f64 = number("--site-dropout", v)?;
+            if !(0.0..=1.0).contains(&x) {
+                return Err(Failure::new("--site-dropout takes a number from 0 to 1"));
+            }
+            a.train.site_dropout = x;
             Ok(())
         },
     },
@@ -164,11 +337,15 @@ pub const FLAGS: &[Flag] = &[
         long: "on-error",
         short: None,
         value: Some("MODE"),
-        modes: &[Jsonl],
+        modes: &[Jsonl, Learn],
         help: "what to do with a bad record: fail (stop, exit 2), skip (drop it, count \
                on stderr) or keep (write it through unchanged; a truncated or corrupt \
                WARC record: what could be read, with a warc_error field)",
-        help_in: &[],
+        help_in: &[(
+            Learn,
+            "what to do with a bad record: fail (stop, exit 2), or skip or keep (leave \
+             it out of the counts, count it on stderr)",
+        )],
         default: Some(|| "fail".into()),
         set: |a, v| {
             a.on_error = match value(v).as_str() {
@@ -259,9 +436,9 @@ pub const FLAGS: &[Flag] = &[
         long: "threads",
         short: None,
         value: Some("N"),
-        modes: &[Jsonl],
+        modes: &[Jsonl, Learn],
         help: "threads stripping records; the output is the same whatever N",
-        help_in: &[],
+        help_in: &[(Learn, "threads hashing pages; the output is the same whatever N")],
         default: Some(|| "one per core".into()),
         set: |a, v| {
             let v = value(v);
@@ -488,7 +665,7 @@ pub const FLAGS: &[Flag] = &[
         long: "output",
         short: Some('o'),
         value: Some("PATH"),
-        modes: &[Plain, Jsonl, EvalCv, Train, Label, Report],
+        modes: &[Plain, Jsonl, EvalCv, Train, Label, Report, Learn],
         help: "where to write",
         help_in: &[
             (Plain, "write to PATH instead of stdout, compressed if it ends in .gz or .zst"),
@@ -497,6 +674,7 @@ pub const FLAGS: &[Flag] = &[
             (EvalCv, "a directory to write each held-out output to, as PATH/DATA.CLASSIFIER.jsonl (id and text lines)"),
             (Train, "the model file to write (required)"),
             (Label, "where to write the labelled documents (default: stdout)"),
+            (Learn, "the patterns file to write (required)"),
         ],
         default: None,
         set: |a, v| {
@@ -549,6 +727,18 @@ pub struct Args {
     pub rules: DocRules,
     pub rejected: Option<String>,
     pub max_pages: usize,
+    /// `--patterns FILE`.
+    pub patterns: Option<String>,
+    /// `--learn`: learn the inputs' patterns first.
+    pub learn: bool,
+    /// `learn --merge`.
+    pub merge: bool,
+    pub site_cap: usize,
+    pub budget: usize,
+    pub min_site_pages: Option<u32>,
+    /// `--url`, `--site`: hints for plain text.
+    pub url: Option<String>,
+    pub site: Option<String>,
 }
 
 /// What the command line asks for.
@@ -561,7 +751,8 @@ pub enum Parsed {
 }
 
 /// The commands, by name.
-const COMMANDS: [(&str, Mode); 5] = [
+const COMMANDS: [(&str, Mode); 6] = [
+    ("learn", Learn),
     ("annotate", Annotate),
     ("eval", Eval),
     ("train", Train),
@@ -659,6 +850,14 @@ fn parse_from(mut parser: lexopt::Parser) -> Result<Parsed, Failure> {
         rules: DocRules::default(),
         rejected: None,
         max_pages: 200,
+        patterns: None,
+        learn: false,
+        merge: false,
+        site_cap: decruft::DEFAULT_SITE_CAP,
+        budget: decruft::DEFAULT_BUDGET,
+        min_site_pages: None,
+        url: None,
+        site: None,
     };
     for (flag, value) in seen {
         if !flag.modes.contains(&mode) {
@@ -687,6 +886,24 @@ fn check(args: &Args) -> Result<(), Failure> {
             Err(Failure::new("no data files given (see --help)"))
         }
         Train if args.output.is_none() => Err(Failure::new("train needs -o MODEL.json")),
+        Learn if args.output.is_none() => Err(Failure::new("learn needs -o PATTERNS")),
+        Learn if args.merge && args.files.is_empty() => {
+            Err(Failure::new("learn --merge needs patterns files to merge"))
+        }
+        Jsonl if args.learn && args.patterns.is_some() => {
+            Err(Failure::new("--learn and --patterns exclude each other"))
+        }
+        Jsonl if args.learn && (args.files.is_empty() || args.files.iter().any(|f| f == "-")) => {
+            Err(Failure::new(
+                "--learn reads its files twice: give files, not stdin (or run decruft learn, then --patterns)",
+            ))
+        }
+        Jsonl if args.learn && args.warc => Err(Failure::new(
+            "--learn reads JSON Lines: turn WARC into JSON Lines with --warc first",
+        )),
+        _ if args.min_site_pages.is_some() && args.patterns.is_none() && !args.learn => {
+            Err(Failure::new("--min-site-pages needs --patterns or --learn"))
+        }
         Jsonl if args.rejected.is_some() && args.rules.is_off() => Err(Failure::new(
             "--rejected needs a rule: --drop-empty, --min-kept-chars or --min-kept-share",
         )),
@@ -724,6 +941,8 @@ Usage:
   decruft eval [OPTIONS] DATA...       scores against gold JSONL
   decruft train [OPTIONS] DATA... -o MODEL.json    train a line model
   decruft label GOLD... [-o FILE]      line labels derived from gold JSONL
+  decruft learn [OPTIONS] [FILE...] -o PATTERNS    site patterns of JSONL pages
+  decruft learn --merge PATTERNS... -o PATTERNS    add patterns files up
   decruft help [COMMAND]               this help, or a command's";
 
 const ANNOTATE_HEADER: &str = "\
@@ -791,6 +1010,21 @@ by label, the reason on hover. A record's text is stripped with the settings
 below; a record written by decruft --jsonl --labels (text already stripped)
 is shown from its labels, without the dropped lines' text.";
 
+const LEARN_HEADER: &str = "\
+decruft learn: learn the lines each site repeats on its pages
+
+Usage:
+  decruft learn [OPTIONS] [FILE...] -o PATTERNS
+  decruft learn --merge PATTERNS... -o PATTERNS
+
+Reads JSON Lines pages (FILEs, .gz and .zst too, or stdin) in one pass and
+writes a patterns file: per site (the host of the URL field without www., or
+--site-field), the pages seen and, per normalised line (white space
+collapsed, case folded, digit runs masked), on how many pages it occurs.
+Twin pages (the same article twice: AMP, re-crawls) count once. Files of
+shards merge (--merge): counts add, in any order. Then strip with
+decruft --jsonl --patterns PATTERNS, or do both with decruft --jsonl --learn.";
+
 /// The help page of a command (`Plain`: the main page), its options listed
 /// from [`FLAGS`].
 pub fn help(command: Mode) -> String {
@@ -803,6 +1037,7 @@ pub fn help(command: Mode) -> String {
         Train => (TRAIN_HEADER, Train, None),
         Label => (LABEL_HEADER, Label, None),
         Report => (REPORT_HEADER, Report, None),
+        Learn => (LEARN_HEADER, Learn, None),
     };
     let mut out = format!("{header}\n\nOptions:\n");
     for flag in FLAGS {
@@ -906,6 +1141,7 @@ mod tests {
         assert_eq!(mode(&["label", "x.jsonl"]), Label);
         assert_eq!(mode(&["--warc", "x.warc.wet.gz"]), Jsonl);
         assert_eq!(mode(&["report", "x.jsonl"]), Report);
+        assert_eq!(mode(&["learn", "x.jsonl", "-o", "p"]), Learn);
         // A command name anywhere but first is a file.
         assert_eq!(mode(&["--keep", "body", "train"]), Plain);
     }
@@ -970,6 +1206,28 @@ mod tests {
             ),
             (&["eval", "--cv", "1", "x"], "--cv takes 2 or more folds"),
             (&["--model", "m", "--heuristics"], "exclude each other"),
+            (&["learn", "x.jsonl"], "learn needs -o PATTERNS"),
+            (&["learn", "--merge", "-o", "p"], "needs patterns files"),
+            (&["--jsonl", "--learn"], "give files, not stdin"),
+            (
+                &["--jsonl", "--learn", "-", "-o", "x"],
+                "give files, not stdin",
+            ),
+            (
+                &["--jsonl", "--learn", "--patterns", "p", "x"],
+                "--learn and --patterns exclude each other",
+            ),
+            (
+                &["--learn", "x"],
+                "--learn does not apply to decruft [FILE...]",
+            ),
+            (&["--min-site-pages", "4"], "needs --patterns or --learn"),
+            (
+                &["--jsonl", "--patterns", "p", "--min-site-pages", "1"],
+                "--min-site-pages takes 2 or more",
+            ),
+            (&["--merge", "x"], "--merge does not apply"),
+            (&["learn", "--labels", "-o", "p"], "--labels does not apply"),
         ] {
             let err = parse(args)
                 .err()
@@ -995,7 +1253,18 @@ mod tests {
         );
         assert!(train.contains(&epochs), "{train}");
         assert!(!train.contains("--keep"));
-        for page in [main, eval, train, help(Annotate), help(Label), help(Report)] {
+        let learn = help(Learn);
+        assert!(learn.contains("--merge"), "{learn}");
+        assert!(learn.contains("threads hashing pages"), "{learn}");
+        for page in [
+            main,
+            eval,
+            train,
+            help(Annotate),
+            help(Label),
+            help(Report),
+            learn,
+        ] {
             assert!(page.lines().all(|l| l.chars().count() <= 79), "{page}");
         }
         assert!(matches!(parse(&["help"]), Ok(Parsed::Help(p)) if p == help(Plain)));

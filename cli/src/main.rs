@@ -4,14 +4,16 @@
 mod flags;
 mod input;
 mod jsonl;
+mod learn;
 mod report;
 mod train;
 mod warc;
 
 use std::io::{self, IsTerminal, Read};
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use decruft::{Stripper, StripperBuilder};
+use decruft::{Hints, Stripper, StripperBuilder};
 
 use crate::flags::{Args, Mode, Parsed};
 use crate::input::Output;
@@ -71,12 +73,18 @@ fn run() -> Result<(), Failure> {
         Mode::Eval | Mode::EvalCv => return train::eval(&args),
         Mode::Train => return train::train(&args),
         Mode::Label => return train::label(&args),
+        Mode::Learn => return learn::run(&args),
         Mode::Plain | Mode::Annotate => warn_about_json(&args.files),
         Mode::Jsonl | Mode::Report => {}
     }
-    let stripper = builder(&args)?
-        .explain(args.mode == Mode::Annotate)
-        .build()?;
+    let mut b = builder(&args)?;
+    if args.learn {
+        // The first of the two passes: the files' own patterns.
+        let (patterns, counts) = learn::learn(&args)?;
+        eprintln!("decruft: {}", learn::summary(&counts, &patterns));
+        b.patterns(Arc::new(patterns));
+    }
+    let stripper = b.explain(args.mode == Mode::Annotate).build()?;
     match args.mode {
         Mode::Jsonl => return jsonl::run(&stripper, &args),
         Mode::Report => return report::run(&stripper, &args),
@@ -97,7 +105,12 @@ fn run() -> Result<(), Failure> {
             );
         }
         let text = read_all(&input.name, input.reader)?;
-        let stripped = stripper.strip_bytes(&text);
+        let hints = Hints {
+            title: None,
+            url: args.url.as_deref(),
+            site: args.site.as_deref(),
+        };
+        let stripped = stripper.strip_bytes_with(&text, &hints);
         let written = if args.mode == Mode::Annotate {
             stripped.write_annotated(&mut out, color)
         } else {
@@ -143,6 +156,12 @@ fn builder(args: &Args) -> Result<StripperBuilder, Failure> {
     }
     if args.heuristics {
         b.heuristics_only();
+    }
+    if let Some(path) = &args.patterns {
+        b.patterns(Arc::new(learn::load(path)?));
+    }
+    if let Some(k) = args.min_site_pages {
+        b.min_site_pages(k);
     }
     Ok(b)
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, Write};
 
-use decruft::{map_batch, Label, OnError, Stripper};
+use decruft::{map_batch, Hints, Label, OnError, Stripper};
 use serde_json::Value;
 
 use crate::flags::Args;
@@ -273,7 +273,19 @@ fn page(stripper: &Stripper, args: &Args, number: usize, line: &[u8]) -> Option<
             });
         }
     }
-    let out = stripper.strip(text);
+    // The page's URL and site, as `decruft --jsonl` reads them: evidence of
+    // the headline, and the key of its lines in --patterns.
+    let site = args
+        .jsonl
+        .site_field
+        .as_deref()
+        .and_then(|k| record.get(k).and_then(Value::as_str));
+    let hints = Hints {
+        title: None,
+        url: url.as_deref(),
+        site,
+    };
+    let out = stripper.strip_with(text, &hints);
     let mut per_label: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
     let mut lines = Vec::with_capacity(out.lines().len());
     let mut chars_kept = 0;

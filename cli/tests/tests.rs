@@ -12,3 +12,4 @@ mod jsonl;
 mod pipeline;
 mod plain;
 mod run;
+mod site;

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _decruft
-from ._decruft import CONTENT_LABELS, LABELS, DecruftError, __version__, strip
+from ._decruft import CONTENT_LABELS, LABELS, DecruftError, Patterns, __version__, site_of_url, strip
 from ._types import LabelName, LineVerdict
 
 __all__ = [
@@ -31,7 +31,9 @@ __all__ = [
     "DecruftError",
     "LabelName",
     "LineVerdict",
+    "Patterns",
     "Stripper",
+    "site_of_url",
     "strip",
     "__version__",
 ]
@@ -48,7 +50,7 @@ class Stripper(_decruft.Stripper):
 
     __slots__ = ()
 
-    def strip_batch(self, texts, *, threads=None):
+    def strip_batch(self, texts, *, threads=None, sites=None):
         """The cleaned text of many documents, on all cores, without the GIL.
 
         Args:
@@ -60,6 +62,9 @@ class Stripper(_decruft.Stripper):
                 the Arrow C Data Interface, without converting the strings
                 to Python objects; nulls stay null.
             threads: how many threads to use (default: one per core).
+            sites: each text's site in the stripper's ``patterns`` (a list of
+                str or None as long as ``texts``, or an Arrow array of
+                strings; with Arrow texts, both are read as Python lists).
 
         Returns:
             A list of str for list input; for Arrow input (pyarrow needed),
@@ -67,9 +72,27 @@ class Stripper(_decruft.Stripper):
             the same chunks for a chunked array or stream. Item ``i`` is
             ``self.strip(texts[i])``.
         """
+        if sites is not None:
+            if _is_arrow(sites):
+                sites = _to_list(sites)
+            if _is_arrow(texts):
+                import pyarrow as pa
+
+                chunked = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.chunked_array(texts)
+                out = super().strip_batch(chunked.to_pylist(), threads=threads, sites=sites)
+                return pa.array(out, type=chunked.type)
+            return super().strip_batch(texts, threads=threads, sites=sites)
         if _is_arrow(texts):
             return _strip_arrow(self, texts, threads)
         return super().strip_batch(texts, threads=threads)
+
+
+def _to_list(arrow: Any) -> list:
+    import pyarrow as pa
+
+    if isinstance(arrow, (pa.Array, pa.ChunkedArray)):
+        return arrow.to_pylist()
+    return pa.chunked_array(arrow).to_pylist()
 
 
 def _strip_arrow(stripper: Stripper, texts: Any, threads: int | None) -> Any:

@@ -8,7 +8,9 @@ from ._decruft import (
     CONTENT_LABELS as CONTENT_LABELS,
     LABELS as LABELS,
     DecruftError as DecruftError,
+    Patterns as Patterns,
     __version__ as __version__,
+    site_of_url as site_of_url,
     strip as strip,
 )
 from ._types import LabelName as LabelName, LineVerdict as LineVerdict
@@ -21,19 +23,23 @@ __all__ = [
     "DecruftError",
     "LabelName",
     "LineVerdict",
+    "Patterns",
     "Stripper",
+    "site_of_url",
     "strip",
     "__version__",
 ]
 
 class Stripper(_decruft.Stripper):
     @overload
-    def strip_batch(self, texts: Iterable[str], *, threads: int | None = None) -> list[str]:
+    def strip_batch(
+        self, texts: Iterable[str], *, threads: int | None = None, sites: Iterable[str | None] | None = None
+    ) -> list[str]:
         """The cleaned text of many documents, on all cores, without the GIL:
         ``result[i] == self.strip(texts[i])``. ``threads``: how many threads
         (default: one per core)."""
     @overload
-    def strip_batch(self, texts: _Arrow, *, threads: int | None = None) -> _Arrow:
+    def strip_batch(self, texts: _Arrow, *, threads: int | None = None, sites: object | None = None) -> _Arrow:
         """An Arrow array of strings in (a pyarrow ``Array`` or
         ``ChunkedArray``, or anything with ``__arrow_c_array__`` or
         ``__arrow_c_stream__``), a pyarrow array of the same type (and

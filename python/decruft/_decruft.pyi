@@ -24,6 +24,47 @@ def strip(text: str) -> str:
     title, headings and body; embedded model; language detected per
     document). Same as ``Stripper().strip(text)``."""
 
+def site_of_url(url: str) -> str | None:
+    """The site of a URL as ``decruft learn`` reads it: its host,
+    lower-cased, without ``www.`` and port; None if it has none."""
+
+class Patterns:
+    """Lines that recur across the pages of each site, learned from a
+    corpus (the ``decruft learn`` file format). Learn with ``add`` or
+    ``add_batch``, combine with ``merge`` (counts add, in any order), give to
+    ``Stripper(patterns=...)``. Picklable."""
+
+    def __new__(cls, *, site_cap: int = ..., max_lines: int = ...) -> Patterns: ...
+    def add(self, site: str, text: str) -> None:
+        """Counts one page of ``site``."""
+    def add_batch(
+        self, sites: Iterable[str | None], texts: Iterable[str], *, threads: int | None = None
+    ) -> int:
+        """Counts many pages (hashed on all cores without the GIL); a page
+        whose site is None is skipped. Returns the pages counted."""
+    def merge(self, other: Patterns) -> None:
+        """Adds the counts of ``other`` to these."""
+    def pages(self, site: str) -> int:
+        """The pages seen of ``site``."""
+    def line_pages(self, site: str, line: str) -> int:
+        """On how many pages of ``site`` the (normalised) line occurs."""
+    @property
+    def sites(self) -> int:
+        """The number of sites."""
+    @property
+    def lines(self) -> int:
+        """The number of lines held."""
+    def to_bytes(self) -> bytes:
+        """The patterns file's bytes."""
+    @staticmethod
+    def from_bytes(data: bytes) -> Patterns:
+        """Reads a patterns file's bytes (DecruftError if bad)."""
+    def save(self, path: str | PathLike[str]) -> None:
+        """Writes the patterns file."""
+    @staticmethod
+    def load(path: str | PathLike[str]) -> Patterns:
+        """Reads a patterns file."""
+
 class Stripper:
     """Strips boilerplate lines from scraped web-page text.
 
@@ -42,6 +83,10 @@ class Stripper:
         explain: make ``annotate`` reasons name the model inputs that weighed
             most.
         model_json: the contents of a model file, instead of ``model``.
+        patterns: site patterns (``Patterns``): the share of a page's site
+            holding each line is a model input.
+        min_site_pages: sites with fewer pages are stripped as without
+            patterns (default 3).
 
     Raises:
         DecruftError: bad label, language, threshold, phrases or model.
@@ -59,6 +104,8 @@ class Stripper:
         phrases: Mapping[str, str | Iterable[str]] | None = None,
         explain: bool = False,
         model_json: str | None = None,
+        patterns: Patterns | None = None,
+        min_site_pages: int | None = None,
     ) -> Stripper: ...
     @property
     def keep(self) -> list[LabelName]:
@@ -75,18 +122,22 @@ class Stripper:
     @property
     def heuristics_only(self) -> bool:
         """Whether the learned model is off."""
-    def strip(self, text: str) -> str:
+    def strip(self, text: str, *, url: str | None = None, site: str | None = None) -> str:
         """The cleaned text of one document: the kept lines, byte for byte,
-        each with its line terminator."""
-    def annotate(self, text: str) -> list[LineVerdict]:
+        each with its line terminator. ``url``: evidence of the headline,
+        and its host is the page's site in ``patterns``; ``site``: the site
+        instead."""
+    def annotate(self, text: str, *, url: str | None = None, site: str | None = None) -> list[LineVerdict]:
         """One dict per input line: label, score, kept, reason, and start/end
         as str indices (characters) of the line without its terminator."""
-    def strip_batch(self, texts: Iterable[str], *, threads: int | None = None) -> list[str]:
+    def strip_batch(
+        self, texts: Iterable[str], *, threads: int | None = None, sites: Iterable[str | None] | None = None
+    ) -> list[str]:
         """The cleaned text of many documents, on all cores, without the GIL:
         ``result[i] == self.strip(texts[i])``. ``threads``: how many threads
         (default: one per core)."""
     def strip_batch_with_counts(
-        self, texts: Iterable[str], *, threads: int | None = None
+        self, texts: Iterable[str], *, threads: int | None = None, sites: Iterable[str | None] | None = None
     ) -> list[tuple[str, dict[LabelName, int]]]:
         """Like ``strip_batch`` on a list, with the number of dropped
         non-blank lines per label for each document."""

@@ -17,7 +17,7 @@ use arrow_array::ffi::{from_ffi, to_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::{Array, LargeStringArray, StringArray, StringViewArray};
 use arrow_data::ArrayData;
 use arrow_schema::{ArrowError, DataType};
-use decruft::{map_batch, Label, LabelSet, Stripper};
+use decruft::{map_batch, Hints, Label, LabelSet, Page, Patterns, Stripper};
 use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCapsule, PyDict, PyList, PyString, PyTuple, PyType};
@@ -77,6 +77,8 @@ struct Settings {
     heuristics_only: bool,
     phrases: Vec<(String, String)>,
     explain: bool,
+    patterns: Option<Arc<Patterns>>,
+    min_site_pages: Option<u32>,
 }
 
 /// Strips boilerplate lines from scraped web-page text.
@@ -194,6 +196,12 @@ impl PyStripper {
             b.heuristics_only();
         }
         b.explain(settings.explain);
+        if let Some(p) = &settings.patterns {
+            b.patterns(Arc::clone(p));
+        }
+        if let Some(k) = settings.min_site_pages {
+            b.min_site_pages(k);
+        }
         let inner = b.build().map_err(decruft_err)?;
         Ok(PyStripper { inner, settings })
     }
@@ -212,8 +220,8 @@ struct LineOut {
     end: usize,
 }
 
-fn annotate_lines(stripper: &Stripper, text: &str) -> Vec<LineOut> {
-    let out = stripper.strip(text);
+fn annotate_lines(stripper: &Stripper, text: &str, hints: &Hints<'_>) -> Vec<LineOut> {
+    let out = stripper.strip_with(text, hints);
     let mut byte = 0usize;
     let mut chars = 0usize;
     let mut to_chars = |to: usize| {
@@ -240,8 +248,8 @@ fn label_index(label: Label) -> usize {
 }
 
 /// Cleaned text and the number of dropped (non-blank) lines per label.
-fn strip_counting(stripper: &Stripper, text: &str) -> (String, [u32; Label::ALL.len()]) {
-    let out = stripper.strip(text);
+fn strip_counting(stripper: &Stripper, text: &str, hints: &Hints<'_>) -> (String, [u32; Label::ALL.len()]) {
+    let out = stripper.strip_with(text, hints);
     let mut counts = [0u32; Label::ALL.len()];
     for v in out.lines() {
         if !v.kept && v.label != Label::Blank {
@@ -268,13 +276,36 @@ fn encode_all<'py>(texts: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyBytes
 fn strip_list<T: Send>(
     py: Python<'_>,
     texts: &Bound<'_, PyAny>,
+    sites: Option<&Bound<'_, PyAny>>,
     threads: Option<usize>,
-    f: impl Fn(&str) -> T + Sync,
+    f: impl Fn(&str, &Hints<'_>) -> T + Sync,
 ) -> PyResult<Vec<T>> {
     let threads = batch_threads(threads)?;
     let encoded = encode_all(texts)?;
-    let inputs: Vec<&[u8]> = encoded.iter().map(|b| b.as_bytes()).collect();
-    Ok(py.detach(|| map_batch(&inputs, threads, |b| f(as_str(b)))))
+    let sites = optional_strs(sites, encoded.len(), "sites")?;
+    let inputs: Vec<(&[u8], Option<&str>)> =
+        encoded.iter().zip(&sites).map(|(b, s)| (b.as_bytes(), s.as_deref())).collect();
+    Ok(py.detach(|| map_batch(&inputs, threads, |(b, site)| f(as_str(b), &Hints { site: *site, ..Hints::default() }))))
+}
+
+/// Reads `items`, an iterable of `str` or `None` as long as the texts
+/// (`None` itself: all `None`).
+fn optional_strs(items: Option<&Bound<'_, PyAny>>, n: usize, what: &str) -> PyResult<Vec<Option<String>>> {
+    let Some(items) = items.filter(|i| !i.is_none()) else {
+        return Ok(vec![None; n]);
+    };
+    if items.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(format!("{what} must be a list of str, not a str")));
+    }
+    let mut out = Vec::with_capacity(n);
+    for item in items.try_iter()? {
+        let item = item?;
+        out.push(if item.is_none() { None } else { Some(item.extract::<String>()?) });
+    }
+    if out.len() != n {
+        return Err(PyValueError::new_err(format!("{} {what} for {n} texts", out.len())));
+    }
+    Ok(out)
 }
 
 fn arrow_err(e: ArrowError) -> PyErr {
@@ -332,7 +363,7 @@ impl ArrowArray {
 #[pymethods]
 impl PyStripper {
     #[new]
-    #[pyo3(signature = (keep=None, language=None, threshold=0.0, model=None, heuristics_only=false, *, phrases=None, explain=false, model_json=None))]
+    #[pyo3(signature = (keep=None, language=None, threshold=0.0, model=None, heuristics_only=false, *, phrases=None, explain=false, model_json=None, patterns=None, min_site_pages=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -344,7 +375,12 @@ impl PyStripper {
         phrases: Option<&Bound<'_, PyDict>>,
         explain: bool,
         model_json: Option<String>,
+        patterns: Option<PyRef<'_, PyPatterns>>,
+        min_site_pages: Option<u32>,
     ) -> PyResult<PyStripper> {
+        if min_site_pages.is_some_and(|k| k < 2) {
+            return Err(PyValueError::new_err("min_site_pages must be at least 2"));
+        }
         let keep = match keep {
             None => None,
             Some(k) if k.is_none() => None,
@@ -366,6 +402,8 @@ impl PyStripper {
             heuristics_only,
             phrases: phrases.map(parse_phrases).transpose()?.unwrap_or_default(),
             explain,
+            patterns: patterns.map(|p| Arc::clone(&p.inner)),
+            min_site_pages,
         };
         PyStripper::build(settings)
     }
@@ -375,13 +413,24 @@ impl PyStripper {
     ///
     /// Args:
     ///     text: the scraped text of one page.
+    ///     url: the page's URL: its slug is evidence of the headline, its
+    ///         host (without ``www.``) the page's site in ``patterns``.
+    ///     site: the page's site in ``patterns`` (instead of the URL's host).
     ///
     /// Returns:
     ///     The cleaned text (``""`` if nothing is kept).
-    fn strip<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    #[pyo3(signature = (text, *, url=None, site=None))]
+    fn strip<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        url: Option<String>,
+        site: Option<String>,
+    ) -> PyResult<Bound<'py, PyString>> {
         let bytes = encode(text, "text")?;
         let input = bytes.as_bytes();
-        let out = py.detach(|| self.inner.strip(as_str(input)).text());
+        let hints = Hints { title: None, url: url.as_deref(), site: site.as_deref() };
+        let out = py.detach(|| self.inner.strip_with(as_str(input), &hints).text());
         Ok(PyString::new(py, &out))
     }
 
@@ -398,10 +447,19 @@ impl PyStripper {
     ///     and ``start``/``end``: the line's position in ``text`` as ``str``
     ///     indices (characters, not bytes), without its line terminator, so
     ///     ``text[d["start"]:d["end"]]`` is the line.
-    fn annotate<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    ///     ``url`` and ``site`` as in ``strip``.
+    #[pyo3(signature = (text, *, url=None, site=None))]
+    fn annotate<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        url: Option<String>,
+        site: Option<String>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let bytes = encode(text, "text")?;
         let input = bytes.as_bytes();
-        let lines = py.detach(|| annotate_lines(&self.inner, as_str(input)));
+        let hints = Hints { title: None, url: url.as_deref(), site: site.as_deref() };
+        let lines = py.detach(|| annotate_lines(&self.inner, as_str(input), &hints));
         let names: Vec<Bound<'py, PyString>> = Label::ALL.iter().map(|l| PyString::intern(py, l.as_str())).collect();
         let list = PyList::empty(py);
         for l in lines {
@@ -423,18 +481,21 @@ impl PyStripper {
     ///     texts: an iterable of str (a list, a tuple…). ``decruft.Stripper``
     ///         also takes a pyarrow string array or chunked array.
     ///     threads: how many threads to use (default: one per core).
+    ///     sites: each text's site in ``patterns`` (a list of str or None,
+    ///         as long as ``texts``).
     ///
     /// Returns:
-    ///     A list of str, ``result[i] == self.strip(texts[i])``.
-    #[pyo3(signature = (texts, *, threads=None))]
+    ///     A list of str, ``result[i] == self.strip(texts[i], site=sites[i])``.
+    #[pyo3(signature = (texts, *, threads=None, sites=None))]
     fn strip_batch<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
         threads: Option<usize>,
+        sites: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let stripper = &self.inner;
-        let outs = strip_list(py, texts, threads, |text| stripper.strip(text).text())?;
+        let outs = strip_list(py, texts, sites, threads, |text, hints| stripper.strip_with(text, hints).text())?;
         PyList::new(py, outs.iter().map(|s| PyString::new(py, s)))
     }
 
@@ -447,15 +508,16 @@ impl PyStripper {
     /// Returns:
     ///     A list of ``(cleaned_text, {label: dropped_lines})`` pairs; the
     ///     dict holds the labels of dropped non-blank lines only.
-    #[pyo3(signature = (texts, *, threads=None))]
+    #[pyo3(signature = (texts, *, threads=None, sites=None))]
     fn strip_batch_with_counts<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
         threads: Option<usize>,
+        sites: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let stripper = &self.inner;
-        let outs = strip_list(py, texts, threads, |text| strip_counting(stripper, text))?;
+        let outs = strip_list(py, texts, sites, threads, |text, hints| strip_counting(stripper, text, hints))?;
         let names: Vec<Bound<'py, PyString>> = Label::ALL.iter().map(|l| PyString::intern(py, l.as_str())).collect();
         let list = PyList::empty(py);
         for (text, counts) in outs {
@@ -564,6 +626,12 @@ impl PyStripper {
         if s.explain {
             parts.push("explain=True".into());
         }
+        if let Some(p) = &s.patterns {
+            parts.push(format!("patterns=<{} sites>", p.sites()));
+        }
+        if let Some(k) = s.min_site_pages {
+            parts.push(format!("min_site_pages={k}"));
+        }
         let name = slf.get_type().qualname()?;
         Ok(format!("{name}({})", parts.join(", ")))
     }
@@ -587,6 +655,11 @@ impl PyStripper {
         }
         kw.set_item("explain", s.explain)?;
         kw.set_item("model_json", s.model_json.as_deref())?;
+        if let Some(p) = &s.patterns {
+            let patterns = Bound::new(py, PyPatterns { inner: Arc::clone(p) })?;
+            kw.set_item("patterns", patterns)?;
+        }
+        kw.set_item("min_site_pages", s.min_site_pages)?;
         let restore = py.import("decruft._decruft")?.getattr("_restore")?;
         Ok((restore, (slf.get_type(), kw)))
     }
@@ -604,6 +677,148 @@ fn strip<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, 
     Ok(PyString::new(py, &out))
 }
 
+/// Lines that recur across the pages of each site, learned from a corpus:
+/// a line most pages of its site hold is likely template (a menu, a rail of
+/// other articles, an author bio). Give them to ``Stripper(patterns=...)``.
+///
+/// Learn with ``add``/``add_batch`` (one call per page, or many pages at
+/// once on all cores without the GIL), combine learners with ``merge``
+/// (counts add, in any order: learn per partition, merge on the driver),
+/// save with ``to_bytes``/``save``, load with ``from_bytes``/``load``. The
+/// bytes are the ``decruft learn`` file format (the two are
+/// interchangeable). Picklable.
+///
+/// Args:
+///     site_cap: at most this many distinct lines kept per site.
+///     max_lines: at most this many lines kept across sites.
+#[pyclass(module = "decruft", name = "Patterns")]
+struct PyPatterns {
+    inner: Arc<Patterns>,
+}
+
+#[pymethods]
+impl PyPatterns {
+    #[new]
+    #[pyo3(signature = (*, site_cap=decruft::DEFAULT_SITE_CAP, max_lines=decruft::DEFAULT_BUDGET))]
+    fn new(site_cap: usize, max_lines: usize) -> PyPatterns {
+        PyPatterns { inner: Arc::new(Patterns::with_caps(site_cap, max_lines)) }
+    }
+
+    /// Counts one page of ``site``.
+    fn add(&mut self, py: Python<'_>, site: &str, text: &Bound<'_, PyAny>) -> PyResult<()> {
+        let bytes = encode(text, "text")?;
+        let input = bytes.as_bytes();
+        let page = py.detach(|| Page::new(as_str(input)));
+        Arc::make_mut(&mut self.inner).add(site, &page);
+        Ok(())
+    }
+
+    /// Counts many pages: ``sites[i]`` is the site of ``texts[i]`` (None:
+    /// the page is skipped). Pages are hashed on ``threads`` threads (default:
+    /// one per core) without the GIL.
+    ///
+    /// Returns:
+    ///     The number of pages counted.
+    #[pyo3(signature = (sites, texts, *, threads=None))]
+    fn add_batch(
+        &mut self,
+        py: Python<'_>,
+        sites: &Bound<'_, PyAny>,
+        texts: &Bound<'_, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<usize> {
+        let threads = batch_threads(threads)?;
+        let encoded = encode_all(texts)?;
+        let sites = optional_strs(Some(sites), encoded.len(), "sites")?;
+        let inputs: Vec<&[u8]> = encoded.iter().map(|b| b.as_bytes()).collect();
+        let pages = py.detach(|| map_batch(&inputs, threads, |b| Page::new(as_str(b))));
+        let inner = Arc::make_mut(&mut self.inner);
+        let mut n = 0;
+        for (site, page) in sites.iter().zip(&pages) {
+            if let Some(site) = site {
+                inner.add(site, page);
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Adds the counts of ``other`` to these.
+    fn merge(&mut self, other: PyRef<'_, PyPatterns>) {
+        let other = Arc::clone(&other.inner);
+        Arc::make_mut(&mut self.inner).merge(&other);
+    }
+
+    /// The pages seen of ``site``.
+    fn pages(&self, site: &str) -> u32 {
+        self.inner.pages(site)
+    }
+
+    /// On how many pages of ``site`` the line occurs (normalised as when
+    /// learning; twin pages counted once).
+    fn line_pages(&self, site: &str, line: &str) -> u32 {
+        self.inner.line_pages(site, line)
+    }
+
+    /// The number of sites.
+    #[getter]
+    fn sites(&self) -> usize {
+        self.inner.sites()
+    }
+
+    /// The number of lines held across sites.
+    #[getter]
+    fn lines(&self) -> usize {
+        self.inner.lines()
+    }
+
+    /// The patterns file's bytes (the ``decruft learn`` format).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.to_bytes())
+    }
+
+    /// Reads a patterns file's bytes.
+    ///
+    /// Raises:
+    ///     DecruftError: not a patterns file, another format version,
+    ///         truncated or corrupt.
+    #[staticmethod]
+    fn from_bytes(data: &[u8]) -> PyResult<PyPatterns> {
+        Ok(PyPatterns { inner: Arc::new(Patterns::from_bytes(data).map_err(decruft_err)?) })
+    }
+
+    /// Writes the patterns file to ``path``.
+    fn save(&self, path: PathBuf) -> PyResult<()> {
+        std::fs::write(&path, self.inner.to_bytes()).map_err(|e| PyOSError::new_err(format!("{}: {e}", path.display())))
+    }
+
+    /// Reads a patterns file (written by ``save`` or ``decruft learn``).
+    #[staticmethod]
+    fn load(path: PathBuf) -> PyResult<PyPatterns> {
+        let data = std::fs::read(&path).map_err(|e| PyOSError::new_err(format!("{}: {e}", path.display())))?;
+        Patterns::from_bytes(&data)
+            .map(|p| PyPatterns { inner: Arc::new(p) })
+            .map_err(|e| DecruftError::new_err(format!("{}: {e}", path.display())))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let py = slf.py();
+        let from = py.import("decruft._decruft")?.getattr("Patterns")?.getattr("from_bytes")?;
+        Ok((from, (PyBytes::new(py, &slf.borrow().inner.to_bytes()),)))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Patterns(<{} sites, {} lines>)", self.inner.sites(), self.inner.lines())
+    }
+}
+
+/// The site of a URL as ``decruft learn`` and ``Stripper`` read it: its
+/// host, lower-cased, without ``www.`` and port; None if it has none.
+#[pyfunction]
+fn site_of_url(url: &str) -> Option<String> {
+    decruft::site_of_url(url)
+}
+
 /// Internal: rebuilds a pickled Stripper.
 #[pyfunction]
 fn _restore<'py>(cls: &Bound<'py, PyType>, kwargs: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
@@ -616,6 +831,8 @@ fn _decruft(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<PyStripper>()?;
     m.add_class::<ArrowArray>()?;
+    m.add_class::<PyPatterns>()?;
+    m.add_function(wrap_pyfunction!(site_of_url, m)?)?;
     m.add_function(wrap_pyfunction!(strip, m)?)?;
     m.add_function(wrap_pyfunction!(_restore, m)?)?;
     m.add("DecruftError", py.get_type::<DecruftError>())?;

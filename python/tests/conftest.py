@@ -79,3 +79,40 @@ def cli_jsonl(cli: Path, records: list[dict], *args: str) -> list[dict]:
     p = run_cli(cli, ["--jsonl", *args], stdin)
     assert p.returncode == 0, p.stderr.decode()
     return [json.loads(line) for line in p.stdout.decode().splitlines()]
+
+
+_WORDS = [
+    "council", "river", "budget", "school", "harbour", "festival", "railway", "library",
+    "market", "hospital", "election", "museum", "bridge", "factory", "garden", "stadium",
+]
+
+
+def site_page(site: str, i: int) -> str:
+    """Page i of a site: the site's template (menu, a bio and a footer that
+    read like prose) around an article of its own (as cli/tests/site.rs)."""
+    w = lambda k: _WORDS[(i * 7 + k * 3) % len(_WORDS)]  # noqa: E731
+    a, b, c, d, n = w(0), w(1), w(2), w(3), i + 2
+    return (
+        "Home\nNews\nSport\nContact us\n\n"
+        f"The {a} plan for {i} new homes was approved on Tuesday\n\n"
+        f"The {a} committee of {site} approved the plan after a long debate about the {b} and the {c}, "
+        "officials said on Tuesday evening.\n\n"
+        f"Residents had asked for changes to the {c} and the {d} before work starts next spring, "
+        "and the developer agreed to most of them.\n\n"
+        f"The next meeting about the {b} is planned for {n} March, when the {d} will also be "
+        "discussed by the members.\n\n"
+        "Jane Smith has written about the town and its people for this paper since 2004, and lives "
+        "by the river with her two dogs.\n\n"
+        f"{n} comments\n"
+        f"Copyright {site} 2024. All rights reserved.\n"
+    )
+
+
+def site_records() -> list[dict]:
+    """Pages of three sites (12, 6 and 2 pages), interleaved, with a site field."""
+    out = []
+    for i in range(12):
+        for site, n in (("alpha.example", 12), ("beta.example", 6), ("gamma.example", 2)):
+            if i < n:
+                out.append({"id": f"{site}-{i}", "site": site, "text": site_page(site, i)})
+    return out

@@ -17,7 +17,7 @@ pa = pytest.importorskip("pyarrow")
 
 from pyspark.sql import SparkSession  # noqa: E402
 
-from conftest import write_jsonl  # noqa: E402
+from conftest import run_cli, site_records, write_jsonl  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +83,53 @@ def test_spark_cli_pipe(spark, cli, sample, cli_lines):
     assert rdd.getNumPartitions() > 1
     got = rdd.pipe(f"{shlex.quote(str(cli))} --jsonl", checkCode=True).collect()
     assert got == cli_lines  # byte for byte, in order
+
+
+def test_spark_site_patterns_learn_merge_strip(spark, cli, tmp_path):
+    """Site memory on a cluster: each partition learns its pages' patterns,
+    the driver merges them (counts add, in any order) and broadcasts them,
+    and every partition strips with them. Same patterns file and same
+    records as the CLI's two passes on one machine."""
+    import decruft
+
+    path = write_jsonl(tmp_path / "sites.jsonl", site_records())
+    df = spark.read.schema("id string, site string, text string").json(str(path)).repartition(3)
+    assert df.rdd.getNumPartitions() == 3
+
+    def learn_partition(rows):
+        import decruft
+
+        rows = list(rows)
+        patterns = decruft.Patterns()
+        patterns.add_batch([r["site"] for r in rows], [r["text"] for r in rows], threads=1)
+        yield patterns.to_bytes()
+
+    parts = df.rdd.mapPartitions(learn_partition).collect()
+    assert len(parts) == 3
+    merged = decruft.Patterns()
+    for data in parts:
+        merged.merge(decruft.Patterns.from_bytes(data))
+    learned = tmp_path / "sites.pat"
+    p = run_cli(cli, ["learn", "--site-field", "site", str(path), "-o", str(learned)])
+    assert p.returncode == 0, p.stderr.decode()
+    assert merged.to_bytes() == learned.read_bytes()
+    shared = spark.sparkContext.broadcast(merged.to_bytes())
+
+    def strip_batches(batches):
+        import pyarrow
+        import decruft
+
+        stripper = decruft.Stripper(patterns=decruft.Patterns.from_bytes(shared.value))
+        for batch in batches:
+            text = stripper.strip_batch(batch.column("text"), sites=batch.column("site"), threads=1)
+            yield pyarrow.RecordBatch.from_arrays([batch.column("id"), text], names=["id", "text"])
+
+    out = df.mapInArrow(strip_batches, "id string, text string").collect()
+    got = sorted((row["id"], row["text"]) for row in out)
+    p = run_cli(cli, ["--jsonl", "--site-field", "site", "--patterns", str(learned), str(path)])
+    assert p.returncode == 0, p.stderr.decode()
+    want = sorted((r["id"], r["text"]) for r in map(json.loads, p.stdout.decode().splitlines()))
+    assert got == want
+    # The patterns hold the sites' template: the menu on (nearly) every page.
+    assert merged.pages("alpha.example") == 12
+    assert merged.line_pages("alpha.example", "Home") >= 11
