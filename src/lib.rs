@@ -98,7 +98,7 @@ pub use crate::error::Error;
 pub use crate::head::Hints;
 pub use crate::jsonl::{strip_record, strip_record_flagged, JsonlOptions};
 pub use crate::label::{Label, LabelSet};
-pub use crate::stream::{JsonlStream, OnError, StreamStats};
+pub use crate::stream::{JsonlStream, OnError, StreamStats, MAX_RECORD_BYTES};
 pub use crate::strip::{Stripper, StripperBuilder};
 pub use crate::verdict::{Reason, Stripped, Verdict};
 

@@ -5,6 +5,7 @@ mod flags;
 mod input;
 mod jsonl;
 mod report;
+mod signals;
 mod train;
 mod warc;
 
@@ -24,9 +25,9 @@ enum Failure {
     /// The reader of stdout went away (`decruft … | head`): a normal end
     /// for a filter, exit 0 and not a word (ripgrep does the same).
     BrokenPipe,
-    /// SIGINT: the batch in hand was written whole; exit 130, as shells
-    /// expect.
-    Interrupted,
+    /// SIGINT or SIGTERM (its number): the batch in hand was written
+    /// whole; exit 128 + the number (130, 143), as shells expect.
+    Interrupted(i32),
 }
 
 impl Failure {
@@ -44,9 +45,9 @@ impl<E: std::fmt::Display> From<E> for Failure {
 fn main() -> ExitCode {
     match run() {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
-        Err(Failure::Interrupted) => {
+        Err(Failure::Interrupted(signal)) => {
             eprintln!("decruft: interrupted");
-            ExitCode::from(130)
+            ExitCode::from((128 + signal).clamp(0, 255) as u8)
         }
         Err(Failure::Error(msg)) => {
             eprintln!("decruft: {msg}");
@@ -67,6 +68,11 @@ fn run() -> Result<(), Failure> {
             return Ok(());
         }
     };
+    if args.mode == Mode::Jsonl {
+        // Before the model is loaded: a signal from here on stops the run
+        // between records (before, it ends the process with no output).
+        signals::install();
+    }
     match args.mode {
         Mode::Eval | Mode::EvalCv => return train::eval(&args),
         Mode::Train => return train::train(&args),
