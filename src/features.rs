@@ -365,7 +365,9 @@ impl DocFeatures {
             self.pieces.push((f.trim_start, f.trim_start + scanned));
             self.piece_lines.push((i as u32, blen as u32));
             let h = line_hash(content);
-            *self.repeat_counts.entry(h).or_default() += 1;
+            // Saturating: 65,536 copies of a line must not wrap to 0.
+            let n = self.repeat_counts.entry(h).or_default();
+            *n = n.saturating_add(1);
             self.line_hashes.push(h);
             self.lines.push(f);
         }

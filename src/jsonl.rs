@@ -252,7 +252,7 @@ pub(crate) fn strip_record_decided(
                 text: Some(TextValue::Not(kind)),
                 ..
             }) => return Err(not_a_string(&opts.field, kind)),
-            _ => return Err(Error::record(json_error(&e))),
+            _ => return Err(Error::record(json_error_in(line, &e))),
         },
     };
     let text = match fields.text {
@@ -398,6 +398,52 @@ fn parse<'a>(line: &'a [u8], field: &str, decode: bool) -> serde_json::Result<Fi
 
 fn not_a_string(field: &str, kind: &str) -> Error {
     Error::record(format!("field \"{field}\" is {kind}, not a string"))
+}
+
+/// [`json_error`], naming a lone surrogate escape (`\ud800` without its
+/// pair) for what it is: serde_json calls it the end of a hex escape, or a
+/// lone *leading* surrogate when it trails.
+fn json_error_in(line: &[u8], e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    if msg.contains("hex escape") {
+        if let Some((at, unit)) = lone_surrogate(line) {
+            return format!(
+                "a lone UTF-16 surrogate \\u{unit:04x} (without its pair) in a string: not valid \
+                 Unicode (column {})",
+                at + 1
+            );
+        }
+    }
+    json_error(e)
+}
+
+/// The byte offset and value of the first `\uXXXX` escape in `line` that
+/// is a surrogate without its pair, if any.
+fn lone_surrogate(line: &[u8]) -> Option<(usize, u16)> {
+    let unit = |i: usize| -> Option<u16> {
+        let hex = line.get(i + 2..i + 6)?;
+        if line.get(i..i + 2)? != b"\\u" {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+    };
+    let mut i = 0;
+    while i < line.len() {
+        if line[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit(i) {
+            Some(u @ 0xd800..=0xdbff) => match unit(i + 6) {
+                Some(0xdc00..=0xdfff) => i += 12,
+                _ => return Some((i, u)),
+            },
+            Some(u @ 0xdc00..=0xdfff) => return Some((i, u)),
+            Some(_) => i += 6,
+            None => i += 2, // another escape: `\\`, `\"`…
+        }
+    }
+    None
 }
 
 fn json_error(e: &serde_json::Error) -> String {
@@ -564,6 +610,31 @@ mod tests {
         // decoded, not a number.
         let err = run(r#"{"text":"\ud800"}"#, &opts).unwrap_err();
         assert!(!err.contains("number"), "{err}");
+    }
+
+    /// Issue 13: lone surrogates were refused with wrong messages ("unexpected
+    /// end of hex escape" for `"ab\ud800cd"`, a "lone leading surrogate" for
+    /// the trailing `\udc00`).
+    #[test]
+    fn a_lone_surrogate_is_named_as_such() {
+        let opts = JsonlOptions::default();
+        for (line, unit) in [
+            (r#"{"text":"ab\ud800cd"}"#, "d800"),
+            (r#"{"text":"ab\udc00"}"#, "dc00"),
+            (r#"{"text":"\\\ud800\u0041"}"#, "d800"),
+            (r#"{"te\udbffxt":"a"}"#, "dbff"),
+            (r#"{"text":"a\ud800\ud800"}"#, "d800"),
+        ] {
+            let err = run(line, &opts).unwrap_err();
+            assert!(
+                err.contains(&format!("lone UTF-16 surrogate \\u{unit}")),
+                "{line}: {err}"
+            );
+        }
+        // A pair is fine, and a short escape keeps serde_json's message.
+        assert!(run(r#"{"text":"\ud83d\ude00"}"#, &opts).is_ok());
+        let err = run(r#"{"text":"\u12"}"#, &opts).unwrap_err();
+        assert!(!err.contains("surrogate"), "{err}");
     }
 
     /// Issue 13: `{"id":1,"text":"Accueil\nPartager sur Facebook\n","text":…}`

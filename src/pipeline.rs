@@ -102,6 +102,11 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// A document of more lines than this leaves no scratch behind: the
+/// thread's buffers are freed after it rather than kept at its size for
+/// the documents to come (a stream's threads, a Python process).
+const SCRATCH_MAX_LINES: usize = 1 << 16;
+
 impl Classifier {
     /// Classifies `text` and gives the result to `f`. With `explain` (and a
     /// model), every line also gets the inputs that weighed most.
@@ -134,7 +139,7 @@ impl Classifier {
             } else {
                 &s.heuristic_states
             };
-            f(&Classified {
+            let result = f(&Classified {
                 spans: &s.spans,
                 lines: &s.doc.lines,
                 doc: &s.doc,
@@ -143,7 +148,11 @@ impl Classifier {
                 logits: &s.logits,
                 states,
                 top: &s.top,
-            })
+            });
+            if s.spans.capacity() > SCRATCH_MAX_LINES {
+                *s = Scratch::default();
+            }
+            result
         })
     }
 

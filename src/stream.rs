@@ -357,6 +357,7 @@ impl<'a> JsonlStream<'a> {
                     }
                     if let Some((k, e)) = bad {
                         let line = batch.first_line + k as u64;
+                        let e = cut(&e, MAX_MESSAGE);
                         result = Err(Error::stream(format!("{name}: line {line}: {e}")));
                         break 'read;
                     }
@@ -507,6 +508,8 @@ struct Lines {
     stop_at_too_long: bool,
     /// The bytes of an over-long line read past so far.
     skipping: Option<u64>,
+    /// Whether nothing has been read yet (a byte order mark is skipped).
+    at_start: bool,
 }
 
 impl Lines {
@@ -521,6 +524,7 @@ impl Lines {
             max_record,
             stop_at_too_long,
             skipping: None,
+            at_start: true,
         }
     }
 
@@ -531,6 +535,11 @@ impl Lines {
 
     /// Adds a piece of input; false when the input is to be read no further.
     fn push(&mut self, mut piece: &[u8]) -> bool {
+        if std::mem::take(&mut self.at_start) {
+            // A UTF-8 byte order mark (Windows tools write one) is not part
+            // of the first record.
+            piece = piece.strip_prefix(b"\xef\xbb\xbf").unwrap_or(piece);
+        }
         while !piece.is_empty() {
             let nl = memchr::memchr(b'\n', piece);
             let take = nl.map_or(piece.len(), |i| i + 1);
@@ -605,7 +614,7 @@ impl Lines {
 
 fn strip_line(stripper: &Stripper, opts: &JsonlOptions, rules: &DocRules, line: &[u8]) -> Outcome {
     let body = trim_newline(line);
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if is_blank(body) {
         return Outcome::Blank;
     }
     let mut out = Vec::with_capacity(body.len() / 2 + 64);
@@ -624,6 +633,30 @@ fn strip_line(stripper: &Stripper, opts: &JsonlOptions, rules: &DocRules, line: 
             "internal error while stripping this record (a bug: please report it)".into(),
         ),
     }
+}
+
+/// The longest error message about a record, in bytes: a message that
+/// quotes a 50 MB record must not become a 50 MB line on stderr.
+const MAX_MESSAGE: usize = 500;
+
+/// `msg`, cut to at most `max` bytes (on a character boundary) and marked
+/// as cut.
+fn cut(msg: &str, max: usize) -> String {
+    if msg.len() <= max {
+        return msg.to_string();
+    }
+    let mut end = max;
+    while !msg.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes cut)", &msg[..end], msg.len() - end)
+}
+
+/// Whether a line is white space only: ASCII, or any Unicode white space
+/// (a no-break space, a vertical tab).
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+        || std::str::from_utf8(line).is_ok_and(|s| s.chars().all(char::is_whitespace))
 }
 
 fn trim_newline(line: &[u8]) -> &[u8] {

@@ -347,6 +347,21 @@ mod tests {
         assert_send_sync::<crate::Verdict>();
     }
 
+    /// Issue 13: `Stripper(phrases={'share': 'a' * 8000})` took 9–16 s to
+    /// build. A phrase longer than a line could be is refused at once.
+    #[test]
+    fn a_phrase_of_8000_bytes_is_refused() {
+        let long = "a".repeat(8000);
+        let err = Stripper::builder()
+            .phrases(Label::Share, &long)
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("8000 bytes is longer than the limit of 500"), "{err}");
+        let ok = "b".repeat(500);
+        assert!(Stripper::builder().phrases(Label::Share, &ok).build().is_ok());
+    }
+
     #[test]
     fn empty_input() {
         let s = Stripper::new();

@@ -316,7 +316,15 @@ pub const FLAGS: &[Flag] = &[
             names.join(",")
         }),
         set: |a, v| {
-            a.keep = Some(value(v).parse()?);
+            let keep: LabelSet = value(v).parse()?;
+            // Keeping nothing empties every document: surely a mistake
+            // (an unset shell variable).
+            if keep.iter().next().is_none() {
+                return Err(Failure::new(
+                    "--keep takes one or more labels: with none, every document is emptied",
+                ));
+            }
+            a.keep = Some(keep);
             Ok(())
         },
     },
@@ -1006,6 +1014,10 @@ mod tests {
             ),
             (&["eval", "--cv", "1", "x"], "--cv takes from 2 to 100 folds"),
             (&["eval", "--cv", "10000", "x"], "--cv takes from 2 to 100 folds"),
+            (
+                &["--keep", ""],
+                "--keep takes one or more labels: with none, every document is emptied",
+            ),
             (
                 &["--jsonl", "--threads", "20000"],
                 "--threads takes a number from 1 to 1024, not '20000'",

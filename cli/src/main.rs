@@ -9,7 +9,7 @@ mod signals;
 mod train;
 mod warc;
 
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use decruft::{Stripper, StripperBuilder};
@@ -59,13 +59,13 @@ fn main() -> ExitCode {
 fn run() -> Result<(), Failure> {
     let args = match flags::parse()? {
         Parsed::Run(args) => args,
+        // `print!` panics on a closed stdout (`decruft --help | head -c 10`).
         Parsed::Help(page) => {
-            print!("{page}");
-            return Ok(());
+            return io::stdout().write_all(page.as_bytes()).map_err(write_err);
         }
         Parsed::Version => {
-            println!("decruft {}", env!("CARGO_PKG_VERSION"));
-            return Ok(());
+            let version = format!("decruft {}\n", env!("CARGO_PKG_VERSION"));
+            return io::stdout().write_all(version.as_bytes()).map_err(write_err);
         }
     };
     if args.mode == Mode::Jsonl {
