@@ -607,4 +607,12 @@ mod tests {
         assert_eq!(doc.lines[1].repeats, 1);
         assert_eq!(doc.lines[2].repeats, 2);
     }
+
+    /// Issue 13: the count was a u16 that wrapped: a line seen 65,536
+    /// times counted 0 (and 65,537 times, 1: a line of its own).
+    #[test]
+    fn repeats_saturate_rather_than_wrap() {
+        let doc = features(&"Partager\n".repeat(65_537));
+        assert_eq!(doc.lines[0].repeats, u16::MAX);
+    }
 }

@@ -283,6 +283,13 @@ pub(crate) fn strip_record_decided(
         url: url.as_deref(),
     };
     let stripped = stripper.strip_with(&text, &hints);
+    if !stripped.judged() {
+        return Err(Error::record(format!(
+            "field \"{}\" is {} bytes long, too long to strip (4 GiB at most)",
+            opts.field,
+            text.len()
+        )));
+    }
     let flagged = stripped.loss_flagged();
     if !rules.is_off() {
         if let Some(why) = rules.judge(text.chars().count(), &stripped.text()) {

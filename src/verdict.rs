@@ -119,6 +119,8 @@ pub struct Stripped<'a> {
     lines: Vec<Verdict>,
     /// Words of the input, and of the kept lines.
     words: (u64, u64),
+    /// Whether the lines were classified (see [`Stripped::judged`]).
+    judged: bool,
 }
 
 /// A document is flagged when stripping drops more than this share of its words…
@@ -154,6 +156,14 @@ impl<'a> Stripped<'a> {
     /// ```
     pub fn loss_flagged(&self) -> bool {
         self.words.0 >= LOSS_MIN_WORDS && self.removed_fraction() > LOSS_SHARE
+    }
+
+    /// Whether the lines were classified. An input over 4 GiB is not: it
+    /// is kept whole, every line `body` with the reason "input too large to
+    /// judge; kept whole", and a caller should say so rather than pass it
+    /// on as stripped (`decruft FILE` warns; a JSON Lines record is bad).
+    pub fn judged(&self) -> bool {
+        self.judged
     }
 
     /// One verdict per input line, in input order.
@@ -362,6 +372,7 @@ impl Labelling<'_> {
             input,
             lines,
             words: (all, kept),
+            judged: true,
         }
     }
 
@@ -455,6 +466,7 @@ pub(crate) fn keep_all(input: &[u8]) -> Stripped<'_> {
         input,
         lines,
         words: (0, 0),
+        judged: false,
     }
 }
 

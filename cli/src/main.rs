@@ -104,6 +104,21 @@ fn run() -> Result<(), Failure> {
         }
         let text = read_all(&input.name, input.reader)?;
         let stripped = stripper.strip_bytes(&text);
+        // The loss guard, as in --jsonl: nothing is emptied silently.
+        if !stripped.judged() {
+            eprintln!(
+                "decruft: warning: {} is over 4 GiB, too large to strip: written whole, \
+                 unstripped",
+                input.name
+            );
+        } else if stripped.loss_flagged() {
+            eprintln!(
+                "decruft: warning: {}: stripping removed {:.0}% of its words (flagged for \
+                 review: the page had no article, or decruft missed it)",
+                input.name,
+                (stripped.removed_fraction() * 100.0).floor()
+            );
+        }
         let written = if args.mode == Mode::Annotate {
             stripped.write_annotated(&mut out, color)
         } else {
