@@ -312,7 +312,55 @@ impl Stripper {
         }
     }
 
+    /// Strips a document of any size a part at a time, giving each part's
+    /// result to `f` in order, so that memory stays that of one part: the
+    /// engine of `decruft FILE`. A document of up to 16,384 lines and 64
+    /// MiB is one part, stripped as [`Stripper::strip_bytes`] does; a longer
+    /// one is cut after a blank line every 16,384 lines or 64 MiB (or at
+    /// twice that without a blank line), and each part stripped on its own
+    /// (no page is that long: such input is a dump, not an article). Each
+    /// result's offsets are relative to its part
+    /// ([`Stripped::line_bytes`] gives the bytes).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let stripper = decruft::Stripper::new();
+    /// let mut cleaned = Vec::new();
+    /// stripper.strip_parts("Lire la suite →\n".as_bytes(), |part| {
+    ///     part.write_kept(&mut cleaned).unwrap();
+    /// });
+    /// assert!(cleaned.is_empty());
+    /// ```
+    pub fn strip_parts<'a>(&self, bytes: &'a [u8], mut f: impl FnMut(Stripped<'a>)) {
+        for part in parts(bytes) {
+            f(self.strip_bytes(&bytes[part]));
+        }
+    }
+
     fn strip_inner<'a>(&self, input: &'a [u8], text: &str, hints: &Hints<'_>) -> Stripped<'a> {
+        // Outsized documents are classified a part at a time, so that the
+        // classifier's memory (about 200 bytes a line) stays that of one
+        // part, and inputs over 4 GiB are stripped too. No page has that
+        // many lines: quality there is moot, memory is not.
+        if text.len() > PART_LINES {
+            let parts = parts(text.as_bytes());
+            if parts.len() > 1 {
+                let stripped = parts
+                    .iter()
+                    .map(|part| {
+                        let piece = &text[part.clone()];
+                        let s = self.strip_part(piece.as_bytes(), piece, hints);
+                        (part.start, s)
+                    })
+                    .collect::<Vec<_>>();
+                return Stripped::concat(input, stripped);
+            }
+        }
+        self.strip_part(input, text, hints)
+    }
+
+    fn strip_part<'a>(&self, input: &'a [u8], text: &str, hints: &Hints<'_>) -> Stripped<'a> {
         if text.len() > lines::MAX_INPUT {
             return keep_all(input);
         }
@@ -334,9 +382,91 @@ impl Stripper {
     }
 }
 
+/// A document of more lines than this is classified in parts of about
+/// this many lines…
+const PART_LINES: usize = 1 << 14;
+/// …or of about this many bytes.
+const PART_BYTES: usize = 64 << 20;
+
+/// The byte ranges of the parts of `text`: each ends after a blank line
+/// once it holds [`PART_LINES`] lines or [`PART_BYTES`] bytes, or wherever
+/// it is when it reaches twice that with no blank line; a part is never
+/// over [`lines::MAX_INPUT`] bytes unless a single line is.
+fn parts(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut parts = Vec::new();
+    let (mut start, mut lines, mut line_start) = (0usize, 0usize, 0usize);
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        let line = &bytes[line_start..nl];
+        let blank = line.iter().all(u8::is_ascii_whitespace);
+        lines += 1;
+        line_start = nl + 1;
+        let size = line_start - start;
+        let full = lines >= PART_LINES || size >= PART_BYTES;
+        let overfull = lines >= 2 * PART_LINES || size >= 2 * PART_BYTES;
+        if (full && blank) || overfull {
+            parts.push(start..line_start);
+            start = line_start;
+            lines = 0;
+        }
+    }
+    if start < bytes.len() || parts.is_empty() {
+        parts.push(start..bytes.len());
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_cover_the_text_and_end_after_blank_lines() {
+        let small = "a\n\nb\n";
+        assert_eq!(parts(small.as_bytes()), vec![0..small.len()]);
+        let big = "une ligne\n\n".repeat(PART_LINES);
+        let got = parts(big.as_bytes());
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].start, 0);
+        assert_eq!(got[0].end, got[1].start);
+        assert_eq!(got[1].end, big.len());
+        assert!(big[..got[0].end].ends_with("\n\n"));
+        // No blank line: cut at twice the size.
+        let dense = "x\n".repeat(5 * PART_LINES);
+        let got = parts(dense.as_bytes());
+        assert_eq!(got.len(), 3);
+        assert!(got.iter().all(|p| p.len() <= 4 * PART_LINES));
+    }
+
+    /// Issue 13: 10 MB of blank lines took 2.66 GB: the classifier's
+    /// memory grew with the document's lines, and inputs over 4 GiB were
+    /// kept whole. Outsized documents are stripped a part at a time, with
+    /// the verdicts of the whole (offsets into the whole input).
+    #[test]
+    fn an_outsized_document_is_stripped_in_parts_like_a_whole() {
+        let p = "Ceci est un paragraphe assez long pour être gardé, avec les mots les plus courants de la langue.";
+        let text = format!("{}{p}\n\nPartager sur Facebook\n", "\n".repeat(3 * PART_LINES));
+        let s = Stripper::new();
+        let out = s.strip(&text);
+        assert!(out.judged());
+        assert_eq!(out.lines().len(), 3 * PART_LINES + 3);
+        assert_eq!(out.text(), format!("{p}\n"));
+        let last = out.lines().last().unwrap();
+        assert_eq!(&text[last.range.clone()], "Partager sur Facebook");
+        assert_eq!(last.end, text.len());
+        // Not UTF-8: the same, on the original bytes.
+        let mut bytes = text.clone().into_bytes();
+        bytes.insert(0, 0xff);
+        let out = s.strip_bytes(&bytes);
+        assert_eq!(out.bytes(), format!("{p}\n").as_bytes());
+        // Part by part: the same lines, the same cleaned text.
+        let (mut lines, mut kept) = (0, Vec::new());
+        s.strip_parts(&bytes, |part| {
+            lines += part.lines().len();
+            part.write_kept(&mut kept).unwrap();
+        });
+        assert_eq!(lines, 3 * PART_LINES + 3);
+        assert_eq!(kept, format!("{p}\n").as_bytes());
+    }
 
     fn assert_send_sync<T: Send + Sync>() {}
 

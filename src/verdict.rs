@@ -11,7 +11,6 @@ use crate::decode::State;
 use crate::features::{Ending, LineFeatures};
 use crate::head;
 use crate::lexicon::Lexicon;
-use crate::lines;
 use crate::math::sigmoid;
 use crate::pipeline::Classified;
 use crate::rules::{self, Cause, Emission};
@@ -234,11 +233,45 @@ impl<'a> Stripped<'a> {
     /// back into the input's own bytes: the lossy text has the same lines
     /// (U+FFFD never swallows a `\n`), not the same offsets.
     pub(crate) fn reanchor(&mut self) {
-        let mut spans = Vec::new();
-        lines::split(self.input, &mut spans);
-        for (v, span) in self.lines.iter_mut().zip(&spans) {
-            v.range = span.content();
-            v.end = span.next as usize;
+        // Lines as `lines::split` cuts them, in `usize` offsets: the input
+        // may be over 4 GiB.
+        let input = self.input;
+        let mut start = 0;
+        let mut verdicts = self.lines.iter_mut();
+        for nl in memchr::memchr_iter(b'\n', input) {
+            let Some(v) = verdicts.next() else { return };
+            let end = if nl > start && input[nl - 1] == b'\r' { nl - 1 } else { nl };
+            v.range = start..end;
+            v.end = nl + 1;
+            start = nl + 1;
+        }
+        if let Some(v) = verdicts.next() {
+            v.range = start..input.len();
+            v.end = input.len();
+        }
+    }
+
+    /// The verdicts of a document stripped in parts: each part's (with
+    /// its start in `input`), in order, as one result.
+    pub(crate) fn concat(input: &'a [u8], parts: Vec<(usize, Stripped<'_>)>) -> Stripped<'a> {
+        let n = parts.iter().map(|(_, p)| p.lines.len()).sum();
+        let mut lines = Vec::with_capacity(n);
+        let (mut all, mut kept, mut judged) = (0, 0, true);
+        for (start, part) in parts {
+            all += part.words.0;
+            kept += part.words.1;
+            judged &= part.judged;
+            lines.extend(part.lines.into_iter().map(|mut v| {
+                v.range = v.range.start + start..v.range.end + start;
+                v.end += start;
+                v
+            }));
+        }
+        Stripped {
+            input,
+            lines,
+            words: (all, kept),
+            judged,
         }
     }
 

@@ -103,30 +103,40 @@ fn run() -> Result<(), Failure> {
             );
         }
         let text = read_all(&input.name, input.reader)?;
-        let stripped = stripper.strip_bytes(&text);
+        // Part by part: an outsized input (a dump, 1 GB of text) costs
+        // the memory of one part's verdicts, not of all of them.
+        let (mut judged, mut flagged, mut removed) = (true, true, 0.0);
+        let mut written = Ok(());
+        stripper.strip_parts(&text, |stripped| {
+            judged &= stripped.judged();
+            flagged &= stripped.loss_flagged();
+            removed = stripped.removed_fraction();
+            if written.is_ok() {
+                written = if args.mode == Mode::Annotate {
+                    stripped.write_annotated(&mut out, color)
+                } else {
+                    stripped.write_kept(&mut out)
+                };
+            }
+        });
+        if let Err(e) = written {
+            result = Err(write_err(e));
+            break;
+        }
         // The loss guard, as in --jsonl: nothing is emptied silently.
-        if !stripped.judged() {
+        if !judged {
             eprintln!(
-                "decruft: warning: {} is over 4 GiB, too large to strip: written whole, \
-                 unstripped",
+                "decruft: warning: {} has a line over 4 GiB, too large to strip: written \
+                 whole, unstripped",
                 input.name
             );
-        } else if stripped.loss_flagged() {
+        } else if flagged {
             eprintln!(
                 "decruft: warning: {}: stripping removed {:.0}% of its words (flagged for \
                  review: the page had no article, or decruft missed it)",
                 input.name,
-                (stripped.removed_fraction() * 100.0).floor()
+                (removed * 100.0_f64).floor()
             );
-        }
-        let written = if args.mode == Mode::Annotate {
-            stripped.write_annotated(&mut out, color)
-        } else {
-            stripped.write_kept(&mut out)
-        };
-        if let Err(e) = written {
-            result = Err(write_err(e));
-            break;
         }
     }
     let finished = out.finish();
