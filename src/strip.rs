@@ -338,6 +338,67 @@ impl Stripper {
         }
     }
 
+    /// [`Stripper::strip_parts`] over a reader: parts are read, stripped
+    /// and handed to `f` one at a time, so that memory stays that of a part
+    /// however large the input (a 1 GB text). The parts and their results
+    /// are those of `strip_parts` over the whole input.
+    ///
+    /// # Errors
+    ///
+    /// A read error of `input`, or the first error `f` returns (it is not
+    /// called again).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let stripper = decruft::Stripper::new();
+    /// let mut cleaned = Vec::new();
+    /// stripper.strip_reader("Lire la suite →\n".as_bytes(), |part| part.write_kept(&mut cleaned))?;
+    /// assert!(cleaned.is_empty());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn strip_reader<R: std::io::Read>(
+        &self,
+        mut input: R,
+        mut f: impl FnMut(Stripped<'_>) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        const CHUNK: usize = 4 << 20;
+        let mut buf: Vec<u8> = Vec::new();
+        loop {
+            let at = buf.len();
+            buf.resize(at + CHUNK, 0);
+            let n = loop {
+                match input.read(&mut buf[at..]) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    other => break other,
+                }
+            };
+            let n = match n {
+                Ok(n) => n,
+                Err(e) => {
+                    buf.truncate(at);
+                    return Err(e);
+                }
+            };
+            buf.truncate(at + n);
+            let eof = n == 0;
+            let parts = parts(&buf);
+            // The last part is complete only at the end of the input.
+            let complete = if eof { parts.len() } else { parts.len() - 1 };
+            for part in &parts[..complete] {
+                if !part.is_empty() {
+                    f(self.strip_bytes(&buf[part.clone()]))?;
+                }
+            }
+            if eof {
+                return Ok(());
+            }
+            if complete > 0 {
+                buf.drain(..parts[complete - 1].end);
+            }
+        }
+    }
+
     fn strip_inner<'a>(&self, input: &'a [u8], text: &str, hints: &Hints<'_>) -> Stripped<'a> {
         // Outsized documents are classified a part at a time, so that the
         // classifier's memory (about 200 bytes a line) stays that of one
@@ -466,6 +527,23 @@ mod tests {
         });
         assert_eq!(lines, 3 * PART_LINES + 3);
         assert_eq!(kept, format!("{p}\n").as_bytes());
+        // From a reader, a few bytes at a time: the same.
+        struct Trickle<'a>(&'a [u8]);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = buf.len().min(self.0.len()).min(1000);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let (mut lines, mut read) = (0, Vec::new());
+        s.strip_reader(Trickle(&bytes), |part| {
+            lines += part.lines().len();
+            part.write_kept(&mut read)
+        })
+        .unwrap();
+        assert_eq!((lines, read), (3 * PART_LINES + 3, kept));
     }
 
     fn assert_send_sync<T: Send + Sync>() {}

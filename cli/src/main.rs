@@ -9,7 +9,7 @@ mod signals;
 mod train;
 mod warc;
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use decruft::{Stripper, StripperBuilder};
@@ -102,23 +102,28 @@ fn run() -> Result<(), Failure> {
                 input.name
             );
         }
-        let text = read_all(&input.name, input.reader)?;
-        // Part by part: an outsized input (a dump, 1 GB of text) costs
-        // the memory of one part's verdicts, not of all of them.
+        // Part by part, as it is read: an outsized input (a dump, 1 GB of
+        // text) costs the memory of one part, not of all of it.
         let (mut judged, mut flagged, mut removed) = (true, true, 0.0);
-        let mut written = Ok(());
-        stripper.strip_parts(&text, |stripped| {
+        let mut write_failed = false;
+        let ran = stripper.strip_reader(input.reader, |stripped| {
             judged &= stripped.judged();
             flagged &= stripped.loss_flagged();
             removed = stripped.removed_fraction();
-            if written.is_ok() {
-                written = if args.mode == Mode::Annotate {
-                    stripped.write_annotated(&mut out, color)
-                } else {
-                    stripped.write_kept(&mut out)
-                };
-            }
+            let w = if args.mode == Mode::Annotate {
+                stripped.write_annotated(&mut out, color)
+            } else {
+                stripped.write_kept(&mut out)
+            };
+            write_failed = w.is_err();
+            w
         });
+        let written = match ran {
+            Err(e) if !write_failed => {
+                return Err(Failure::new(format!("{}: {e}", input.name)));
+            }
+            other => other,
+        };
         if let Err(e) = written {
             result = Err(write_err(e));
             break;
@@ -184,11 +189,4 @@ fn write_err(e: io::Error) -> Failure {
     } else {
         Failure::new(format!("cannot write output: {e}"))
     }
-}
-
-fn read_all(name: &str, mut r: impl Read) -> Result<Vec<u8>, Failure> {
-    let mut buf = Vec::new();
-    r.read_to_end(&mut buf)
-        .map_err(|e| Failure::new(format!("{name}: {e}")))?;
-    Ok(buf)
 }
