@@ -104,11 +104,12 @@ fn run() -> Result<(), Failure> {
         }
         // Part by part, as it is read: an outsized input (a dump, 1 GB of
         // text) costs the memory of one part, not of all of it.
-        let (mut judged, mut flagged, mut removed) = (true, true, 0.0);
+        // Flagged: every part lost nearly all its words (no part: none).
+        let (mut judged, mut flagged, mut removed) = (true, None, 0.0);
         let mut write_failed = false;
         let ran = stripper.strip_reader(input.reader, |stripped| {
             judged &= stripped.judged();
-            flagged &= stripped.loss_flagged();
+            flagged = Some(flagged.unwrap_or(true) && stripped.loss_flagged());
             removed = stripped.removed_fraction();
             let w = if args.mode == Mode::Annotate {
                 stripped.write_annotated(&mut out, color)
@@ -135,7 +136,7 @@ fn run() -> Result<(), Failure> {
                  whole, unstripped",
                 input.name
             );
-        } else if flagged {
+        } else if flagged == Some(true) {
             eprintln!(
                 "decruft: warning: {}: stripping removed {:.0}% of its words (flagged for \
                  review: the page had no article, or decruft missed it)",
