@@ -48,6 +48,7 @@ pub struct Stripper {
     keep: LabelSet,
     classifier: Classifier,
     explain: bool,
+    stable: bool,
 }
 
 impl Default for Stripper {
@@ -80,6 +81,7 @@ pub struct StripperBuilder {
     extra: Vec<(Label, String)>,
     model: ModelChoice,
     explain: bool,
+    stable: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -100,6 +102,7 @@ impl Default for StripperBuilder {
             extra: Vec::new(),
             model: ModelChoice::Default,
             explain: false,
+            stable: false,
         }
     }
 }
@@ -184,6 +187,27 @@ impl StripperBuilder {
         })
     }
 
+    /// Makes stripping idempotent (default: off): the cleaned text is
+    /// stripped again, and the lines that pass drops are dropped too, until
+    /// a pass keeps every line (at most 8 passes). Stripping the result
+    /// again then changes nothing, as a re-run of a pipeline expects. A line
+    /// dropped by a later pass gets that pass's label, score and reason.
+    /// It costs a second pass at least; documents lose a little more.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let stripper = decruft::Stripper::builder().stable(true).build()?;
+    /// let page = "Accueil\n\nLe texte de l'article commence ici, avec une phrase longue comme on en lit dans la presse.\n";
+    /// let once = stripper.strip(page).text();
+    /// assert_eq!(stripper.strip(&once).text(), once);
+    /// # Ok::<(), decruft::Error>(())
+    /// ```
+    pub fn stable(&mut self, yes: bool) -> &mut StripperBuilder {
+        self.stable = yes;
+        self
+    }
+
     /// Builds the stripper.
     ///
     /// Fails on an unknown language code, a non-finite threshold, or extra
@@ -226,6 +250,7 @@ impl StripperBuilder {
                 model,
             },
             explain: self.explain,
+            stable: self.stable,
         })
     }
 }
@@ -430,9 +455,32 @@ impl Stripper {
             lexicon: &self.classifier.lexicon,
             model: self.classifier.model.is_some(),
         };
-        self.classifier.classify(text, hints, self.explain, |c| {
+        let mut out = self.classifier.classify(text, hints, self.explain, |c| {
             labelling.verdicts(input, text, c)
-        })
+        });
+        if self.stable {
+            // Until a pass keeps every line it is given. The kept lines,
+            // each with its terminator, are the lines of the cleaned text
+            // in order, so the verdicts of a pass map back one to one.
+            // The verdicts always point into the original text.
+            for _ in 0..STABLE_PASSES {
+                let kept: Vec<usize> = (0..out.lines().len())
+                    .filter(|&i| out.lines()[i].kept)
+                    .collect();
+                if kept.is_empty() {
+                    break;
+                }
+                let kept_text = out.kept_from(text.as_bytes());
+                let t = std::str::from_utf8(&kept_text).expect("kept lines of UTF-8 text");
+                let again = self.classifier.classify(t, hints, self.explain, |c| {
+                    labelling.verdicts(&kept_text, t, c)
+                });
+                if !out.settle(&again, &kept) {
+                    break;
+                }
+            }
+        }
+        out
     }
 
     /// The classifier of this stripper (training vectorises documents with
@@ -442,6 +490,9 @@ impl Stripper {
         &self.classifier
     }
 }
+
+/// The most passes of a [`StripperBuilder::stable`] stripper.
+const STABLE_PASSES: usize = 8;
 
 /// A document of more lines than this is classified in parts of about
 /// this many lines…

@@ -275,6 +275,40 @@ impl<'a> Stripped<'a> {
         }
     }
 
+    /// The kept lines of `text` (the classified text, whose lines these
+    /// verdicts are), each with its terminator.
+    pub(crate) fn kept_from(&self, text: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(text.len());
+        for v in self.lines.iter().filter(|v| v.kept) {
+            out.extend_from_slice(&text[v.range.start..v.end]);
+        }
+        out
+    }
+
+    /// Takes in the verdicts of a pass over the cleaned text: `kept[k]` is
+    /// the line of this result that is line `k` there. Lines that pass
+    /// dropped are dropped here, with its label, score and reason; returns
+    /// whether there were any.
+    pub(crate) fn settle(&mut self, again: &Stripped<'_>, kept: &[usize]) -> bool {
+        if again.lines.len() != kept.len() {
+            return false; // cannot happen: the lines map one to one
+        }
+        let mut changed = false;
+        for (v, &i) in again.lines.iter().zip(kept) {
+            if !v.kept {
+                let line = &mut self.lines[i];
+                line.kept = false;
+                line.label = v.label;
+                line.score = v.score;
+                line.reason = v.reason.clone();
+                changed = true;
+            }
+        }
+        // The words kept are those that pass kept.
+        self.words.1 = again.words.1;
+        changed
+    }
+
     /// The input the verdicts point into.
     pub(crate) fn input(&self) -> &'a [u8] {
         self.input

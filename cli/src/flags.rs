@@ -329,6 +329,21 @@ pub const FLAGS: &[Flag] = &[
         },
     },
     Flag {
+        long: "stable",
+        short: None,
+        value: None,
+        modes: STRIPPING,
+        help: "strip the cleaned text again until nothing more goes (at most 8 passes), so \
+               that decruft run on its own output changes nothing; slower, and documents \
+               lose a little more",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.stable = true;
+            Ok(())
+        },
+    },
+    Flag {
         long: "language",
         short: None,
         value: Some("CODE"),
@@ -584,6 +599,8 @@ pub struct Args {
     pub threshold: f32,
     pub model: Option<String>,
     pub heuristics: bool,
+    /// `--stable`.
+    pub stable: bool,
     /// `None`: colour a terminal unless `NO_COLOR` is set.
     pub color: Option<bool>,
     pub cv: Option<usize>,
@@ -697,6 +714,7 @@ fn parse_from(mut parser: lexopt::Parser) -> Result<Parsed, Failure> {
         threshold: 0.0,
         model: None,
         heuristics: false,
+        stable: false,
         color: None,
         cv: None,
         train: TrainOptions::default(),

@@ -171,6 +171,7 @@ fn builder(args: &Args) -> Result<StripperBuilder, Failure> {
         b.language(lang);
     }
     b.threshold(args.threshold);
+    b.stable(args.stable);
     if let Some(path) = &args.model {
         let json =
             std::fs::read_to_string(path).map_err(|e| Failure::new(format!("{path}: {e}")))?;
