@@ -683,8 +683,17 @@ mod tests {
         };
         let line = r#"{"decruft":"old","text":"Lire la suite \u2192\n","decruft_removed":7,"decruft_flagged":"x","decruft_other":1}"#;
         let got = run(line, &opts).unwrap();
-        for key in ["decruft", "decruft_removed", "decruft_flagged", "decruft_other"] {
-            assert_eq!(got.matches(&format!("\"{key}\":")).count(), 1, "{key}: {got}");
+        for key in [
+            "decruft",
+            "decruft_removed",
+            "decruft_flagged",
+            "decruft_other",
+        ] {
+            assert_eq!(
+                got.matches(&format!("\"{key}\":")).count(),
+                1,
+                "{key}: {got}"
+            );
         }
         let v: serde_json::Value = serde_json::from_str(&got).unwrap();
         assert_eq!(v["decruft"][0][2], "read-more");
@@ -692,18 +701,31 @@ mod tests {
         assert_eq!(v["decruft_other"], 1);
         // Without --labels such fields pass through as they came.
         let got = run(line, &JsonlOptions::default()).unwrap();
-        assert!(got.starts_with(r#"{"decruft":"old","text":"","decruft_removed":7,"#), "{got}");
+        assert!(
+            got.starts_with(r#"{"decruft":"old","text":"","decruft_removed":7,"#),
+            "{got}"
+        );
         // A rejected record likewise.
         let rules = DocRules {
             drop_empty: true,
             ..DocRules::default()
         };
         let mut out = Vec::new();
-        let d = strip_record_decided(&Stripper::new(), &opts, &rules, line.as_bytes(), &mut out).unwrap();
+        let d = strip_record_decided(&Stripper::new(), &opts, &rules, line.as_bytes(), &mut out)
+            .unwrap();
         assert!(d.rejected.is_some());
         let got = String::from_utf8(out).unwrap();
-        for key in ["decruft", "decruft_removed", "decruft_flagged", "decruft_rejected"] {
-            assert_eq!(got.matches(&format!("\"{key}\":")).count(), 1, "{key}: {got}");
+        for key in [
+            "decruft",
+            "decruft_removed",
+            "decruft_flagged",
+            "decruft_rejected",
+        ] {
+            assert_eq!(
+                got.matches(&format!("\"{key}\":")).count(),
+                1,
+                "{key}: {got}"
+            );
         }
     }
 

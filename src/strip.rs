@@ -556,7 +556,10 @@ mod tests {
     #[test]
     fn an_outsized_document_is_stripped_in_parts_like_a_whole() {
         let p = "Ceci est un paragraphe assez long pour être gardé, avec les mots les plus courants de la langue.";
-        let text = format!("{}{p}\n\nPartager sur Facebook\n", "\n".repeat(3 * PART_LINES));
+        let text = format!(
+            "{}{p}\n\nPartager sur Facebook\n",
+            "\n".repeat(3 * PART_LINES)
+        );
         let s = Stripper::new();
         let out = s.strip(&text);
         assert!(out.judged());
@@ -616,9 +619,15 @@ mod tests {
             .build()
             .unwrap_err()
             .to_string();
-        assert!(err.contains("8000 bytes is longer than the limit of 500"), "{err}");
+        assert!(
+            err.contains("8000 bytes is longer than the limit of 500"),
+            "{err}"
+        );
         let ok = "b".repeat(500);
-        assert!(Stripper::builder().phrases(Label::Share, &ok).build().is_ok());
+        assert!(Stripper::builder()
+            .phrases(Label::Share, &ok)
+            .build()
+            .is_ok());
     }
 
     #[test]

@@ -240,7 +240,11 @@ impl<'a> Stripped<'a> {
         let mut verdicts = self.lines.iter_mut();
         for nl in memchr::memchr_iter(b'\n', input) {
             let Some(v) = verdicts.next() else { return };
-            let end = if nl > start && input[nl - 1] == b'\r' { nl - 1 } else { nl };
+            let end = if nl > start && input[nl - 1] == b'\r' {
+                nl - 1
+            } else {
+                nl
+            };
             v.range = start..end;
             v.end = nl + 1;
             start = nl + 1;

@@ -390,7 +390,13 @@ fn stream_of_bad() -> Vec<u8> {
 fn a_byte_order_mark_and_unicode_white_space_lines_are_not_bad_records() {
     let input = [
         &b"\xef\xbb\xbf"[..],
-        &stream(&[&good(1), "\u{a0}".as_bytes(), b"\x0b", "\u{2003}\t".as_bytes(), &good(2)]),
+        &stream(&[
+            &good(1),
+            "\u{a0}".as_bytes(),
+            b"\x0b",
+            "\u{2003}\t".as_bytes(),
+            &good(2),
+        ]),
     ]
     .concat();
     let ran = run(&input, OnError::Fail);
@@ -440,7 +446,8 @@ impl Write for Watching<'_> {
     }
     fn flush(&mut self) -> io::Result<()> {
         if self.got == self.want {
-            self.release.store(true, std::sync::atomic::Ordering::SeqCst);
+            self.release
+                .store(true, std::sync::atomic::Ordering::SeqCst);
         }
         Ok(())
     }
@@ -475,7 +482,10 @@ fn records_in_hand_are_written_and_flushed_when_input_pauses() {
             ControlFlow::Continue(())
         })
         .unwrap();
-    assert!(!input.waited_in_vain, "the first records were not flushed while input paused");
+    assert!(
+        !input.waited_in_vain,
+        "the first records were not flushed while input paused"
+    );
     assert!(out.got == expected(&[&good(1), &good(2), &good(3)]));
     assert!(polls >= 2);
 }
@@ -555,5 +565,10 @@ fn a_bad_record_message_is_cut() {
     };
     let ran = run_with(&stream(&[b"{\"text\":\"a\"}"]), &opts, OnError::Fail, 1);
     let msg = ran.end.unwrap_err();
-    assert!(msg.len() < 700 && msg.contains("bytes cut)"), "{} bytes: {}", msg.len(), &msg[..100]);
+    assert!(
+        msg.len() < 700 && msg.contains("bytes cut)"),
+        "{} bytes: {}",
+        msg.len(),
+        &msg[..100]
+    );
 }

@@ -1030,8 +1030,14 @@ mod tests {
                 &["--jsonl", "--threads", "0"],
                 "--threads takes a number from 1 to 1024, not '0'",
             ),
-            (&["eval", "--cv", "1", "x"], "--cv takes from 2 to 100 folds"),
-            (&["eval", "--cv", "10000", "x"], "--cv takes from 2 to 100 folds"),
+            (
+                &["eval", "--cv", "1", "x"],
+                "--cv takes from 2 to 100 folds",
+            ),
+            (
+                &["eval", "--cv", "10000", "x"],
+                "--cv takes from 2 to 100 folds",
+            ),
             (
                 &["--keep", ""],
                 "--keep takes one or more labels: with none, every document is emptied",
@@ -1040,8 +1046,14 @@ mod tests {
                 &["--jsonl", "--threads", "20000"],
                 "--threads takes a number from 1 to 1024, not '20000'",
             ),
-            (&["train", "--epochs", "100000000", "x"], "--epochs takes a number from 1 to 10000"),
-            (&["--jsonl", "--max-record-bytes", "0"], "--max-record-bytes takes a number of at least 1"),
+            (
+                &["train", "--epochs", "100000000", "x"],
+                "--epochs takes a number from 1 to 10000",
+            ),
+            (
+                &["--jsonl", "--max-record-bytes", "0"],
+                "--max-record-bytes takes a number of at least 1",
+            ),
             (&["--model", "m", "--heuristics"], "exclude each other"),
         ] {
             let err = parse(args)

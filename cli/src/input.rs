@@ -240,7 +240,10 @@ impl Output {
         Output::Stdout(if io::stdout().is_terminal() {
             Box::new(io::LineWriter::new(Blocking(io::stdout())))
         } else {
-            Box::new(io::BufWriter::with_capacity(1 << 16, Blocking(io::stdout())))
+            Box::new(io::BufWriter::with_capacity(
+                1 << 16,
+                Blocking(io::stdout()),
+            ))
         })
     }
 

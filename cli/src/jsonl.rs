@@ -63,7 +63,10 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
         // A signal wins: input may have ended early because of it.
         if let Some(signal) = signals::received() {
             result = match ran {
-                Err(e) if e.io_error().is_some_and(|io| io.kind() != io::ErrorKind::BrokenPipe) => {
+                Err(e)
+                    if e.io_error()
+                        .is_some_and(|io| io.kind() != io::ErrorKind::BrokenPipe) =>
+                {
                     Err(Failure::from(e))
                 }
                 _ => Err(Failure::Interrupted(signal)),

@@ -65,7 +65,9 @@ fn run() -> Result<(), Failure> {
         }
         Parsed::Version => {
             let version = format!("decruft {}\n", env!("CARGO_PKG_VERSION"));
-            return io::stdout().write_all(version.as_bytes()).map_err(write_err);
+            return io::stdout()
+                .write_all(version.as_bytes())
+                .map_err(write_err);
         }
     };
     if args.mode == Mode::Jsonl {

@@ -193,7 +193,12 @@ fn help_and_label_end_quietly_on_a_closed_stdout() {
         let mut child = crate::run::spawn(args);
         drop(child.stdout.take());
         let mut err = String::new();
-        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(0), "{args:?}: {err}");
         assert_eq!(err, "", "{args:?}");
@@ -233,7 +238,12 @@ fn train_refuses_data_without_labels() {
     let model = dir.join("model.json");
     for data in [&empty, &unlabelled] {
         let out = decruft(
-            &["train", data.to_str().unwrap(), "-o", model.to_str().unwrap()],
+            &[
+                "train",
+                data.to_str().unwrap(),
+                "-o",
+                model.to_str().unwrap(),
+            ],
             b"",
         );
         let err = String::from_utf8_lossy(&out.stderr);

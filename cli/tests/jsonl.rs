@@ -122,11 +122,18 @@ fn keep_warns_about_a_truncated_last_record() {
     );
     let msg = stderr(&out);
     assert!(msg.contains("kept 1 bad record unchanged"), "{msg}");
-    assert!(msg.contains("without a newline: it may be cut short"), "{msg}");
+    assert!(
+        msg.contains("without a newline: it may be cut short"),
+        "{msg}"
+    );
     // Under fail, the message says so too.
     let out = decruft(&["--jsonl"], &input);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("it may be cut short"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("it may be cut short"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// Issue 13: a line without a newline was read without bound
@@ -141,15 +148,29 @@ fn a_record_longer_than_max_record_bytes_is_bad_not_read_whole() {
     let input = stream(&[&good(1), &huge, &good(3)]);
     let out = decruft(&["--jsonl", "--max-record-bytes", "100000"], &input);
     assert_stopped_at(&out, 2, &expected(&[&good(1)]), "over-long record");
-    assert!(stderr(&out).contains("--max-record-bytes"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--max-record-bytes"),
+        "{}",
+        stderr(&out)
+    );
     for mode in ["skip", "keep"] {
         let out = decruft(
-            &["--jsonl", "--max-record-bytes", "100000", "--on-error", mode],
+            &[
+                "--jsonl",
+                "--max-record-bytes",
+                "100000",
+                "--on-error",
+                mode,
+            ],
             &input,
         );
         assert_eq!(out.status.code(), Some(0), "{mode}: {}", stderr(&out));
         assert!(out.stdout == expected(&[&good(1), &good(3)]), "{mode}");
-        assert!(stderr(&out).contains("longer than --max-record-bytes"), "{mode}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("longer than --max-record-bytes"),
+            "{mode}: {}",
+            stderr(&out)
+        );
     }
     // Within the limit it is an ordinary record.
     let out = decruft(&["--jsonl", "--max-record-bytes", "300000"], &input);
