@@ -432,15 +432,13 @@ impl Stripper {
         if text.len() > PART_LINES {
             let parts = parts(text.as_bytes());
             if parts.len() > 1 {
-                let stripped = parts
-                    .iter()
-                    .map(|part| {
-                        let piece = &text[part.clone()];
-                        let s = self.strip_part(piece.as_bytes(), piece, hints);
-                        (part.start, s)
-                    })
-                    .collect::<Vec<_>>();
-                return Stripped::concat(input, stripped);
+                // One part's verdicts at a time, moved into the whole's.
+                let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+                let stripped = parts.iter().map(|part| {
+                    let piece = &text[part.clone()];
+                    (part.start, self.strip_part(piece.as_bytes(), piece, hints))
+                });
+                return Stripped::concat(input, lines, stripped);
             }
         }
         self.strip_part(input, text, hints)

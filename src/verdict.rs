@@ -257,15 +257,19 @@ impl<'a> Stripped<'a> {
 
     /// The verdicts of a document stripped in parts: each part's (with
     /// its start in `input`), in order, as one result.
-    pub(crate) fn concat(input: &'a [u8], parts: Vec<(usize, Stripped<'_>)>) -> Stripped<'a> {
-        let n = parts.iter().map(|(_, p)| p.lines.len()).sum();
-        let mut lines = Vec::with_capacity(n);
+    /// `lines`: about how many lines there are in all.
+    pub(crate) fn concat<'p>(
+        input: &'a [u8],
+        lines: usize,
+        parts: impl Iterator<Item = (usize, Stripped<'p>)>,
+    ) -> Stripped<'a> {
+        let mut all_lines = Vec::with_capacity(lines);
         let (mut all, mut kept, mut judged) = (0, 0, true);
         for (start, part) in parts {
             all += part.words.0;
             kept += part.words.1;
             judged &= part.judged;
-            lines.extend(part.lines.into_iter().map(|mut v| {
+            all_lines.extend(part.lines.into_iter().map(|mut v| {
                 v.range = v.range.start + start..v.range.end + start;
                 v.end += start;
                 v
@@ -273,7 +277,7 @@ impl<'a> Stripped<'a> {
         }
         Stripped {
             input,
-            lines,
+            lines: all_lines,
             words: (all, kept),
             judged,
         }
