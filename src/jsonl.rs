@@ -341,10 +341,10 @@ pub(crate) fn strip_record_decided(
 /// their `_removed` and `_flagged` companions): a record that has them
 /// already (from an earlier run) gets them replaced, not twice.
 fn is_labels_key(opts: &JsonlOptions, key: &str) -> bool {
-    match key.strip_prefix(opts.labels_field.as_str()) {
-        Some("" | "_removed" | "_flagged") => true,
-        _ => false,
-    }
+    matches!(
+        key.strip_prefix(opts.labels_field.as_str()),
+        Some("" | "_removed" | "_flagged")
+    )
 }
 
 /// The labels field and its two companions (`_removed`, `_flagged`), without

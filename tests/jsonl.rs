@@ -476,12 +476,13 @@ fn records_in_hand_are_written_and_flushed_when_input_pauses() {
     };
     let mut stream = JsonlStream::new(stripper(), JsonlOptions::default());
     let mut polls = 0;
-    stream
+    let end = stream
         .run("input", &mut input, &mut out, |_| {
             polls += 1;
             ControlFlow::Continue(())
         })
         .unwrap();
+    assert_eq!(end, ControlFlow::Continue(()));
     assert!(
         !input.waited_in_vain,
         "the first records were not flushed while input paused"
@@ -538,9 +539,10 @@ fn over_long_and_truncated_records_are_counted() {
         let mut stream = JsonlStream::new(stripper(), JsonlOptions::default());
         stream.on_error(mode).max_record_bytes(10_000);
         let mut out = Vec::new();
-        stream
+        let end = stream
             .run("input", &input[..], &mut out, |_| ControlFlow::Continue(()))
             .unwrap();
+        assert_eq!(end, ControlFlow::Continue(()));
         let s = stream.stats();
         assert_eq!((s.too_long, s.truncated), (1, 1), "{mode:?}");
         let mut want = expected(&[&good(1), &good(3)]);
