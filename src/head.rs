@@ -35,6 +35,12 @@ pub(crate) const PAGE_TITLE: u8 = 2;
 /// The line's words are the URL slug's.
 pub(crate) const SLUG_MATCH: u8 = 4;
 
+/// Whether a line's evidence names it the headline: it repeats the page's
+/// title or the URL's slug, and is not the page title itself.
+pub(crate) fn names_headline(flags: u8) -> bool {
+    flags & (TITLE_MATCH | SLUG_MATCH) != 0 && flags & PAGE_TITLE == 0
+}
+
 /// Lines longer than this many words are never a headline.
 const MAX_WORDS: u32 = 40;
 /// Lines examined for a match at most (headlines are near the top).
@@ -396,13 +402,22 @@ pub(crate) fn find(
                 score += 0.4;
             }
         }
-        // A byline or a date right below: the usual head of an article.
+        // A byline or a date right below: the usual head of an article. It
+        // belongs to the nearest headline above it, not to a line above that
+        // headline (a deck, fluent, may sit between).
         let below = (i + 1..lines.len())
             .filter(|&j| !lines[j].blank)
             .take(3)
+            .take_while(|&j| !headline_shaped(&lines[j], text) || fluent(&lines[j], know))
             .any(|j| lines[j].date || lines[j].byline || lines[j].time);
         if below {
             score += 0.5;
+        }
+        // In a script with case, a headline starts with a capital (or a
+        // digit, a quote): CSS may show it otherwise, the text keeps it.
+        let content = &text[f.trim_start as usize..f.trim_end as usize];
+        if content.chars().next().is_some_and(char::is_lowercase) {
+            score -= 0.5;
         }
         if emissions[i].logit < -3.0 {
             score -= 1.0;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::context::{Rescorer, STAGE2};
 use crate::decode::{Costs, Decoder, State, Step};
 use crate::features::{DocFeatures, LineFeatures};
-use crate::head::{Evidence, Hints};
+use crate::head::{self, Evidence, Hints};
 use crate::lexicon::Lexicon;
 use crate::lines::{self, Span};
 use crate::model::Model;
@@ -52,7 +52,24 @@ pub(crate) struct Classified<'s> {
     /// With explanations on, the inputs that weighed most for each line
     /// (see [`Model::explain`]); else empty.
     pub top: &'s [Vec<(&'static str, f32)>],
+    /// Decoding kept almost nothing of a page with text, so the states are
+    /// those of a second decoding that trusts the scores more (see
+    /// [`RESCUE_SHIFTS`]).
+    pub rescued: bool,
 }
+
+/// A page of at least this many words whose decoding keeps fewer than
+/// [`RESCUE_WORDS`] is decoded again with every line's log-odds raised by
+/// each of [`RESCUE_SHIFTS`] in turn, until one keeps that many: the
+/// article of a page is its most article-like region even when the model
+/// doubts all of it (losing a whole article is the worst failure, a page
+/// with no article is rarer). Decoding keeps regions, not lines, so what is
+/// added is the region that scored best, not scattered menu lines.
+const RESCUE_MIN_DOC_WORDS: u64 = 150;
+/// See [`RESCUE_MIN_DOC_WORDS`].
+const RESCUE_WORDS: u64 = 40;
+/// See [`RESCUE_MIN_DOC_WORDS`].
+const RESCUE_SHIFTS: [f32; 3] = [1.0, 2.0, 3.0];
 
 #[cfg(feature = "train")]
 /// One non-blank line's first-stage inputs, as training reads them (those
@@ -68,6 +85,20 @@ pub(crate) struct TrainingRow<'s> {
     pub crosses: &'s [u32],
     /// Whether a blank line separates this line from the previous one.
     pub new_block: bool,
+    /// Whether the heuristics cap the line's score (see [`vetoed`]).
+    pub vetoed: bool,
+}
+
+/// Whether the heuristics overrule the model on line `i` (see
+/// [`rules::vetoes`]), unless head evidence names the line the headline: a
+/// headline above a caption and a "continue reading" link is shaped like a
+/// teaser block's, and the page's own title says which it is.
+fn vetoed(emissions: &[Emission], evidence: &Evidence, i: usize) -> bool {
+    rules::vetoes(&emissions[i])
+        && !evidence
+            .flags
+            .get(i)
+            .is_some_and(|&f| head::names_headline(f))
 }
 
 /// Per-thread working memory, reused across documents.
@@ -85,6 +116,9 @@ struct Scratch {
     heuristic_states: Vec<State>,
     /// The model's decoded state of every line.
     line_states: Vec<State>,
+    /// A rescue's second decoding, and whether it replaced `line_states`.
+    rescue_states: Vec<State>,
+    rescued: bool,
     /// The log-odds of every line the decoder reads (heuristic or model).
     logits: Vec<f32>,
     vectorizer: Vectorizer,
@@ -148,6 +182,7 @@ impl Classifier {
                 logits: &s.logits,
                 states,
                 top: &s.top,
+                rescued: s.rescued,
             });
             if s.spans.capacity() > SCRATCH_MAX_LINES {
                 *s = Scratch::default();
@@ -188,6 +223,7 @@ impl Classifier {
                     sparse: &s.sparse,
                     crosses: &s.crosses,
                     new_block,
+                    vetoed: vetoed(&s.emissions, &s.evidence, i),
                 });
                 new_block = false;
             }
@@ -215,7 +251,7 @@ impl Classifier {
         let combined = self.model.as_ref().is_none_or(|m| m.kind == Kind::Combined);
         if combined {
             let mut states = std::mem::take(&mut s.heuristic_states);
-            s.decode(&Costs::default(), true, &mut states);
+            s.decode(&Costs::default(), true, 0.0, &mut states);
             s.heuristic_states = states;
         }
         let Some(model) = &self.model else {
@@ -252,7 +288,7 @@ impl Classifier {
             if !s.doc.lines[i].blank {
                 let z = s.logits[i] + model.offset2();
                 let z = if combined {
-                    rules::veto(rules::vetoes(&s.emissions[i]), z)
+                    rules::veto(vetoed(&s.emissions, &s.evidence, i), z)
                 } else {
                     z
                 };
@@ -261,7 +297,27 @@ impl Classifier {
         }
         std::mem::swap(&mut s.logits, &mut s.logits2);
         let mut states = std::mem::take(&mut s.line_states);
-        s.decode(&model.costs, combined, &mut states);
+        s.decode(&model.costs, combined, 0.0, &mut states);
+        s.rescued = false;
+        let words = |lines: &[LineFeatures], states: &[State]| -> u64 {
+            (lines.iter().zip(states))
+                .filter(|(_, st)| st.kept())
+                .map(|(f, _)| u64::from(f.words))
+                .sum()
+        };
+        let all: u64 = s.doc.lines.iter().map(|f| u64::from(f.words)).sum();
+        if all >= RESCUE_MIN_DOC_WORDS && words(&s.doc.lines, &states) < RESCUE_WORDS {
+            let mut again = std::mem::take(&mut s.rescue_states);
+            for shift in RESCUE_SHIFTS {
+                s.decode(&model.costs, combined, shift, &mut again);
+                if words(&s.doc.lines, &again) >= RESCUE_WORDS {
+                    std::mem::swap(&mut states, &mut again);
+                    s.rescued = true;
+                    break;
+                }
+            }
+            s.rescue_states = again;
+        }
         s.line_states = states;
     }
 }
@@ -291,7 +347,8 @@ impl Scratch {
     /// Decodes `logits` over the non-blank lines (with the heuristics'
     /// end-of-article barriers if `barriers`) into a state per line in
     /// `out` (blank lines: `Before`).
-    fn decode(&mut self, costs: &Costs, barriers: bool, out: &mut Vec<State>) {
+    /// Every log-odds is raised by `shift` (0 but for a rescue).
+    fn decode(&mut self, costs: &Costs, barriers: bool, shift: f32, out: &mut Vec<State>) {
         self.steps.clear();
         self.step_line.clear();
         let mut new_block = true;
@@ -306,7 +363,7 @@ impl Scratch {
                 0.0
             };
             self.steps.push(Step {
-                logit: self.logits[i],
+                logit: self.logits[i] + shift,
                 barrier,
                 new_block,
             });

@@ -8,6 +8,11 @@
 //! coordinate search on out-of-fold scores of the training documents
 //! (k-fold by site inside the training set), so they are fitted to scores the
 //! model has not seen, as at inference.
+//!
+//! The second stage reads the first stage's out-of-fold scores through
+//! [`context`](crate::context) and is either linear or gradient-boosted trees
+//! ([`boost`](crate::boost)); for trees the decoder is tuned again, on
+//! out-of-fold tree scores (two halves by site).
 
 use std::sync::Arc;
 
@@ -147,7 +152,7 @@ pub(crate) fn vectorise(docs: &[LabelledDoc]) -> Result<Vec<DocVectors>, Error> 
                 v.chars.push(row.features.chars.max(1) as f32);
                 v.new_block.push(row.new_block);
                 v.barrier.push(row.emission.barrier);
-                v.vetoed.push(rules::vetoes(row.emission));
+                v.vetoed.push(row.vetoed);
             });
         Ok(v)
     })

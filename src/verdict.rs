@@ -408,7 +408,9 @@ impl Labelling<'_> {
                 } else {
                     Label::Body
                 };
-                let reason = if logit <= 0.0 {
+                let reason = if logit <= 0.0 && c.rescued {
+                    Reason::Context("the page's most article-like region")
+                } else if logit <= 0.0 {
                     Reason::Context("inside the article")
                 } else if self.model {
                     model_reason(i)

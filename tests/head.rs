@@ -22,6 +22,37 @@ const NO_HINTS: Hints<'static> = Hints {
 
 const CASES: &[Case] = &[
     Case {
+        name: "headline / date / body under a lowercase ad line, headline repeated in a list",
+        page: "\
+Home | News | Science | Health | Technology
+Stay up to date with the news, subscribe to our feeds
+Science | Biotechnology | Botany | Medicine
+  kayak trips, canoes, lakes
+
+  Protective proteins
+
+  2011-11-20 21:25:40 Medicine
+
+  Chaperone proteins protect cells and whole organisms from the effects of stress, and researchers in Warsaw have now shown how one family of them folds damaged enzymes back into shape.
+
+  The team studied yeast cells exposed to heat and found that without the proteins most of the cells died within an hour, while with them nearly all survived and went on dividing.
+
+  The findings may help explain why some neurodegenerative diseases progress faster in older patients, whose cells make fewer of these proteins, the authors wrote.
+
+  Latest news
+
+  Protective proteins
+
+  Vote for the national cancer prevention programme
+
+  Pelvis transplant performed in Poland
+",
+        title: "Protective proteins",
+        standfirst: &[],
+        dropped: &["kayak trips, canoes, lakes", "2011-11-20 21:25:40 Medicine"],
+        hints: NO_HINTS,
+    },
+    Case {
         name: "headline / standfirst / byline / date / body",
         page: "\
 Home
@@ -234,4 +265,42 @@ fn usual_layouts_keep_and_label_the_head() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A page the model doubts from top to bottom (here: every score lowered by
+/// a threshold of 2 log-odds) still keeps its most article-like region,
+/// never nothing: losing a whole article is the worst failure.
+#[test]
+fn a_doubted_page_keeps_its_best_region() {
+    let doubting = Stripper::builder().threshold(2.0).build().unwrap();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let out = doubting.strip(&text);
+        let kept: Vec<usize> = (0..out.lines().len())
+            .filter(|&i| out.lines()[i].kept && out.lines()[i].label == Label::Body)
+            .collect();
+        let words: usize = kept
+            .iter()
+            .map(|&i| {
+                String::from_utf8_lossy(out.line_bytes(i))
+                    .split_whitespace()
+                    .count()
+            })
+            .sum();
+        assert!(
+            words >= 40,
+            "{}: {words} words of body kept",
+            path.display()
+        );
+        // The default keeps more than the doubting stripper: the rescue
+        // takes a region, not the page.
+        let default = Stripper::new().strip(&text);
+        let all = default.lines().iter().filter(|v| v.kept).count();
+        assert!(
+            kept.len() <= all,
+            "{}: rescue kept more than the default",
+            path.display()
+        );
+    }
 }

@@ -825,9 +825,12 @@ Usage:
 
 DATA files hold gold documents (id, url, text and with/without or body, as in
 ../shared/data) or labelled documents (id, group, text, labels, as written by
-decruft label). The model is a logistic regression over the line features,
-their neighbours' and hashed word and character n-grams; the decoder's
-transition costs are tuned on out-of-fold scores. Deterministic for a seed.";
+decruft label). Each file is a dataset. The first stage is a logistic
+regression over the line features, their neighbours' and hashed word and
+character n-grams; the second, gradient-boosted trees over the first stage's
+out-of-fold scores around each line, its shape and the head evidence; the
+decoder's transition costs are tuned on out-of-fold scores for the mean F1
+over datasets with each one's recall held. Deterministic for a seed.";
 
 const LABEL_HEADER: &str = "\
 decruft label: derive line labels from gold documents
