@@ -112,7 +112,7 @@ fn cleaned_text_is_stable() {
 }
 
 /// Issue 13: stripping decruft's own output again changed 204 of 1,192 dev
-/// documents (1,039 of 4,708 on today's dev corpus; `benches/idempotence.sh`).
+/// documents (1,078 of 4,708 on today's dev corpus; `benches/idempotence.sh`).
 /// A `stable` stripper's output is a fixed point. Checked on mixtures of
 /// the seeds' lines (windows of consecutive lines, every other one
 /// shuffled), among which the default stripper's output is not always
