@@ -365,7 +365,9 @@ impl DocFeatures {
             self.pieces.push((f.trim_start, f.trim_start + scanned));
             self.piece_lines.push((i as u32, blen as u32));
             let h = line_hash(content);
-            *self.repeat_counts.entry(h).or_default() += 1;
+            // Saturating: 65,536 copies of a line must not wrap to 0.
+            let n = self.repeat_counts.entry(h).or_default();
+            *n = n.saturating_add(1);
             self.line_hashes.push(h);
             self.lines.push(f);
         }
@@ -604,5 +606,13 @@ mod tests {
         assert_eq!(doc.lines[0].repeats, 2);
         assert_eq!(doc.lines[1].repeats, 1);
         assert_eq!(doc.lines[2].repeats, 2);
+    }
+
+    /// Issue 13: the count was a u16 that wrapped: a line seen 65,536
+    /// times counted 0 (and 65,537 times, 1: a line of its own).
+    #[test]
+    fn repeats_saturate_rather_than_wrap() {
+        let doc = features(&"Partager\n".repeat(65_537));
+        assert_eq!(doc.lines[0].repeats, u16::MAX);
     }
 }

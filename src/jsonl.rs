@@ -64,12 +64,16 @@ impl Default for JsonlOptions {
     }
 }
 
-/// A record's fields in order, values raw, except the first field named
-/// like the text field, which is decoded in the same pass (`None` among the
-/// raw values marks its place).
+/// A record's fields in order, values raw, except the fields named like
+/// the text field, which are decoded in the same pass (`None` among the raw
+/// values marks their places). A record may name the text field more than
+/// once: every copy is stripped, and `text` is the last, the one most
+/// readers (Python's `json`, jq) take.
 struct Fields<'a> {
     fields: Vec<(Cow<'a, str>, Option<&'a RawValue>)>,
     text: Option<TextValue<'a>>,
+    /// The copies of the text field before the last, in order.
+    earlier: Vec<TextValue<'a>>,
 }
 
 /// The text field's value: a string, or what it is instead.
@@ -103,23 +107,37 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
         let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(4));
-        let mut text = None;
+        let mut text: Option<TextValue<'de>> = None;
+        let mut earlier = Vec::new();
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if text.is_none() && key == self.field {
-                if self.decode {
-                    text = Some(map.next_value::<TextValue<'de>>()?);
+            if key == self.field {
+                let value = if self.decode {
                     fields.push((key, None));
+                    map.next_value::<TextValue<'de>>()?
                 } else {
                     // Kept raw too: a rejected record is written whole.
                     let raw = map.next_value::<&'de RawValue>()?;
-                    text = Some(TextValue::kind_of(raw));
                     fields.push((key, Some(raw)));
+                    TextValue::kind_of(raw)
+                };
+                // A copy that is not a string wins: the record is refused.
+                match (text.take(), value) {
+                    (Some(bad @ TextValue::Not(_)), _) => text = Some(bad),
+                    (Some(prev), value) => {
+                        earlier.push(prev);
+                        text = Some(value);
+                    }
+                    (None, value) => text = Some(value),
                 }
             } else {
                 fields.push((key, Some(map.next_value::<&'de RawValue>()?)));
             }
         }
-        Ok(Fields { fields, text })
+        Ok(Fields {
+            fields,
+            text,
+            earlier,
+        })
     }
 }
 
@@ -239,7 +257,7 @@ pub(crate) fn strip_record_decided(
                 text: Some(TextValue::Not(kind)),
                 ..
             }) => return Err(not_a_string(&opts.field, kind)),
-            _ => return Err(Error::record(json_error(&e))),
+            _ => return Err(Error::record(json_error_in(line, &e))),
         },
     };
     let text = match fields.text {
@@ -247,6 +265,13 @@ pub(crate) fn strip_record_decided(
         Some(TextValue::Not(kind)) => return Err(not_a_string(&opts.field, kind)),
         Some(TextValue::Text(text)) => text,
     };
+    let mut earlier = Vec::with_capacity(fields.earlier.len());
+    for copy in fields.earlier {
+        match copy {
+            TextValue::Text(t) => earlier.push(t),
+            TextValue::Not(kind) => return Err(not_a_string(&opts.field, kind)),
+        }
+    }
     let fields = fields.fields;
     // The title and URL fields, when they are strings, are hints.
     let string_field = |name: &Option<String>| -> Option<Cow<'_, str>> {
@@ -265,6 +290,13 @@ pub(crate) fn strip_record_decided(
         site: site.as_deref(),
     };
     let stripped = stripper.strip_with(&text, &hints);
+    if !stripped.judged() {
+        return Err(Error::record(format!(
+            "field \"{}\" is {} bytes long, too long to strip (4 GiB at most)",
+            opts.field,
+            text.len()
+        )));
+    }
     let flagged = stripped.loss_flagged();
     if !rules.is_off() {
         if let Some(why) = rules.judge(text.chars().count(), &stripped.text()) {
@@ -275,20 +307,32 @@ pub(crate) fn strip_record_decided(
             });
         }
     }
+    // Earlier copies of the text field are stripped too (the same way, so
+    // that no reader finds the page unstripped), each on its own.
+    let earlier: Vec<Stripped<'_>> = earlier
+        .iter()
+        .map(|t| stripper.strip_with(t, &hints))
+        .collect();
+    let mut copies = earlier.iter().chain(std::iter::once(&stripped));
     let start = out.len();
     out.push(b'{');
-    for (i, (key, value)) in fields.iter().enumerate() {
-        if i > 0 {
+    let mut first = true;
+    for (key, value) in &fields {
+        if value.is_some() && opts.labels && is_labels_key(opts, key) {
+            continue;
+        }
+        if !first {
             out.push(b',');
         }
+        first = false;
         write_json_str(out, key);
         out.push(b':');
         match value {
             Some(raw) => out.extend_from_slice(raw.get().as_bytes()),
-            None => write_kept_json(out, &stripped),
+            None => write_kept_json(out, copies.next().expect("one stripped text per copy")),
         }
     }
-    if opts.labels && !fields.iter().any(|(k, _)| *k == opts.labels_field) {
+    if opts.labels {
         out.push(b',');
         write_label_fields(out, opts, &text, &stripped);
     }
@@ -298,6 +342,16 @@ pub(crate) fn strip_record_decided(
         flagged,
         rejected: None,
     })
+}
+
+/// Whether `key` is one of the fields `--labels` writes (the labels and
+/// their `_removed` and `_flagged` companions): a record that has them
+/// already (from an earlier run) gets them replaced, not twice.
+fn is_labels_key(opts: &JsonlOptions, key: &str) -> bool {
+    matches!(
+        key.strip_prefix(opts.labels_field.as_str()),
+        Some("" | "_removed" | "_flagged")
+    )
 }
 
 /// The labels field and its two companions (`_removed`, `_flagged`), without
@@ -329,7 +383,7 @@ fn write_rejected(
     out.push(b'{');
     for (k, value) in &fields.fields {
         let Some(raw) = value else { continue };
-        if *k == key {
+        if *k == key || (opts.labels && is_labels_key(opts, k)) {
             continue;
         }
         write_json_str(out, k);
@@ -339,7 +393,7 @@ fn write_rejected(
     }
     write_json_str(out, &key);
     let _ = write!(out, ":\"{why}\"");
-    if opts.labels && !fields.fields.iter().any(|(k, _)| *k == opts.labels_field) {
+    if opts.labels {
         out.push(b',');
         write_label_fields(out, opts, text, stripped);
     }
@@ -358,6 +412,52 @@ fn parse<'a>(line: &'a [u8], field: &str, decode: bool) -> serde_json::Result<Fi
 
 fn not_a_string(field: &str, kind: &str) -> Error {
     Error::record(format!("field \"{field}\" is {kind}, not a string"))
+}
+
+/// [`json_error`], naming a lone surrogate escape (`\ud800` without its
+/// pair) for what it is: serde_json calls it the end of a hex escape, or a
+/// lone *leading* surrogate when it trails.
+fn json_error_in(line: &[u8], e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    if msg.contains("hex escape") {
+        if let Some((at, unit)) = lone_surrogate(line) {
+            return format!(
+                "a lone UTF-16 surrogate \\u{unit:04x} (without its pair) in a string: not valid \
+                 Unicode (column {})",
+                at + 1
+            );
+        }
+    }
+    json_error(e)
+}
+
+/// The byte offset and value of the first `\uXXXX` escape in `line` that
+/// is a surrogate without its pair, if any.
+fn lone_surrogate(line: &[u8]) -> Option<(usize, u16)> {
+    let unit = |i: usize| -> Option<u16> {
+        let hex = line.get(i + 2..i + 6)?;
+        if line.get(i..i + 2)? != b"\\u" {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+    };
+    let mut i = 0;
+    while i < line.len() {
+        if line[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit(i) {
+            Some(u @ 0xd800..=0xdbff) => match unit(i + 6) {
+                Some(0xdc00..=0xdfff) => i += 12,
+                _ => return Some((i, u)),
+            },
+            Some(u @ 0xdc00..=0xdfff) => return Some((i, u)),
+            Some(_) => i += 6,
+            None => i += 2, // another escape: `\\`, `\"`…
+        }
+    }
+    None
 }
 
 fn json_error(e: &serde_json::Error) -> String {
@@ -524,6 +624,116 @@ mod tests {
         // decoded, not a number.
         let err = run(r#"{"text":"\ud800"}"#, &opts).unwrap_err();
         assert!(!err.contains("number"), "{err}");
+    }
+
+    /// Issue 13: lone surrogates were refused with wrong messages ("unexpected
+    /// end of hex escape" for `"ab\ud800cd"`, a "lone leading surrogate" for
+    /// the trailing `\udc00`).
+    #[test]
+    fn a_lone_surrogate_is_named_as_such() {
+        let opts = JsonlOptions::default();
+        for (line, unit) in [
+            (r#"{"text":"ab\ud800cd"}"#, "d800"),
+            (r#"{"text":"ab\udc00"}"#, "dc00"),
+            (r#"{"text":"\\\ud800\u0041"}"#, "d800"),
+            (r#"{"te\udbffxt":"a"}"#, "dbff"),
+            (r#"{"text":"a\ud800\ud800"}"#, "d800"),
+        ] {
+            let err = run(line, &opts).unwrap_err();
+            assert!(
+                err.contains(&format!("lone UTF-16 surrogate \\u{unit}")),
+                "{line}: {err}"
+            );
+        }
+        // A pair is fine, and a short escape keeps serde_json's message.
+        assert!(run(r#"{"text":"\ud83d\ude00"}"#, &opts).is_ok());
+        let err = run(r#"{"text":"\u12"}"#, &opts).unwrap_err();
+        assert!(!err.contains("surrogate"), "{err}");
+    }
+
+    /// Issue 13: `{"id":1,"text":"Accueil\nPartager sur Facebook\n","text":…}`
+    /// stripped only the first copy and wrote the second raw, the one
+    /// Python's `json` and jq read.
+    #[test]
+    fn a_duplicate_text_key_strips_every_copy() {
+        let opts = JsonlOptions::default();
+        let page = r#""Accueil\nPartager sur Facebook\n""#;
+        let line = format!(r#"{{"id":1,"text":{page},"text":{page}}}"#);
+        let got = run(&line, &opts).unwrap();
+        assert_eq!(got, r#"{"id":1,"text":"","text":""}"#);
+        // Different copies are each stripped on their own; a copy that is
+        // not a string makes the record bad.
+        let line = r#"{"text":"Lire la suite \u2192\n","text":"Accueil\n"}"#;
+        assert_eq!(run(line, &opts).unwrap(), r#"{"text":"","text":""}"#);
+        for line in [r#"{"text":"a","text":3}"#, r#"{"text":null,"text":"a"}"#] {
+            let err = run(line, &opts).unwrap_err();
+            assert!(err.contains("not a string"), "{line}: {err}");
+        }
+        // With labels, they describe the last copy (the one readers take).
+        let opts = JsonlOptions {
+            labels: true,
+            ..JsonlOptions::default()
+        };
+        let got = run(r#"{"text":"a\n","text":"b\nc\n"}"#, &opts).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&got).unwrap();
+        assert_eq!(v["decruft"].as_array().unwrap().len(), 2);
+    }
+
+    /// Issue 13: with `--labels`, a record that already had a `decruft`
+    /// field got no labels, and one with `decruft_removed` got that key
+    /// twice. The fields from an earlier run are replaced, each written once.
+    #[test]
+    fn labels_replace_the_labels_fields_of_an_earlier_run() {
+        let opts = JsonlOptions {
+            labels: true,
+            ..JsonlOptions::default()
+        };
+        let line = r#"{"decruft":"old","text":"Lire la suite \u2192\n","decruft_removed":7,"decruft_flagged":"x","decruft_other":1}"#;
+        let got = run(line, &opts).unwrap();
+        for key in [
+            "decruft",
+            "decruft_removed",
+            "decruft_flagged",
+            "decruft_other",
+        ] {
+            assert_eq!(
+                got.matches(&format!("\"{key}\":")).count(),
+                1,
+                "{key}: {got}"
+            );
+        }
+        let v: serde_json::Value = serde_json::from_str(&got).unwrap();
+        assert_eq!(v["decruft"][0][2], "read-more");
+        assert_eq!(v["decruft_removed"], 1.0);
+        assert_eq!(v["decruft_other"], 1);
+        // Without --labels such fields pass through as they came.
+        let got = run(line, &JsonlOptions::default()).unwrap();
+        assert!(
+            got.starts_with(r#"{"decruft":"old","text":"","decruft_removed":7,"#),
+            "{got}"
+        );
+        // A rejected record likewise.
+        let rules = DocRules {
+            drop_empty: true,
+            ..DocRules::default()
+        };
+        let mut out = Vec::new();
+        let d = strip_record_decided(&Stripper::new(), &opts, &rules, line.as_bytes(), &mut out)
+            .unwrap();
+        assert!(d.rejected.is_some());
+        let got = String::from_utf8(out).unwrap();
+        for key in [
+            "decruft",
+            "decruft_removed",
+            "decruft_flagged",
+            "decruft_rejected",
+        ] {
+            assert_eq!(
+                got.matches(&format!("\"{key}\":")).count(),
+                1,
+                "{key}: {got}"
+            );
+        }
     }
 
     #[test]

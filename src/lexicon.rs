@@ -292,6 +292,10 @@ fn entries(file: &str) -> impl Iterator<Item = &str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
+/// The longest phrase a lexicon takes, in bytes (the shipped ones reach
+/// 120).
+const MAX_PHRASE_BYTES: usize = 500;
+
 impl Lexicon {
     /// Builds a lexicon from phrase files, each given with its category.
     pub(crate) fn build(files: &[(Label, &str)]) -> Result<Lexicon, Error> {
@@ -303,6 +307,16 @@ impl Lexicon {
                 .category()
                 .ok_or_else(|| Error::setting(format!("'{label}' is not a boilerplate label")))?;
             for phrase in entries(file) {
+                // A phrase is part of a line; a very long one would only
+                // make the automaton slow to build (and never match).
+                if phrase.len() > MAX_PHRASE_BYTES {
+                    return Err(Error::setting(format!(
+                        "a {label} phrase of {} bytes is longer than the limit of \
+                         {MAX_PHRASE_BYTES}: {:?}…",
+                        phrase.len(),
+                        phrase.chars().take(40).collect::<String>()
+                    )));
+                }
                 let key = phrase.to_lowercase();
                 if seen.insert(key, category).is_some() {
                     continue; // first category wins; keeps reasons deterministic

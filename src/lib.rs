@@ -103,7 +103,7 @@ pub use crate::site::{
     site_of_url, Page, Patterns, DEFAULT_BUDGET, DEFAULT_MIN_PAGES, DEFAULT_SITE_CAP,
     FORMAT_VERSION as PATTERNS_VERSION,
 };
-pub use crate::stream::{JsonlStream, OnError, StreamStats};
+pub use crate::stream::{JsonlStream, OnError, StreamStats, MAX_RECORD_BYTES};
 pub use crate::strip::{Stripper, StripperBuilder};
 pub use crate::verdict::{Reason, Stripped, Verdict};
 

@@ -100,6 +100,11 @@ struct ModelFile {
 
 const MAGIC: &str = "decruft-model";
 
+/// The largest weight, leaf value or cost a model file may hold. Trained
+/// models stay far below (the shipped one below 4); the bound keeps every
+/// sum of weights finite, so no score is ever NaN.
+const MAX_WEIGHT: f32 = 1000.0;
+
 impl Model {
     /// An all-zero model of the given kind.
     pub(crate) fn zeros(kind: Kind) -> Model {
@@ -313,21 +318,26 @@ impl Model {
                 .ok_or_else(|| Error::model(format!("n-gram bucket {b} out of range")))?;
             *slot = w;
         }
-        let finite = model.bias.is_finite()
-            && model.bias2.is_finite()
-            && model.stage2.iter().all(|w| w.is_finite())
-            && model.dense.iter().all(|w| w.is_finite())
-            && model.sparse.iter().all(|w| w.is_finite());
+        // Finite is not enough: weights near f32::MAX overflow to infinity
+        // when summed, and infinities of both signs make NaN scores.
+        let bounded = |w: &f32| w.is_finite() && w.abs() <= MAX_WEIGHT;
+        let finite = bounded(&model.bias)
+            && bounded(&model.bias2)
+            && model.stage2.iter().all(bounded)
+            && model.dense.iter().all(bounded)
+            && model.sparse.iter().all(bounded)
+            && model.forests.iter().all(|f| f.values_within(MAX_WEIGHT));
         let c = &model.costs;
         let costs_ok = [
             c.enter, c.exit, c.reenter, c.closed, c.gap_open, c.gap_line, c.split,
         ]
         .iter()
-        .all(|v| v.is_finite() && *v >= 0.0);
+        .all(|v| v.is_finite() && (0.0..=MAX_WEIGHT).contains(v));
         if !finite || !costs_ok {
-            return Err(Error::model(
-                "weights and costs must be finite (costs non-negative)".to_string(),
-            ));
+            return Err(Error::model(format!(
+                "weights and costs must be finite and at most {MAX_WEIGHT} in size (costs \
+                 non-negative)"
+            )));
         }
         Ok(model)
     }
@@ -377,6 +387,28 @@ mod tests {
         assert!(stale.contains("fingerprint 0000000000000000"), "{stale}");
         assert!(stale.contains("retrain it with `decruft train"), "{stale}");
         assert!(err(&json.replace("[77,-1.25]", "[999999999,-1.25]")).contains("out of range"));
+    }
+
+    /// Issue 13: a model with huge finite weights (3e38) was accepted; sums
+    /// of its weights overflowed to infinities of both signs, and
+    /// `--labels` wrote bare `NaN` scores (not JSON).
+    #[test]
+    #[cfg(feature = "train")]
+    fn a_model_with_huge_finite_weights_is_refused() {
+        let mut m = Model::zeros(Kind::Combined);
+        m.sparse[77] = -1.25;
+        let json = m.to_json("test");
+        assert!(Model::from_json(&json).is_ok());
+        for (from, to) in [
+            ("[77,-1.25]", "[77,-3e38]"),
+            ("[77,-1.25]", "[77,1001]"),
+            ("\"bias\":0.0", "\"bias\":3e38"),
+        ] {
+            let bad = json.replacen(from, to, 1);
+            assert_ne!(bad, json, "{from} not found");
+            let e = Model::from_json(&bad).unwrap_err().to_string();
+            assert!(e.contains("at most 1000"), "{to}: {e}");
+        }
     }
 
     /// The shipped model was made for this build's inputs. When it fails,

@@ -149,6 +149,11 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// A document of more lines than this leaves no scratch behind: the
+/// thread's buffers are freed after it rather than kept at its size for
+/// the documents to come (a stream's threads, a Python process).
+const SCRATCH_MAX_LINES: usize = 1 << 16;
+
 impl Classifier {
     /// Classifies `text` and gives the result to `f`. With `explain` (and a
     /// model), every line also gets the inputs that weighed most.
@@ -182,7 +187,7 @@ impl Classifier {
             } else {
                 &s.heuristic_states
             };
-            f(&Classified {
+            let result = f(&Classified {
                 spans: &s.spans,
                 lines: &s.doc.lines,
                 doc: &s.doc,
@@ -193,7 +198,11 @@ impl Classifier {
                 states,
                 top: &s.top,
                 rescued: s.rescued,
-            })
+            });
+            if s.spans.capacity() > SCRATCH_MAX_LINES {
+                *s = Scratch::default();
+            }
+            result
         })
     }
 

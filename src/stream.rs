@@ -8,10 +8,11 @@
 //! number of threads: records come out in input order, and a batch is handed
 //! to the writer whole or not at all.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 use crate::batch::{default_threads, map_batch};
 use crate::jsonl::{strip_record_decided, JsonlOptions};
@@ -39,8 +40,18 @@ pub struct StreamStats {
     pub lines: u64,
     /// Bytes of those lines.
     pub bytes: u64,
-    /// Bad records dropped ([`OnError::Skip`]).
+    /// Bad records dropped ([`OnError::Skip`]), and records longer than
+    /// [`JsonlStream::max_record_bytes`] under [`OnError::Skip`] or
+    /// [`OnError::Keep`].
     pub skipped: u64,
+    /// Bad records written through unchanged ([`OnError::Keep`]).
+    pub kept: u64,
+    /// Of the bad records, those at the end of the input without a newline:
+    /// most likely a record cut short (a truncated file).
+    pub truncated: u64,
+    /// Of the bad records, those longer than
+    /// [`JsonlStream::max_record_bytes`] (never held whole in memory).
+    pub too_long: u64,
     /// Records that lost nearly all their words
     /// ([`Stripped::loss_flagged`](crate::Stripped::loss_flagged)).
     pub flagged: u64,
@@ -56,8 +67,18 @@ const BATCH_RECORDS: usize = 512;
 /// reading stdout all work at once even on a few megabytes of input; large
 /// enough that every core gets many records per batch.
 const BATCH_BYTES: usize = 1 << 20;
-/// Batches read ahead, and batches waiting for the writer, at most.
+/// Batches waiting for the writer, at most.
 const QUEUED: usize = 2;
+/// Input is read in pieces of this size…
+const PIECE: usize = 1 << 18;
+/// …and at most this many are read ahead (two batches' worth).
+const PIECES_AHEAD: usize = 8;
+/// When input pauses this long, the complete records in hand are stripped
+/// and written, and the output flushed: a filter in a pipeline passes on
+/// what it has rather than sit on it until more comes.
+const IDLE: Duration = Duration::from_millis(100);
+/// The default of [`JsonlStream::max_record_bytes`]: 256 MiB.
+pub const MAX_RECORD_BYTES: usize = 256 << 20;
 
 /// Strips the text field of every record of JSON Lines input, in parallel,
 /// and writes the records in input order: the engine of `decruft --jsonl`.
@@ -97,15 +118,20 @@ pub struct JsonlStream<'a> {
     on_error: OnError,
     rules: DocRules,
     threads: NonZeroUsize,
+    max_record: usize,
     stats: StreamStats,
 }
 
 /// A batch of input lines: their bytes back to back, where each ends, and
-/// the input line number of the first.
+/// the input line number of the first. A line longer than the record limit
+/// is not held: it is an empty line here, listed in `too_long` with its
+/// length.
+#[derive(Default)]
 struct Batch {
     first_line: u64,
     data: Vec<u8>,
     ends: Vec<usize>,
+    too_long: Vec<(usize, u64)>,
 }
 
 /// A stripped batch for the writer: the records to write, and the
@@ -127,6 +153,8 @@ enum Outcome {
     Rejected(Vec<u8>, Rejection),
     /// A bad record and why.
     Bad(String),
+    /// A record longer than the limit, not read, and why.
+    TooLong(String),
 }
 
 impl<'a> JsonlStream<'a> {
@@ -139,6 +167,7 @@ impl<'a> JsonlStream<'a> {
             on_error: OnError::Fail,
             rules: DocRules::default(),
             threads: default_threads(),
+            max_record: MAX_RECORD_BYTES,
             stats: StreamStats::default(),
         }
     }
@@ -188,6 +217,18 @@ impl<'a> JsonlStream<'a> {
         self
     }
 
+    /// The longest record, in bytes, the stream reads (default
+    /// [`MAX_RECORD_BYTES`], 256 MiB). A longer line is never held whole:
+    /// it is read past and handled as a bad record (as [`OnError`] says;
+    /// under [`OnError::Keep`] it cannot be written through and is
+    /// dropped and counted in [`StreamStats::skipped`]). Without a bound,
+    /// input without newlines (`/dev/zero`) would be read until memory ran
+    /// out.
+    pub fn max_record_bytes(&mut self, bytes: usize) -> &mut JsonlStream<'a> {
+        self.max_record = bytes.max(1);
+        self
+    }
+
     /// The counts so far, over every run.
     pub fn stats(&self) -> StreamStats {
         self.stats
@@ -196,10 +237,17 @@ impl<'a> JsonlStream<'a> {
     /// Strips every record of `input` and writes them, each ended by `\n`,
     /// to `output`, which is flushed at the end.
     ///
-    /// After each batch of records is handed to the writer, `after_batch`
-    /// gets the counts so far; [`ControlFlow::Break`] stops the stream there
-    /// (on SIGINT, say): what was handed over is still written, whole, and
-    /// `run` returns `Ok(ControlFlow::Break(()))`.
+    /// After each batch of records is handed to the writer, and every 100
+    /// ms while the input pauses, `after_batch` gets the counts so far;
+    /// [`ControlFlow::Break`] stops the stream there (on SIGINT, say): what
+    /// was handed over is still written, whole, and `run` returns
+    /// `Ok(ControlFlow::Break(()))` once a read of `input` in progress
+    /// returns (a reader of a terminal or pipe that must stop at once
+    /// should return end of input when told to).
+    ///
+    /// When the input pauses for 100 ms, the complete records read so far
+    /// are stripped and written, and `output` is flushed, so that a
+    /// pipeline sees them without waiting for more input.
     ///
     /// # Errors
     ///
@@ -239,45 +287,95 @@ impl<'a> JsonlStream<'a> {
         R: Read + Send,
         W: Write + Send + ?Sized,
     {
+        let max_record = self.max_record;
         std::thread::scope(|scope| {
-            let (batches, read) = mpsc::sync_channel(QUEUED);
-            let reader = scope.spawn(move || read_batches(input, batches));
+            let (pieces, read) = mpsc::sync_channel(PIECES_AHEAD);
+            let reader = scope.spawn(move || read_pieces(input, pieces));
             let (chunks, written) = mpsc::sync_channel::<Chunk>(QUEUED);
-            let writer = scope.spawn(move || {
-                for chunk in written {
+            let writer = scope.spawn(move || -> std::io::Result<()> {
+                let mut unflushed = false;
+                loop {
+                    let chunk = match written.recv_timeout(IDLE) {
+                        Ok(chunk) => chunk,
+                        Err(RecvTimeoutError::Timeout) => {
+                            // Nothing to write for a while: pass on what
+                            // is buffered.
+                            if unflushed {
+                                output.flush()?;
+                                if let Some(r) = rejected.as_mut() {
+                                    r.flush()?;
+                                }
+                                unflushed = false;
+                            }
+                            continue;
+                        }
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    };
                     output.write_all(&chunk.records)?;
                     if let Some(r) = rejected.as_mut() {
                         r.write_all(&chunk.rejected)?;
                     }
+                    unflushed = true;
                 }
                 if let Some(r) = rejected.as_mut() {
                     r.flush()?;
                 }
                 output.flush()
             });
+            let mut lines = Lines::new(max_record, self.on_error == OnError::Fail);
             let mut result = Ok(ControlFlow::Continue(()));
-            for batch in read.iter() {
-                let batch = match batch {
-                    Ok(b) => b,
-                    Err(e) => {
-                        result = Err(Error::read(name, e));
-                        break;
+            'read: loop {
+                // What ends the run once the batches in hand are written.
+                let mut end = None;
+                let mut idle = false;
+                match read.recv_timeout(IDLE) {
+                    Ok(Ok(piece)) => {
+                        if !lines.push(&piece) {
+                            // The stream stops at the over-long record.
+                            end = Some(Ok(ControlFlow::Continue(())));
+                        }
                     }
-                };
-                let (chunk, bad) = self.strip_batch(&batch);
-                // Whole batches only: what the writer gets is written in one
-                // piece, and a stop is only acted on between batches.
-                if chunks.send(chunk).is_err() {
-                    break; // the writer stopped: its error says why
+                    Ok(Err(e)) => {
+                        // The records read so far are stripped and written
+                        // first.
+                        lines.finish();
+                        end = Some(Err(Error::read(name, e)));
+                    }
+                    Err(RecvTimeoutError::Timeout) => idle = !lines.take(),
+                    Err(RecvTimeoutError::Disconnected) => {
+                        lines.finish();
+                        end = Some(Ok(ControlFlow::Continue(())));
+                    }
                 }
-                if let Some((k, e)) = bad {
-                    let line = batch.first_line + k as u64;
-                    result = Err(Error::stream(format!("{name}: line {line}: {e}")));
+                for batch in std::mem::take(&mut lines.ready) {
+                    let (chunk, bad) = self.strip_batch(&batch);
+                    // Whole batches only: what the writer gets is written
+                    // in one piece, and a stop is only acted on between
+                    // batches.
+                    if chunks.send(chunk).is_err() {
+                        break 'read; // the writer stopped: its error says why
+                    }
+                    if let Some((k, e)) = bad {
+                        let line = batch.first_line + k as u64;
+                        let e = cut(&e, MAX_MESSAGE);
+                        result = Err(Error::stream(format!("{name}: line {line}: {e}")));
+                        break 'read;
+                    }
+                    self.stats.lines += batch.ends.len() as u64;
+                    self.stats.bytes += batch.data.len() as u64
+                        + batch.too_long.iter().map(|&(_, n)| n).sum::<u64>();
+                    if after_batch(&self.stats).is_break() {
+                        result = Ok(ControlFlow::Break(()));
+                        break 'read;
+                    }
+                }
+                if let Some(end) = end {
+                    result = end;
                     break;
                 }
-                self.stats.lines += batch.ends.len() as u64;
-                self.stats.bytes += batch.data.len() as u64;
-                if after_batch(&self.stats).is_break() {
+                // Input paused with nothing in hand: a stop is acted on
+                // now, not when input resumes.
+                if idle && after_batch(&self.stats).is_break() {
                     result = Ok(ControlFlow::Break(()));
                     break;
                 }
@@ -302,9 +400,15 @@ impl<'a> JsonlStream<'a> {
             .zip(&batch.ends)
             .map(|(a, &b)| &batch.data[a..b])
             .collect();
-        let outcomes = map_batch(&lines, self.threads, |line| {
+        let mut outcomes = map_batch(&lines, self.threads, |line| {
             strip_line(self.stripper, &self.options, &self.rules, line)
         });
+        let limit = self.max_record;
+        for &(k, _) in &batch.too_long {
+            outcomes[k] = Outcome::TooLong(format!(
+                "bad record: longer than the limit of {limit} bytes (--max-record-bytes)"
+            ));
+        }
         let mut chunk = Vec::with_capacity(batch.data.len());
         let mut aside = Vec::new();
         for (k, outcome) in outcomes.into_iter().enumerate() {
@@ -320,16 +424,39 @@ impl<'a> JsonlStream<'a> {
                     aside.extend_from_slice(&rec);
                     aside.push(b'\n');
                 }
-                Outcome::Bad(e) => match self.on_error {
-                    OnError::Fail => {
+                Outcome::TooLong(e) => {
+                    self.stats.too_long += 1;
+                    if self.on_error == OnError::Fail {
                         let chunk = Chunk {
                             records: chunk,
                             rejected: aside,
                         };
                         return (chunk, Some((k, e)));
                     }
-                    OnError::Skip => self.stats.skipped += 1,
+                    self.stats.skipped += 1;
+                }
+                Outcome::Bad(mut e) => match self.on_error {
+                    OnError::Fail => {
+                        if !lines[k].ends_with(b"\n") {
+                            e.push_str(" (the input ends in this line, without a newline: it may be cut short)");
+                        }
+                        let chunk = Chunk {
+                            records: chunk,
+                            rejected: aside,
+                        };
+                        return (chunk, Some((k, e)));
+                    }
+                    OnError::Skip => {
+                        self.stats.skipped += 1;
+                        if !lines[k].ends_with(b"\n") {
+                            self.stats.truncated += 1;
+                        }
+                    }
                     OnError::Keep => {
+                        self.stats.kept += 1;
+                        if !lines[k].ends_with(b"\n") {
+                            self.stats.truncated += 1;
+                        }
                         chunk.extend_from_slice(trim_newline(lines[k]));
                         chunk.push(b'\n');
                     }
@@ -344,43 +471,150 @@ impl<'a> JsonlStream<'a> {
     }
 }
 
-/// Reads `input` into batches of whole lines and sends them until the input
-/// ends, a read fails (the error is sent) or nobody listens any more.
-fn read_batches(input: impl Read, batches: mpsc::SyncSender<std::io::Result<Batch>>) {
-    let mut r = BufReader::with_capacity(1 << 20, input);
-    let mut line_no = 0u64;
+/// Reads `input` in pieces and sends them until the input ends, a read
+/// fails (the error is sent) or nobody listens any more.
+fn read_pieces(mut input: impl Read, pieces: mpsc::SyncSender<std::io::Result<Vec<u8>>>) {
     loop {
-        let mut batch = Batch {
-            first_line: line_no + 1,
-            data: Vec::new(),
-            ends: Vec::new(),
-        };
-        while batch.ends.len() < BATCH_RECORDS && batch.data.len() < BATCH_BYTES {
-            match r.read_until(b'\n', &mut batch.data) {
-                Ok(0) => break,
-                Ok(_) => {
-                    line_no += 1;
-                    batch.ends.push(batch.data.len());
-                }
-                Err(e) => {
-                    // The lines read so far are stripped and written first.
-                    if !batch.ends.is_empty() && batches.send(Ok(batch)).is_err() {
-                        return;
-                    }
-                    let _ = batches.send(Err(e));
-                    return;
-                }
+        let mut piece = vec![0; PIECE];
+        let n = match input.read(&mut piece) {
+            Ok(0) => return,
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let _ = pieces.send(Err(e));
+                return;
             }
-        }
-        if batch.ends.is_empty() || batches.send(Ok(batch)).is_err() {
+        };
+        piece.truncate(n);
+        if pieces.send(Ok(piece)).is_err() {
             return;
         }
     }
 }
 
+/// Cuts pieces of input into batches of whole lines.
+struct Lines {
+    /// The batch being filled; its bytes after its last end are the start
+    /// of a line not yet ended.
+    batch: Batch,
+    /// Batches filled, not yet taken.
+    ready: Vec<Batch>,
+    /// Lines ended so far.
+    line_no: u64,
+    /// The longest line held.
+    max_record: usize,
+    /// Whether an over-long line ends the input at once (the stream stops
+    /// at it anyway, and an input without newlines may never end).
+    stop_at_too_long: bool,
+    /// The bytes of an over-long line read past so far.
+    skipping: Option<u64>,
+    /// Whether nothing has been read yet (a byte order mark is skipped).
+    at_start: bool,
+}
+
+impl Lines {
+    fn new(max_record: usize, stop_at_too_long: bool) -> Lines {
+        Lines {
+            batch: Batch {
+                first_line: 1,
+                ..Batch::default()
+            },
+            ready: Vec::new(),
+            line_no: 0,
+            max_record,
+            stop_at_too_long,
+            skipping: None,
+            at_start: true,
+        }
+    }
+
+    /// Where the line not yet ended starts.
+    fn tail(&self) -> usize {
+        self.batch.ends.last().copied().unwrap_or(0)
+    }
+
+    /// Adds a piece of input; false when the input is to be read no further.
+    fn push(&mut self, mut piece: &[u8]) -> bool {
+        if std::mem::take(&mut self.at_start) {
+            // A UTF-8 byte order mark (Windows tools write one) is not part
+            // of the first record.
+            piece = piece.strip_prefix(b"\xef\xbb\xbf").unwrap_or(piece);
+        }
+        while !piece.is_empty() {
+            let nl = memchr::memchr(b'\n', piece);
+            let take = nl.map_or(piece.len(), |i| i + 1);
+            if let Some(skipped) = self.skipping.as_mut() {
+                *skipped += take as u64;
+            } else {
+                self.batch.data.extend_from_slice(&piece[..take]);
+                let len = self.batch.data.len() - self.tail();
+                if len > self.max_record {
+                    let tail = self.tail();
+                    self.batch.data.truncate(tail);
+                    self.skipping = Some(len as u64);
+                    if self.stop_at_too_long {
+                        self.end_line();
+                        self.take();
+                        return false;
+                    }
+                }
+            }
+            piece = &piece[take..];
+            if nl.is_some() {
+                self.end_line();
+            }
+        }
+        true
+    }
+
+    /// Ends the line in hand (the one being read past too), and sets a full
+    /// batch aside.
+    fn end_line(&mut self) {
+        if let Some(n) = self.skipping.take() {
+            self.batch.too_long.push((self.batch.ends.len(), n));
+        }
+        self.batch.ends.push(self.batch.data.len());
+        self.line_no += 1;
+        if self.batch.ends.len() >= BATCH_RECORDS || self.batch.data.len() >= BATCH_BYTES {
+            let next = Batch {
+                first_line: self.line_no + 1,
+                ..Batch::default()
+            };
+            self.ready.push(std::mem::replace(&mut self.batch, next));
+        }
+    }
+
+    /// Sets the lines ended so far aside as a batch, if there are any (the
+    /// line not yet ended stays); says whether there were.
+    fn take(&mut self) -> bool {
+        if self.batch.ends.is_empty() {
+            return false;
+        }
+        let tail = self.tail();
+        let mut next = Batch {
+            first_line: self.line_no + 1,
+            ..Batch::default()
+        };
+        next.data.extend_from_slice(&self.batch.data[tail..]);
+        self.batch.data.truncate(tail);
+        let batch = std::mem::replace(&mut self.batch, next);
+        self.ready.push(batch);
+        true
+    }
+
+    /// At the end of the input: sets every line aside, the last one ended
+    /// by the end of the input.
+    fn finish(&mut self) {
+        if self.skipping.is_some() || self.batch.data.len() > self.tail() {
+            self.end_line();
+        }
+        self.take();
+    }
+}
+
 fn strip_line(stripper: &Stripper, opts: &JsonlOptions, rules: &DocRules, line: &[u8]) -> Outcome {
     let body = trim_newline(line);
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if is_blank(body) {
         return Outcome::Blank;
     }
     let mut out = Vec::with_capacity(body.len() / 2 + 64);
@@ -399,6 +633,30 @@ fn strip_line(stripper: &Stripper, opts: &JsonlOptions, rules: &DocRules, line: 
             "internal error while stripping this record (a bug: please report it)".into(),
         ),
     }
+}
+
+/// The longest error message about a record, in bytes: a message that
+/// quotes a 50 MB record must not become a 50 MB line on stderr.
+const MAX_MESSAGE: usize = 500;
+
+/// `msg`, cut to at most `max` bytes (on a character boundary) and marked
+/// as cut.
+fn cut(msg: &str, max: usize) -> String {
+    if msg.len() <= max {
+        return msg.to_string();
+    }
+    let mut end = max;
+    while !msg.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes cut)", &msg[..end], msg.len() - end)
+}
+
+/// Whether a line is white space only: ASCII, or any Unicode white space
+/// (a no-break space, a vertical tab).
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+        || std::str::from_utf8(line).is_ok_and(|s| s.chars().all(char::is_whitespace))
 }
 
 fn trim_newline(line: &[u8]) -> &[u8] {

@@ -49,6 +49,7 @@ pub struct Stripper {
     keep: LabelSet,
     classifier: Classifier,
     explain: bool,
+    stable: bool,
 }
 
 impl Default for Stripper {
@@ -83,6 +84,7 @@ pub struct StripperBuilder {
     explain: bool,
     patterns: Option<Arc<Patterns>>,
     min_site_pages: u32,
+    stable: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -105,6 +107,7 @@ impl Default for StripperBuilder {
             explain: false,
             patterns: None,
             min_site_pages: DEFAULT_MIN_PAGES,
+            stable: false,
         }
     }
 }
@@ -221,6 +224,27 @@ impl StripperBuilder {
         })
     }
 
+    /// Makes stripping idempotent (default: off): the cleaned text is
+    /// stripped again, and the lines that pass drops are dropped too, until
+    /// a pass keeps every line (at most 8 passes). Stripping the result
+    /// again then changes nothing, as a re-run of a pipeline expects. A line
+    /// dropped by a later pass gets that pass's label, score and reason.
+    /// It costs a second pass at least; documents lose a little more.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let stripper = decruft::Stripper::builder().stable(true).build()?;
+    /// let page = "Accueil\n\nLe texte de l'article commence ici, avec une phrase longue comme on en lit dans la presse.\n";
+    /// let once = stripper.strip(page).text();
+    /// assert_eq!(stripper.strip(&once).text(), once);
+    /// # Ok::<(), decruft::Error>(())
+    /// ```
+    pub fn stable(&mut self, yes: bool) -> &mut StripperBuilder {
+        self.stable = yes;
+        self
+    }
+
     /// Builds the stripper.
     ///
     /// Fails on an unknown language code, a non-finite threshold, or extra
@@ -265,6 +289,7 @@ impl StripperBuilder {
                 min_site_pages: self.min_site_pages,
             },
             explain: self.explain,
+            stable: self.stable,
         })
     }
 }
@@ -352,7 +377,129 @@ impl Stripper {
         }
     }
 
+    /// Strips a document of any size a part at a time, giving each part's
+    /// result to `f` in order, so that memory stays that of one part: the
+    /// engine of `decruft FILE`. A document of up to 16,384 lines and 64
+    /// MiB is one part, stripped as [`Stripper::strip_bytes`] does; a longer
+    /// one is cut after a blank line every 16,384 lines or 64 MiB (or at
+    /// twice that without a blank line), and each part stripped on its own
+    /// (no page is that long: such input is a dump, not an article). Each
+    /// result's offsets are relative to its part
+    /// ([`Stripped::line_bytes`] gives the bytes).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let stripper = decruft::Stripper::new();
+    /// let mut cleaned = Vec::new();
+    /// stripper.strip_parts("Lire la suite →\n".as_bytes(), |part| {
+    ///     part.write_kept(&mut cleaned).unwrap();
+    /// });
+    /// assert!(cleaned.is_empty());
+    /// ```
+    pub fn strip_parts<'a>(&self, bytes: &'a [u8], mut f: impl FnMut(Stripped<'a>)) {
+        for part in parts(bytes) {
+            f(self.strip_bytes(&bytes[part]));
+        }
+    }
+
+    /// [`Stripper::strip_parts`] over a reader: parts are read, stripped
+    /// and handed to `f` one at a time, so that memory stays that of a part
+    /// however large the input (a 1 GB text). The parts and their results
+    /// are those of `strip_parts` over the whole input.
+    ///
+    /// # Errors
+    ///
+    /// A read error of `input`, or the first error `f` returns (it is not
+    /// called again).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let stripper = decruft::Stripper::new();
+    /// let mut cleaned = Vec::new();
+    /// stripper.strip_reader("Lire la suite →\n".as_bytes(), |part| part.write_kept(&mut cleaned))?;
+    /// assert!(cleaned.is_empty());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn strip_reader<R: std::io::Read>(
+        &self,
+        input: R,
+        f: impl FnMut(Stripped<'_>) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        self.strip_reader_with(input, &Hints::default(), f)
+    }
+
+    /// [`Stripper::strip_reader`] with what the caller knows of the page
+    /// (see [`Stripper::strip_with`]), given to every part.
+    ///
+    /// # Errors
+    ///
+    /// As [`Stripper::strip_reader`].
+    pub fn strip_reader_with<R: std::io::Read>(
+        &self,
+        mut input: R,
+        hints: &Hints<'_>,
+        mut f: impl FnMut(Stripped<'_>) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        const CHUNK: usize = 4 << 20;
+        let mut buf: Vec<u8> = Vec::new();
+        loop {
+            let at = buf.len();
+            buf.resize(at + CHUNK, 0);
+            let n = loop {
+                match input.read(&mut buf[at..]) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    other => break other,
+                }
+            };
+            let n = match n {
+                Ok(n) => n,
+                Err(e) => {
+                    buf.truncate(at);
+                    return Err(e);
+                }
+            };
+            buf.truncate(at + n);
+            let eof = n == 0;
+            let parts = parts(&buf);
+            // The last part is complete only at the end of the input.
+            let complete = if eof { parts.len() } else { parts.len() - 1 };
+            for part in &parts[..complete] {
+                if !part.is_empty() {
+                    f(self.strip_bytes_with(&buf[part.clone()], hints))?;
+                }
+            }
+            if eof {
+                return Ok(());
+            }
+            if complete > 0 {
+                buf.drain(..parts[complete - 1].end);
+            }
+        }
+    }
+
     fn strip_inner<'a>(&self, input: &'a [u8], text: &str, hints: &Hints<'_>) -> Stripped<'a> {
+        // Outsized documents are classified a part at a time, so that the
+        // classifier's memory (about 200 bytes a line) stays that of one
+        // part, and inputs over 4 GiB are stripped too. No page has that
+        // many lines: quality there is moot, memory is not.
+        if text.len() > PART_LINES {
+            let parts = parts(text.as_bytes());
+            if parts.len() > 1 {
+                // One part's verdicts at a time, moved into the whole's.
+                let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+                let stripped = parts.iter().map(|part| {
+                    let piece = &text[part.clone()];
+                    (part.start, self.strip_part(piece.as_bytes(), piece, hints))
+                });
+                return Stripped::concat(input, lines, stripped);
+            }
+        }
+        self.strip_part(input, text, hints)
+    }
+
+    fn strip_part<'a>(&self, input: &'a [u8], text: &str, hints: &Hints<'_>) -> Stripped<'a> {
         if text.len() > lines::MAX_INPUT {
             return keep_all(input);
         }
@@ -361,9 +508,32 @@ impl Stripper {
             lexicon: &self.classifier.lexicon,
             model: self.classifier.model.is_some(),
         };
-        self.classifier.classify(text, hints, self.explain, |c| {
+        let mut out = self.classifier.classify(text, hints, self.explain, |c| {
             labelling.verdicts(input, text, c)
-        })
+        });
+        if self.stable {
+            // Until a pass keeps every line it is given. The kept lines,
+            // each with its terminator, are the lines of the cleaned text
+            // in order, so the verdicts of a pass map back one to one.
+            // The verdicts always point into the original text.
+            for _ in 0..STABLE_PASSES {
+                let kept: Vec<usize> = (0..out.lines().len())
+                    .filter(|&i| out.lines()[i].kept)
+                    .collect();
+                if kept.is_empty() {
+                    break;
+                }
+                let kept_text = out.kept_from(text.as_bytes());
+                let t = std::str::from_utf8(&kept_text).expect("kept lines of UTF-8 text");
+                let again = self.classifier.classify(t, hints, self.explain, |c| {
+                    labelling.verdicts(&kept_text, t, c)
+                });
+                if !out.settle(&again, &kept) {
+                    break;
+                }
+            }
+        }
+        out
     }
 
     /// The classifier of this stripper (training vectorises documents with
@@ -374,9 +544,114 @@ impl Stripper {
     }
 }
 
+/// The most passes of a [`StripperBuilder::stable`] stripper.
+const STABLE_PASSES: usize = 8;
+
+/// A document of more lines than this is classified in parts of about
+/// this many lines…
+const PART_LINES: usize = 1 << 14;
+/// …or of about this many bytes.
+const PART_BYTES: usize = 64 << 20;
+
+/// The byte ranges of the parts of `text`: each ends after a blank line
+/// once it holds [`PART_LINES`] lines or [`PART_BYTES`] bytes, or wherever
+/// it is when it reaches twice that with no blank line; a part is never
+/// over [`lines::MAX_INPUT`] bytes unless a single line is.
+fn parts(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut parts = Vec::new();
+    let (mut start, mut lines, mut line_start) = (0usize, 0usize, 0usize);
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        let line = &bytes[line_start..nl];
+        let blank = line.iter().all(u8::is_ascii_whitespace);
+        lines += 1;
+        line_start = nl + 1;
+        let size = line_start - start;
+        let full = lines >= PART_LINES || size >= PART_BYTES;
+        let overfull = lines >= 2 * PART_LINES || size >= 2 * PART_BYTES;
+        if (full && blank) || overfull {
+            parts.push(start..line_start);
+            start = line_start;
+            lines = 0;
+        }
+    }
+    if start < bytes.len() || parts.is_empty() {
+        parts.push(start..bytes.len());
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_cover_the_text_and_end_after_blank_lines() {
+        let small = "a\n\nb\n";
+        assert_eq!(parts(small.as_bytes()), vec![0..small.len()]);
+        let big = "une ligne\n\n".repeat(PART_LINES);
+        let got = parts(big.as_bytes());
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].start, 0);
+        assert_eq!(got[0].end, got[1].start);
+        assert_eq!(got[1].end, big.len());
+        assert!(big[..got[0].end].ends_with("\n\n"));
+        // No blank line: cut at twice the size.
+        let dense = "x\n".repeat(5 * PART_LINES);
+        let got = parts(dense.as_bytes());
+        assert_eq!(got.len(), 3);
+        assert!(got.iter().all(|p| p.len() <= 4 * PART_LINES));
+    }
+
+    /// Issue 13: 10 MB of blank lines took 2.66 GB: the classifier's
+    /// memory grew with the document's lines, and inputs over 4 GiB were
+    /// kept whole. Outsized documents are stripped a part at a time, with
+    /// the verdicts of the whole (offsets into the whole input).
+    #[test]
+    fn an_outsized_document_is_stripped_in_parts_like_a_whole() {
+        let p = "Ceci est un paragraphe assez long pour être gardé, avec les mots les plus courants de la langue.";
+        let text = format!(
+            "{}{p}\n\nPartager sur Facebook\n",
+            "\n".repeat(3 * PART_LINES)
+        );
+        let s = Stripper::new();
+        let out = s.strip(&text);
+        assert!(out.judged());
+        assert_eq!(out.lines().len(), 3 * PART_LINES + 3);
+        assert_eq!(out.text(), format!("{p}\n"));
+        let last = out.lines().last().unwrap();
+        assert_eq!(&text[last.range.clone()], "Partager sur Facebook");
+        assert_eq!(last.end, text.len());
+        // Not UTF-8: the same, on the original bytes.
+        let mut bytes = text.clone().into_bytes();
+        bytes.insert(0, 0xff);
+        let out = s.strip_bytes(&bytes);
+        assert_eq!(out.bytes(), format!("{p}\n").as_bytes());
+        // Part by part: the same lines, the same cleaned text.
+        let (mut lines, mut kept) = (0, Vec::new());
+        s.strip_parts(&bytes, |part| {
+            lines += part.lines().len();
+            part.write_kept(&mut kept).unwrap();
+        });
+        assert_eq!(lines, 3 * PART_LINES + 3);
+        assert_eq!(kept, format!("{p}\n").as_bytes());
+        // From a reader, a few bytes at a time: the same.
+        struct Trickle<'a>(&'a [u8]);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = buf.len().min(self.0.len()).min(1000);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let (mut lines, mut read) = (0, Vec::new());
+        s.strip_reader(Trickle(&bytes), |part| {
+            lines += part.lines().len();
+            part.write_kept(&mut read)
+        })
+        .unwrap();
+        assert_eq!((lines, read), (3 * PART_LINES + 3, kept));
+    }
 
     fn assert_send_sync<T: Send + Sync>() {}
 
@@ -385,6 +660,27 @@ mod tests {
         assert_send_sync::<Stripper>();
         assert_send_sync::<Stripped<'_>>();
         assert_send_sync::<crate::Verdict>();
+    }
+
+    /// Issue 13: `Stripper(phrases={'share': 'a' * 8000})` took 9–16 s to
+    /// build. A phrase longer than a line could be is refused at once.
+    #[test]
+    fn a_phrase_of_8000_bytes_is_refused() {
+        let long = "a".repeat(8000);
+        let err = Stripper::builder()
+            .phrases(Label::Share, &long)
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("8000 bytes is longer than the limit of 500"),
+            "{err}"
+        );
+        let ok = "b".repeat(500);
+        assert!(Stripper::builder()
+            .phrases(Label::Share, &ok)
+            .build()
+            .is_ok());
     }
 
     #[test]

@@ -718,6 +718,23 @@ pub fn train(
 ) -> Result<TrainedModel, Error> {
     progress("extracting features");
     let vectors = vectorise(docs, opts)?;
+    // A model fit to no labels, or to one side only, keeps (or drops)
+    // everything: refuse rather than write it.
+    let count = |want: LineLabel| {
+        vectors
+            .iter()
+            .flat_map(|v| &v.labels)
+            .filter(|l| **l == Some(want))
+            .count()
+    };
+    let (keep, drop) = (count(LineLabel::Keep), count(LineLabel::Drop));
+    if keep == 0 || drop == 0 {
+        return Err(Error::setting(format!(
+            "nothing to learn from: {} documents with {keep} lines labelled as kept and {drop} \
+             as dropped (training needs both)",
+            docs.len()
+        )));
+    }
     let refs: Vec<&DocVectors> = vectors.iter().collect();
     let (linear, trees) = train_vectors(&refs, opts, progress);
     let model = trees.unwrap_or(linear);

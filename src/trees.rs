@@ -221,6 +221,11 @@ impl Forest {
         }
     }
 
+    /// Whether the base and every leaf value are at most `max` in size.
+    pub(crate) fn values_within(&self, max: f32) -> bool {
+        self.base.abs() <= max && self.leaves.iter().all(|v| v.abs() <= max)
+    }
+
     /// Reads the on-disk form, checking every index (`inputs`: the number of
     /// inputs the trees may read).
     pub(crate) fn from_file(f: ForestFile, inputs: usize) -> Result<Forest, Error> {

@@ -11,7 +11,6 @@ use crate::decode::State;
 use crate::features::{Ending, LineFeatures};
 use crate::head;
 use crate::lexicon::Lexicon;
-use crate::lines;
 use crate::math::sigmoid;
 use crate::pipeline::Classified;
 use crate::rules::{self, Cause, Emission};
@@ -133,6 +132,8 @@ pub struct Stripped<'a> {
     lines: Vec<Verdict>,
     /// Words of the input, and of the kept lines.
     words: (u64, u64),
+    /// Whether the lines were classified (see [`Stripped::judged`]).
+    judged: bool,
 }
 
 /// A document is flagged when stripping drops more than this share of its words…
@@ -168,6 +169,14 @@ impl<'a> Stripped<'a> {
     /// ```
     pub fn loss_flagged(&self) -> bool {
         self.words.0 >= LOSS_MIN_WORDS && self.removed_fraction() > LOSS_SHARE
+    }
+
+    /// Whether the lines were classified. An input over 4 GiB is not: it
+    /// is kept whole, every line `body` with the reason "input too large to
+    /// judge; kept whole", and a caller should say so rather than pass it
+    /// on as stripped (`decruft FILE` warns; a JSON Lines record is bad).
+    pub fn judged(&self) -> bool {
+        self.judged
     }
 
     /// One verdict per input line, in input order.
@@ -238,12 +247,88 @@ impl<'a> Stripped<'a> {
     /// back into the input's own bytes: the lossy text has the same lines
     /// (U+FFFD never swallows a `\n`), not the same offsets.
     pub(crate) fn reanchor(&mut self) {
-        let mut spans = Vec::new();
-        lines::split(self.input, &mut spans);
-        for (v, span) in self.lines.iter_mut().zip(&spans) {
-            v.range = span.content();
-            v.end = span.next as usize;
+        // Lines as `lines::split` cuts them, in `usize` offsets: the input
+        // may be over 4 GiB.
+        let input = self.input;
+        let mut start = 0;
+        let mut verdicts = self.lines.iter_mut();
+        for nl in memchr::memchr_iter(b'\n', input) {
+            let Some(v) = verdicts.next() else { return };
+            let end = if nl > start && input[nl - 1] == b'\r' {
+                nl - 1
+            } else {
+                nl
+            };
+            v.range = start..end;
+            v.end = nl + 1;
+            start = nl + 1;
         }
+        if let Some(v) = verdicts.next() {
+            v.range = start..input.len();
+            v.end = input.len();
+        }
+    }
+
+    /// The verdicts of a document stripped in parts: each part's (with
+    /// its start in `input`), in order, as one result.
+    /// `lines`: about how many lines there are in all.
+    pub(crate) fn concat<'p>(
+        input: &'a [u8],
+        lines: usize,
+        parts: impl Iterator<Item = (usize, Stripped<'p>)>,
+    ) -> Stripped<'a> {
+        let mut all_lines = Vec::with_capacity(lines);
+        let (mut all, mut kept, mut judged) = (0, 0, true);
+        for (start, part) in parts {
+            all += part.words.0;
+            kept += part.words.1;
+            judged &= part.judged;
+            all_lines.extend(part.lines.into_iter().map(|mut v| {
+                v.range = v.range.start + start..v.range.end + start;
+                v.end += start;
+                v
+            }));
+        }
+        Stripped {
+            input,
+            lines: all_lines,
+            words: (all, kept),
+            judged,
+        }
+    }
+
+    /// The kept lines of `text` (the classified text, whose lines these
+    /// verdicts are), each with its terminator.
+    pub(crate) fn kept_from(&self, text: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(text.len());
+        for v in self.lines.iter().filter(|v| v.kept) {
+            out.extend_from_slice(&text[v.range.start..v.end]);
+        }
+        out
+    }
+
+    /// Takes in the verdicts of a pass over the cleaned text: `kept[k]` is
+    /// the line of this result that is line `k` there. Lines that pass
+    /// dropped are dropped here, with its label, score and reason; returns
+    /// whether there were any.
+    pub(crate) fn settle(&mut self, again: &Stripped<'_>, kept: &[usize]) -> bool {
+        if again.lines.len() != kept.len() {
+            return false; // cannot happen: the lines map one to one
+        }
+        let mut changed = false;
+        for (v, &i) in again.lines.iter().zip(kept) {
+            if !v.kept {
+                let line = &mut self.lines[i];
+                line.kept = false;
+                line.label = v.label;
+                line.score = v.score;
+                line.reason = v.reason.clone();
+                changed = true;
+            }
+        }
+        // The words kept are those that pass kept.
+        self.words.1 = again.words.1;
+        changed
     }
 
     /// The input the verdicts point into.
@@ -394,6 +479,7 @@ impl Labelling<'_> {
             input,
             lines,
             words: (all, kept),
+            judged: true,
         }
     }
 
@@ -487,6 +573,7 @@ pub(crate) fn keep_all(input: &[u8]) -> Stripped<'_> {
         input,
         lines,
         words: (0, 0),
+        judged: false,
     }
 }
 

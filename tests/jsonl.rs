@@ -382,3 +382,195 @@ fn read_and_write_errors() {
 fn stream_of_bad() -> Vec<u8> {
     stream(&[b"not json"])
 }
+
+/// Issue 13: a UTF-8 byte order mark on the first line failed the run, and
+/// a line of white space other than ASCII (a no-break space, a vertical
+/// tab) was a bad record instead of a blank line.
+#[test]
+fn a_byte_order_mark_and_unicode_white_space_lines_are_not_bad_records() {
+    let input = [
+        &b"\xef\xbb\xbf"[..],
+        &stream(&[
+            &good(1),
+            "\u{a0}".as_bytes(),
+            b"\x0b",
+            "\u{2003}\t".as_bytes(),
+            &good(2),
+        ]),
+    ]
+    .concat();
+    let ran = run(&input, OnError::Fail);
+    assert_eq!(ran.end, Ok(ControlFlow::Continue(())));
+    assert!(ran.out == expected(&[&good(1), &good(2)]));
+}
+
+/// A reader that gives `first`, then nothing until `release` is set (or
+/// 60 s pass), then `rest`: a producer that pauses.
+struct Pausing<'a> {
+    first: &'a [u8],
+    rest: &'a [u8],
+    release: &'a std::sync::atomic::AtomicBool,
+    waited_in_vain: bool,
+}
+
+impl Read for Pausing<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::sync::atomic::Ordering;
+        if !self.first.is_empty() {
+            let n = self.first.read(buf)?;
+            return Ok(n);
+        }
+        let t0 = std::time::Instant::now();
+        while !self.release.load(Ordering::SeqCst) {
+            if t0.elapsed() > std::time::Duration::from_secs(60) {
+                self.waited_in_vain = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        self.rest.read(buf)
+    }
+}
+
+/// A writer that sets `release` once `want` has been flushed to it.
+struct Watching<'a> {
+    got: Vec<u8>,
+    want: &'a [u8],
+    release: &'a std::sync::atomic::AtomicBool,
+}
+
+impl Write for Watching<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.got.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        if self.got == self.want {
+            self.release
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(())
+    }
+}
+
+/// Issue 13: records were held until 512 records, 1 MB or the end of the
+/// input: `{ head -5 pages.jsonl; sleep 20; } | decruft --jsonl` printed
+/// nothing for 20 s. When input pauses, the records in hand are written
+/// and flushed; here the input resumes only once they are.
+#[test]
+fn records_in_hand_are_written_and_flushed_when_input_pauses() {
+    let release = std::sync::atomic::AtomicBool::new(false);
+    let first = stream(&[&good(1), &good(2)]);
+    let rest = stream(&[&good(3)]);
+    let want = expected(&[&good(1), &good(2)]);
+    let mut input = Pausing {
+        first: &first,
+        rest: &rest,
+        release: &release,
+        waited_in_vain: false,
+    };
+    let mut out = Watching {
+        got: Vec::new(),
+        want: &want,
+        release: &release,
+    };
+    let mut stream = JsonlStream::new(stripper(), JsonlOptions::default());
+    let mut polls = 0;
+    let end = stream
+        .run("input", &mut input, &mut out, |_| {
+            polls += 1;
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(end, ControlFlow::Continue(()));
+    assert!(
+        !input.waited_in_vain,
+        "the first records were not flushed while input paused"
+    );
+    assert!(out.got == expected(&[&good(1), &good(2), &good(3)]));
+    assert!(polls >= 2);
+}
+
+/// A stop asked for while input pauses is acted on then, not when input
+/// resumes: `after_batch` is called while waiting.
+#[test]
+fn a_stop_is_acted_on_while_input_pauses() {
+    let release = std::sync::atomic::AtomicBool::new(false);
+    let first = stream(&[&good(1)]);
+    let mut input = Pausing {
+        first: &first,
+        rest: b"",
+        release: &release,
+        waited_in_vain: false,
+    };
+    let mut out = Vec::new();
+    let mut stream = JsonlStream::new(stripper(), JsonlOptions::default());
+    let mut calls = 0;
+    let end = stream
+        .run("input", &mut input, &mut out, |stats| {
+            calls += 1;
+            // The first call follows the first batch; the next can only
+            // come while input pauses.
+            if stats.lines == 1 && calls == 2 {
+                // Stop, and let the reader return so that the run can end.
+                release.store(true, std::sync::atomic::Ordering::SeqCst);
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+    assert_eq!(end, ControlFlow::Break(()));
+    assert!(!input.waited_in_vain);
+    assert!(out == expected(&[&good(1)]));
+}
+
+/// Issue 13: a record longer than the limit is never held whole; the
+/// counts say what became of it, and a bad last line without a newline
+/// (a file cut short) is counted as truncated.
+#[test]
+fn over_long_and_truncated_records_are_counted() {
+    let mut huge = b"{\"text\":\"".to_vec();
+    huge.resize(50_000, b'a');
+    huge.extend_from_slice(b"\"}");
+    let mut input = stream(&[&good(1), &huge, &good(3)]);
+    input.extend_from_slice(b"{\"id\":4,\"te");
+    for mode in [OnError::Skip, OnError::Keep] {
+        let mut stream = JsonlStream::new(stripper(), JsonlOptions::default());
+        stream.on_error(mode).max_record_bytes(10_000);
+        let mut out = Vec::new();
+        let end = stream
+            .run("input", &input[..], &mut out, |_| ControlFlow::Continue(()))
+            .unwrap();
+        assert_eq!(end, ControlFlow::Continue(()));
+        let s = stream.stats();
+        assert_eq!((s.too_long, s.truncated), (1, 1), "{mode:?}");
+        let mut want = expected(&[&good(1), &good(3)]);
+        if mode == OnError::Keep {
+            assert_eq!((s.skipped, s.kept), (1, 1));
+            want.extend_from_slice(b"{\"id\":4,\"te\n");
+        } else {
+            assert_eq!((s.skipped, s.kept), (2, 0));
+        }
+        assert!(out == want, "{mode:?}: {}", String::from_utf8_lossy(&out));
+        assert_eq!(s.lines, 4);
+    }
+}
+
+/// Issue 13: an error message quoting a huge record was as long as the
+/// record. Messages about a record are cut to a few hundred bytes.
+#[test]
+fn a_bad_record_message_is_cut() {
+    let opts = JsonlOptions {
+        field: "x".repeat(5000),
+        ..JsonlOptions::default()
+    };
+    let ran = run_with(&stream(&[b"{\"text\":\"a\"}"]), &opts, OnError::Fail, 1);
+    let msg = ran.end.unwrap_err();
+    assert!(
+        msg.len() < 700 && msg.contains("bytes cut)"),
+        "{} bytes: {}",
+        msg.len(),
+        &msg[..100]
+    );
+}

@@ -83,6 +83,13 @@ pub struct Flag {
     pub set: fn(&mut Args, Option<String>) -> Result<(), Failure>,
 }
 
+/// Bounds on numbers that would otherwise exhaust the machine: threads
+/// (each holds a stack and scratch memory), folds (each trains a model),
+/// passes over the data.
+const MAX_THREADS: usize = 1024;
+const MAX_FOLDS: usize = 100;
+const MAX_EPOCHS: usize = 10_000;
+
 /// Every flag.
 pub const FLAGS: &[Flag] = &[
     Flag {
@@ -358,6 +365,24 @@ pub const FLAGS: &[Flag] = &[
         },
     },
     Flag {
+        long: "max-record-bytes",
+        short: None,
+        value: Some("N"),
+        modes: &[Jsonl],
+        help: "the longest record read, in bytes: a longer line is read past, never held \
+               whole, and is a bad record (--on-error; with keep it is dropped and counted)",
+        help_in: &[],
+        default: Some(|| decruft::MAX_RECORD_BYTES.to_string()),
+        set: |a, v| {
+            let n: usize = number("--max-record-bytes", v)?;
+            if n == 0 {
+                return Err(Failure::new("--max-record-bytes takes a number of at least 1"));
+            }
+            a.max_record_bytes = n;
+            Ok(())
+        },
+    },
+    Flag {
         long: "drop-empty",
         short: None,
         value: None,
@@ -445,9 +470,12 @@ pub const FLAGS: &[Flag] = &[
             let n = v
                 .parse::<usize>()
                 .ok()
+                .filter(|n| (1..=MAX_THREADS).contains(n))
                 .and_then(NonZeroUsize::new)
                 .ok_or_else(|| {
-                    Failure::new(format!("--threads takes a number of at least 1, not '{v}'"))
+                    Failure::new(format!(
+                        "--threads takes a number from 1 to {MAX_THREADS}, not '{v}'"
+                    ))
                 })?;
             a.threads = Some(n);
             Ok(())
@@ -465,7 +493,30 @@ pub const FLAGS: &[Flag] = &[
             names.join(",")
         }),
         set: |a, v| {
-            a.keep = Some(value(v).parse()?);
+            let keep: LabelSet = value(v).parse()?;
+            // Keeping nothing empties every document: surely a mistake
+            // (an unset shell variable).
+            if keep.iter().next().is_none() {
+                return Err(Failure::new(
+                    "--keep takes one or more labels: with none, every document is emptied",
+                ));
+            }
+            a.keep = Some(keep);
+            Ok(())
+        },
+    },
+    Flag {
+        long: "stable",
+        short: None,
+        value: None,
+        modes: STRIPPING,
+        help: "strip the cleaned text again until nothing more goes (at most 8 passes), so \
+               that decruft run on its own output changes nothing; slower, and documents \
+               lose a little more",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.stable = true;
             Ok(())
         },
     },
@@ -552,8 +603,10 @@ pub const FLAGS: &[Flag] = &[
         default: None,
         set: |a, v| {
             let k: usize = number("--cv", v)?;
-            if k < 2 {
-                return Err(Failure::new("--cv takes 2 or more folds"));
+            if !(2..=MAX_FOLDS).contains(&k) {
+                return Err(Failure::new(format!(
+                    "--cv takes from 2 to {MAX_FOLDS} folds"
+                )));
             }
             a.cv = Some(k);
             Ok(())
@@ -581,7 +634,13 @@ pub const FLAGS: &[Flag] = &[
         help_in: &[],
         default: Some(|| TrainOptions::default().epochs.to_string()),
         set: |a, v| {
-            a.train.epochs = number("--epochs", v)?;
+            let n: usize = number("--epochs", v)?;
+            if !(1..=MAX_EPOCHS).contains(&n) {
+                return Err(Failure::new(format!(
+                    "--epochs takes a number from 1 to {MAX_EPOCHS}"
+                )));
+            }
+            a.train.epochs = n;
             Ok(())
         },
     },
@@ -711,11 +770,15 @@ pub struct Args {
     pub jsonl: JsonlOptions,
     pub on_error: OnError,
     pub threads: Option<NonZeroUsize>,
+    /// `--max-record-bytes`.
+    pub max_record_bytes: usize,
     pub keep: Option<LabelSet>,
     pub language: Option<String>,
     pub threshold: f32,
     pub model: Option<String>,
     pub heuristics: bool,
+    /// `--stable`.
+    pub stable: bool,
     /// `None`: colour a terminal unless `NO_COLOR` is set.
     pub color: Option<bool>,
     pub cv: Option<usize>,
@@ -836,11 +899,13 @@ fn parse_from(mut parser: lexopt::Parser) -> Result<Parsed, Failure> {
         jsonl: JsonlOptions::default(),
         on_error: OnError::Fail,
         threads: None,
+        max_record_bytes: decruft::MAX_RECORD_BYTES,
         keep: None,
         language: None,
         threshold: 0.0,
         model: None,
         heuristics: false,
+        stable: false,
         color: None,
         cv: None,
         train: TrainOptions::default(),
@@ -1202,9 +1267,32 @@ mod tests {
             (&["--max-pages", "3"], "--max-pages does not apply"),
             (
                 &["--jsonl", "--threads", "0"],
-                "--threads takes a number of at least 1, not '0'",
+                "--threads takes a number from 1 to 1024, not '0'",
             ),
-            (&["eval", "--cv", "1", "x"], "--cv takes 2 or more folds"),
+            (
+                &["eval", "--cv", "1", "x"],
+                "--cv takes from 2 to 100 folds",
+            ),
+            (
+                &["eval", "--cv", "10000", "x"],
+                "--cv takes from 2 to 100 folds",
+            ),
+            (
+                &["--keep", ""],
+                "--keep takes one or more labels: with none, every document is emptied",
+            ),
+            (
+                &["--jsonl", "--threads", "20000"],
+                "--threads takes a number from 1 to 1024, not '20000'",
+            ),
+            (
+                &["train", "--epochs", "100000000", "x"],
+                "--epochs takes a number from 1 to 10000",
+            ),
+            (
+                &["--jsonl", "--max-record-bytes", "0"],
+                "--max-record-bytes takes a number of at least 1",
+            ),
             (&["--model", "m", "--heuristics"], "exclude each other"),
             (&["learn", "x.jsonl"], "learn needs -o PATTERNS"),
             (&["learn", "--merge", "-o", "p"], "needs patterns files"),

@@ -10,6 +10,8 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, IsTerminal, Read, Write};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use crate::Failure;
 
@@ -81,7 +83,7 @@ fn peek(mut r: impl Read + Send + 'static, n: usize) -> io::Result<(Vec<u8>, imp
 /// Opens `name` ("-" for stdin), decompressing it if it is compressed.
 pub fn open(name: &str) -> Result<Input, Failure> {
     let (shown, raw): (String, Box<dyn Read + Send>) = if name == "-" {
-        ("<stdin>".into(), Box::new(io::stdin()))
+        ("<stdin>".into(), Box::new(Stdin::new()))
     } else {
         let f = File::open(name).map_err(|e| Failure::new(format!("{name}: {e}")))?;
         (name.to_string(), Box::new(f))
@@ -121,6 +123,98 @@ pub fn open(name: &str) -> Result<Input, Failure> {
     })
 }
 
+/// Stdin, read by a thread of its own so that a read returns end of input
+/// soon after a signal (SIGINT, SIGTERM) even while no input comes: a
+/// filter whose producer is idle still stops promptly.
+struct Stdin {
+    pieces: mpsc::Receiver<io::Result<Vec<u8>>>,
+    piece: Vec<u8>,
+    at: usize,
+}
+
+impl Stdin {
+    fn new() -> Stdin {
+        let (tx, pieces) = mpsc::sync_channel(4);
+        std::thread::spawn(move || {
+            let mut stdin = io::stdin().lock();
+            loop {
+                let mut piece = vec![0; 1 << 16];
+                let sent = match stdin.read(&mut piece) {
+                    Ok(0) => return,
+                    Ok(n) => {
+                        piece.truncate(n);
+                        tx.send(Ok(piece))
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                };
+                if sent.is_err() {
+                    return;
+                }
+            }
+        });
+        Stdin {
+            pieces,
+            piece: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl Read for Stdin {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.piece.len() {
+            if crate::signals::received().is_some() {
+                return Ok(0);
+            }
+            match self.pieces.recv_timeout(Duration::from_millis(50)) {
+                Ok(piece) => {
+                    self.piece = piece?;
+                    self.at = 0;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.piece.len() - self.at);
+        buf[..n].copy_from_slice(&self.piece[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Stdout that waits when it would block: a non-blocking stdout (a parent
+/// that set O_NONBLOCK on a shared pipe) fails a write with EAGAIN when the
+/// pipe is full, which would end the run mid-record.
+struct Blocking(io::Stdout);
+
+impl Write for Blocking {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        loop {
+            match self.0.write(buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        loop {
+            match self.0.flush() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
 /// Each named file, or stdin when there are none ("-" is stdin too).
 pub fn inputs(files: &[String]) -> impl Iterator<Item = Result<Input, Failure>> + '_ {
     let stdin = files.is_empty().then(|| "-".to_string());
@@ -144,9 +238,12 @@ impl Output {
     /// Stdout.
     pub fn stdout() -> Output {
         Output::Stdout(if io::stdout().is_terminal() {
-            Box::new(io::LineWriter::new(io::stdout()))
+            Box::new(io::LineWriter::new(Blocking(io::stdout())))
         } else {
-            Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout()))
+            Box::new(io::BufWriter::with_capacity(
+                1 << 16,
+                Blocking(io::stdout()),
+            ))
         })
     }
 

@@ -4,26 +4,21 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use decruft::{JsonlStream, Rejection, StreamStats, Stripper};
 
 use crate::flags::Args;
 use crate::input::{inputs, Output};
-use crate::{warc, Failure};
+use crate::{signals, warc, Failure};
 
 /// `decruft --jsonl`: every file (or stdin) through one stream, to stdout
 /// or `-o FILE`.
 pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
-    // SIGINT lets the stream finish writing the batch in hand (a second one
-    // exits at once).
-    let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::Relaxed) {
-            std::process::exit(130);
-        }
-    });
+    // SIGINT and SIGTERM (handlers installed by `main`) let the stream
+    // finish writing the batch in hand.
     let mut stream = JsonlStream::new(stripper, args.jsonl.clone());
     stream.on_error(args.on_error);
+    stream.max_record_bytes(args.max_record_bytes);
     stream.doc_rules(args.rules);
     if let Some(n) = args.threads {
         stream.threads(n);
@@ -50,7 +45,7 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
         }
         let after_batch = |stats: &StreamStats| {
             progress.tick(stats);
-            if INTERRUPTED.load(Ordering::Relaxed) {
+            if signals::received().is_some() {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
@@ -65,10 +60,23 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
         } else {
             stream.run_with_rejected(&name, input.reader, &mut out, aside, after_batch)
         };
+        // A signal wins: input may have ended early because of it.
+        if let Some(signal) = signals::received() {
+            result = match ran {
+                Err(e)
+                    if e.io_error()
+                        .is_some_and(|io| io.kind() != io::ErrorKind::BrokenPipe) =>
+                {
+                    Err(Failure::from(e))
+                }
+                _ => Err(Failure::Interrupted(signal)),
+            };
+            break;
+        }
         match ran {
             Ok(ControlFlow::Continue(())) => {}
             Ok(ControlFlow::Break(())) => {
-                result = Err(Failure::Interrupted);
+                result = Err(Failure::Interrupted(2));
                 break;
             }
             Err(e) => {
@@ -101,9 +109,30 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
 /// documents, what WARC inputs held besides.
 fn summary(stats: &StreamStats, warc_counts: &warc::Counts, args: &Args) {
     report_warc(warc_counts);
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
     if stats.skipped > 0 {
-        let s = if stats.skipped == 1 { "" } else { "s" };
+        let s = plural(stats.skipped);
         eprintln!("decruft: skipped {} bad record{s}", stats.skipped);
+    }
+    if stats.kept > 0 {
+        let s = plural(stats.kept);
+        eprintln!(
+            "decruft: kept {} bad record{s} unchanged (--on-error keep)",
+            stats.kept
+        );
+    }
+    if stats.truncated > 0 {
+        eprintln!(
+            "decruft: warning: the input ends in a bad record without a newline: it may be \
+             cut short"
+        );
+    }
+    if stats.too_long > 0 {
+        let s = plural(stats.too_long);
+        eprintln!(
+            "decruft: {} record{s} longer than --max-record-bytes ({} bytes) not read (dropped)",
+            stats.too_long, args.max_record_bytes
+        );
     }
     if stats.flagged > 0 {
         let s = if stats.flagged == 1 { "" } else { "s" };
@@ -175,10 +204,6 @@ pub fn report_warc(c: &warc::Counts) {
         );
     }
 }
-
-/// Set by SIGINT: the JSONL loop finishes the batch in hand, writes it
-/// whole, and stops.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// A progress bar on stderr (records and MB/s), only when stderr is a
 /// terminal; nothing at all in a pipeline.

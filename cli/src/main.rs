@@ -6,10 +6,11 @@ mod input;
 mod jsonl;
 mod learn;
 mod report;
+mod signals;
 mod train;
 mod warc;
 
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -26,9 +27,9 @@ enum Failure {
     /// The reader of stdout went away (`decruft … | head`): a normal end
     /// for a filter, exit 0 and not a word (ripgrep does the same).
     BrokenPipe,
-    /// SIGINT: the batch in hand was written whole; exit 130, as shells
-    /// expect.
-    Interrupted,
+    /// SIGINT or SIGTERM (its number): the batch in hand was written
+    /// whole; exit 128 + the number (130, 143), as shells expect.
+    Interrupted(i32),
 }
 
 impl Failure {
@@ -46,9 +47,9 @@ impl<E: std::fmt::Display> From<E> for Failure {
 fn main() -> ExitCode {
     match run() {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
-        Err(Failure::Interrupted) => {
+        Err(Failure::Interrupted(signal)) => {
             eprintln!("decruft: interrupted");
-            ExitCode::from(130)
+            ExitCode::from((128 + signal).clamp(0, 255) as u8)
         }
         Err(Failure::Error(msg)) => {
             eprintln!("decruft: {msg}");
@@ -60,15 +61,22 @@ fn main() -> ExitCode {
 fn run() -> Result<(), Failure> {
     let args = match flags::parse()? {
         Parsed::Run(args) => args,
+        // `print!` panics on a closed stdout (`decruft --help | head -c 10`).
         Parsed::Help(page) => {
-            print!("{page}");
-            return Ok(());
+            return io::stdout().write_all(page.as_bytes()).map_err(write_err);
         }
         Parsed::Version => {
-            println!("decruft {}", env!("CARGO_PKG_VERSION"));
-            return Ok(());
+            let version = format!("decruft {}\n", env!("CARGO_PKG_VERSION"));
+            return io::stdout()
+                .write_all(version.as_bytes())
+                .map_err(write_err);
         }
     };
+    if args.mode == Mode::Jsonl {
+        // Before the model is loaded: a signal from here on stops the run
+        // between records (before, it ends the process with no output).
+        signals::install();
+    }
     match args.mode {
         Mode::Eval | Mode::EvalCv => return train::eval(&args),
         Mode::Train => return train::train(&args),
@@ -104,21 +112,52 @@ fn run() -> Result<(), Failure> {
                 input.name
             );
         }
-        let text = read_all(&input.name, input.reader)?;
+        // Part by part, as it is read: an outsized input (a dump, 1 GB of
+        // text) costs the memory of one part, not of all of it.
+        // Flagged: every part lost nearly all its words (no part: none).
+        let (mut judged, mut flagged, mut removed) = (true, None, 0.0);
+        let mut write_failed = false;
         let hints = Hints {
             title: None,
             url: args.url.as_deref(),
             site: args.site.as_deref(),
         };
-        let stripped = stripper.strip_bytes_with(&text, &hints);
-        let written = if args.mode == Mode::Annotate {
-            stripped.write_annotated(&mut out, color)
-        } else {
-            stripped.write_kept(&mut out)
+        let ran = stripper.strip_reader_with(input.reader, &hints, |stripped| {
+            judged &= stripped.judged();
+            flagged = Some(flagged.unwrap_or(true) && stripped.loss_flagged());
+            removed = stripped.removed_fraction();
+            let w = if args.mode == Mode::Annotate {
+                stripped.write_annotated(&mut out, color)
+            } else {
+                stripped.write_kept(&mut out)
+            };
+            write_failed = w.is_err();
+            w
+        });
+        let written = match ran {
+            Err(e) if !write_failed => {
+                return Err(Failure::new(format!("{}: {e}", input.name)));
+            }
+            other => other,
         };
         if let Err(e) = written {
             result = Err(write_err(e));
             break;
+        }
+        // The loss guard, as in --jsonl: nothing is emptied silently.
+        if !judged {
+            eprintln!(
+                "decruft: warning: {} has a line over 4 GiB, too large to strip: written \
+                 whole, unstripped",
+                input.name
+            );
+        } else if flagged == Some(true) {
+            eprintln!(
+                "decruft: warning: {}: stripping removed {:.0}% of its words (flagged for \
+                 review: the page had no article, or decruft missed it)",
+                input.name,
+                (removed * 100.0_f64).floor()
+            );
         }
     }
     let finished = out.finish();
@@ -147,6 +186,7 @@ fn builder(args: &Args) -> Result<StripperBuilder, Failure> {
         b.language(lang);
     }
     b.threshold(args.threshold);
+    b.stable(args.stable);
     if let Some(path) = &args.model {
         let json =
             std::fs::read_to_string(path).map_err(|e| Failure::new(format!("{path}: {e}")))?;
@@ -172,11 +212,4 @@ fn write_err(e: io::Error) -> Failure {
     } else {
         Failure::new(format!("cannot write output: {e}"))
     }
-}
-
-fn read_all(name: &str, mut r: impl Read) -> Result<Vec<u8>, Failure> {
-    let mut buf = Vec::new();
-    r.read_to_end(&mut buf)
-        .map_err(|e| Failure::new(format!("{name}: {e}")))?;
-    Ok(buf)
 }

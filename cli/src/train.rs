@@ -282,8 +282,11 @@ pub fn label(args: &Args) -> Result<(), Failure> {
     };
     for path in &args.files {
         for doc in read_jsonl(path, GoldDoc::from_json)? {
-            serde_json::to_writer(&mut out, &LabelledDoc::from_gold(&doc))?;
-            out.write_all(b"\n").map_err(write_err)?;
+            // Encoded first, so that a closed stdout (`| head`) is a write
+            // error like any other: a quiet end.
+            let mut line = serde_json::to_vec(&LabelledDoc::from_gold(&doc))?;
+            line.push(b'\n');
+            out.write_all(&line).map_err(write_err)?;
         }
     }
     out.flush().map_err(write_err)

@@ -165,3 +165,91 @@ fn json_files_read_as_plain_text_get_a_warning() {
     );
     assert!(jsonl.status.success() && jsonl.stderr.is_empty());
 }
+
+/// Issue 13: the loss guard was only in --jsonl: `decruft FILE` emptied a
+/// page with no word on stderr.
+#[test]
+fn plain_mode_warns_when_a_page_loses_nearly_everything() {
+    let menu = "Accueil\nActualités\nSport\nContact\n".repeat(20);
+    let out = decruft(&[], menu.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("decruft: warning: <stdin>: stripping removed 100% of its words"),
+        "{err}"
+    );
+    let page = std::fs::read("../seeds/003_1f7848a26ced4f19.txt").unwrap();
+    assert!(decruft(&[], &page).stderr.is_empty());
+}
+
+/// Issue 13: `decruft --help | head -c 10` panicked (exit 101) and
+/// `decruft label … | head` printed an error and exited 2. A closed stdout
+/// ends them quietly.
+#[test]
+fn help_and_label_end_quietly_on_a_closed_stdout() {
+    use std::io::Read;
+    for args in [&["--help"][..], &["--version"]] {
+        let mut child = crate::run::spawn(args);
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+        assert_eq!(err, "", "{args:?}");
+    }
+    let dir = std::env::temp_dir().join(format!("decruft-label-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let gold = dir.join("gold.jsonl");
+    let mut data = String::new();
+    for i in 0..3000 {
+        let doc = serde_json::json!({
+            "id": i.to_string(), "text": "Titre\nUn paragraphe.\n",
+            "body": "Un paragraphe.",
+        });
+        data.push_str(&doc.to_string());
+        data.push('\n');
+    }
+    std::fs::write(&gold, data).unwrap();
+    let first = crate::run::first_line_then_close(&["label", gold.to_str().unwrap()], Vec::new());
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(first.ends_with(b"\n"));
+}
+
+/// Issue 13: `train` on an empty or label-free file wrote a model that
+/// deleted everything. It is refused.
+#[test]
+fn train_refuses_data_without_labels() {
+    let dir = std::env::temp_dir().join(format!("decruft-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    let unlabelled = dir.join("unlabelled.jsonl");
+    std::fs::write(
+        &unlabelled,
+        "{\"id\":\"1\",\"group\":\"g\",\"text\":\"a\\nb\\n\",\"labels\":[null,null]}\n",
+    )
+    .unwrap();
+    let model = dir.join("model.json");
+    for data in [&empty, &unlabelled] {
+        let out = decruft(
+            &[
+                "train",
+                data.to_str().unwrap(),
+                "-o",
+                model.to_str().unwrap(),
+            ],
+            b"",
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{data:?}: {err}");
+        assert!(err.contains("nothing to learn from"), "{err}");
+        assert!(!model.exists());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

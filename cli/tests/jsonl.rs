@@ -5,7 +5,8 @@
 //! A bad record stops decruft with exit code 2 and one line on stderr naming
 //! the input line ("line N"), after every earlier record has been written
 //! whole; `--on-error skip` counts the dropped records on stderr ("skipped N
-//! bad records"); `--on-error keep` writes them through; a closed stdout
+//! bad records"); `--on-error keep` writes them through and counts them; a
+//! closed stdout
 //! ends quietly with status 0.
 
 use std::process::Output;
@@ -94,13 +95,91 @@ fn skip_counts_the_bad_records_on_stderr() {
 }
 
 #[test]
-fn keep_writes_bad_records_through_silently() {
+fn keep_writes_bad_records_through_and_counts_them() {
     let (input, lines) = mixed();
     let out = decruft(&["--jsonl", "--on-error", "keep"], &input);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stderr(&out), "");
     let records = out.stdout.iter().filter(|&&b| b == b'\n').count();
     assert_eq!(records, lines.iter().flatten().count());
+    let bad = lines.iter().flatten().filter(|(_, good)| !good).count();
+    assert_eq!(
+        stderr(&out),
+        format!("decruft: kept {bad} bad records unchanged (--on-error keep)\n")
+    );
+}
+
+/// Issue 13: `--on-error keep` passed a truncated last record (a file cut
+/// short: `{"id":2,"te` without a newline) through as a complete line with
+/// exit 0 and nothing on stderr. It is still kept, but counted and named.
+#[test]
+fn keep_warns_about_a_truncated_last_record() {
+    let input = [&stream(&[&good(1)])[..], br#"{"id":2,"te"#].concat();
+    let out = decruft(&["--jsonl", "--on-error", "keep"], &input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        out.stdout,
+        [&expected(&[&good(1)])[..], b"{\"id\":2,\"te\n"].concat()
+    );
+    let msg = stderr(&out);
+    assert!(msg.contains("kept 1 bad record unchanged"), "{msg}");
+    assert!(
+        msg.contains("without a newline: it may be cut short"),
+        "{msg}"
+    );
+    // Under fail, the message says so too.
+    let out = decruft(&["--jsonl"], &input);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("it may be cut short"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Issue 13: a line without a newline was read without bound
+/// (`decruft --jsonl /dev/zero` aborted under a memory limit). A record
+/// longer than --max-record-bytes is never held: under fail the run stops
+/// at it, under skip it is read past and counted.
+#[test]
+fn a_record_longer_than_max_record_bytes_is_bad_not_read_whole() {
+    let mut huge = b"{\"text\":\"".to_vec();
+    huge.resize(200_000, b'a');
+    huge.extend_from_slice(b"\"}");
+    let input = stream(&[&good(1), &huge, &good(3)]);
+    let out = decruft(&["--jsonl", "--max-record-bytes", "100000"], &input);
+    assert_stopped_at(&out, 2, &expected(&[&good(1)]), "over-long record");
+    assert!(
+        stderr(&out).contains("--max-record-bytes"),
+        "{}",
+        stderr(&out)
+    );
+    for mode in ["skip", "keep"] {
+        let out = decruft(
+            &[
+                "--jsonl",
+                "--max-record-bytes",
+                "100000",
+                "--on-error",
+                mode,
+            ],
+            &input,
+        );
+        assert_eq!(out.status.code(), Some(0), "{mode}: {}", stderr(&out));
+        assert!(out.stdout == expected(&[&good(1), &good(3)]), "{mode}");
+        assert!(
+            stderr(&out).contains("longer than --max-record-bytes"),
+            "{mode}: {}",
+            stderr(&out)
+        );
+    }
+    // Within the limit it is an ordinary record.
+    let out = decruft(&["--jsonl", "--max-record-bytes", "300000"], &input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Input that never has a newline ends the run under fail at the limit,
+    // not when memory runs out.
+    let zeros = vec![0u8; 3_000_000];
+    let out = decruft(&["--jsonl", "--max-record-bytes", "1000000"], &zeros);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
 /// The records before a bad one are all written, whole, even when there are
