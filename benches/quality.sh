@@ -28,8 +28,8 @@ if $write; then
 import re, sys
 table = open(sys.argv[1]).read().rstrip("\n")
 readme = open("README.md").read()
-new, n = re.subn(r"(<!-- quality:begin -->\n).*?(\n<!-- quality:end -->)",
-                 lambda m: m.group(1) + table + m.group(2), readme, flags=re.S)
+new, n = re.subn(r"(<!-- quality:begin -->\n).*?(<!-- quality:end -->)",
+                 lambda m: m.group(1) + table + "\n" + m.group(2), readme, flags=re.S)
 if n != 1:
     sys.exit("README.md has no quality:begin / quality:end markers")
 open("README.md", "w").write(new)
