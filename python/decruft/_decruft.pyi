@@ -127,6 +127,10 @@ class Stripper:
         each with its line terminator. ``url``: evidence of the headline,
         and its host is the page's site in ``patterns``; ``site``: the site
         instead."""
+    def check(self, text: str, *, url: str | None = None, site: str | None = None) -> dict[str, Any]:
+        """The loss guard of one document: ``text`` (cleaned, as ``strip``),
+        ``removed_fraction`` (share of words dropped), ``loss_flagged`` (over
+        95 % of a 50+ word document removed: review it) and ``judged``."""
     def annotate(self, text: str, *, url: str | None = None, site: str | None = None) -> list[LineVerdict]:
         """One dict per input line: label, score, kept, reason, and start/end
         as str indices (characters) of the line without its terminator."""

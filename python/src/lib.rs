@@ -434,6 +434,43 @@ impl PyStripper {
         Ok(PyString::new(py, &out))
     }
 
+    /// The loss guard of one document: what stripping it removed, and
+    /// whether that was nearly everything (a page to review: it had no
+    /// article, or decruft missed it).
+    ///
+    /// Args:
+    ///     text: the scraped text of one page.
+    ///     url, site: as for ``strip``.
+    ///
+    /// Returns:
+    ///     A dict: ``text`` (the cleaned text, as ``strip`` returns it),
+    ///     ``removed_fraction`` (the share of the input's words dropped, in
+    ///     [0, 1]), ``loss_flagged`` (over 95 % of the words of a document of
+    ///     at least 50 words removed) and ``judged`` (False only for an input
+    ///     too large to classify, kept whole).
+    #[pyo3(signature = (text, *, url=None, site=None))]
+    fn check<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        url: Option<String>,
+        site: Option<String>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let bytes = encode(text, "text")?;
+        let input = bytes.as_bytes();
+        let hints = Hints { title: None, url: url.as_deref(), site: site.as_deref() };
+        let (out, removed, flagged, judged) = py.detach(|| {
+            let s = self.inner.strip_with(as_str(input), &hints);
+            (s.text(), s.removed_fraction(), s.loss_flagged(), s.judged())
+        });
+        let d = PyDict::new(py);
+        d.set_item("text", out)?;
+        d.set_item("removed_fraction", removed)?;
+        d.set_item("loss_flagged", flagged)?;
+        d.set_item("judged", judged)?;
+        Ok(d)
+    }
+
     /// The verdict on every line of one document.
     ///
     /// Args:

@@ -446,3 +446,16 @@ def test_arrow_input_goes_through_the_c_data_interface():
     bad = pa.Array.from_buffers(pa.string(), 2, [None, offsets, pa.py_buffer(b"ok\xff\xfe")])
     with pytest.raises(ValueError, match="bad Arrow array"):
         s.strip_batch(bad)
+
+def test_check_surfaces_the_loss_guard():
+    s = decruft.Stripper()
+    menu = "Accueil\nActualités\nSport\nContact\n" * 20
+    checked = s.check(menu)
+    assert checked["text"] == s.strip(menu)
+    assert checked["removed_fraction"] > 0.95
+    assert checked["loss_flagged"] is True
+    assert checked["judged"] is True
+    article = s.check(ARTICLE)
+    assert article["text"] == s.strip(ARTICLE)
+    assert article["loss_flagged"] is False
+    assert 0.0 <= article["removed_fraction"] < 0.95
