@@ -174,35 +174,38 @@ pub fn report_warc(c: &warc::Counts) {
             per.join(", ")
         );
     }
-    if c.bad_dropped > 0 {
-        let s = if c.bad_dropped == 1 { "" } else { "s" };
-        eprintln!(
-            "decruft: skipped {} truncated or corrupt WARC record{s}",
+    // Each count on a line of its own, when there is any; `{s}` is the
+    // plural ending of "record".
+    let say = |n: u64, line: &dyn Fn(&str) -> String| {
+        if n > 0 {
+            eprintln!("decruft: {}", line(if n == 1 { "" } else { "s" }));
+        }
+    };
+    say(c.bad_dropped, &|s| {
+        format!(
+            "skipped {} truncated or corrupt WARC record{s}",
             c.bad_dropped
-        );
-    }
-    if c.bad_kept > 0 {
-        let s = if c.bad_kept == 1 { "" } else { "s" };
-        eprintln!(
-            "decruft: kept {} truncated or corrupt WARC record{s} as far as they could be read \
+        )
+    });
+    say(c.bad_kept, &|s| {
+        format!(
+            "kept {} truncated or corrupt WARC record{s} as far as they could be read \
              (with a warc_error field)",
             c.bad_kept
-        );
-    }
-    if c.legacy > 0 {
-        let s = if c.legacy == 1 { "" } else { "s" };
-        eprintln!(
-            "decruft: {} WARC record{s} not UTF-8 (no UTF-8 sequence in them): read as Windows-1252",
+        )
+    });
+    say(c.legacy, &|s| {
+        format!(
+            "{} WARC record{s} not UTF-8 (no UTF-8 sequence in them): read as Windows-1252",
             c.legacy
-        );
-    }
-    if c.not_utf8 > 0 {
-        let s = if c.not_utf8 == 1 { "" } else { "s" };
-        eprintln!(
-            "decruft: {} WARC record{s} of UTF-8 with bad bytes: replaced by U+FFFD",
+        )
+    });
+    say(c.not_utf8, &|s| {
+        format!(
+            "{} WARC record{s} of UTF-8 with bad bytes: replaced by U+FFFD",
             c.not_utf8
-        );
-    }
+        )
+    });
 }
 
 /// A progress bar on stderr (records and MB/s), only when stderr is a
