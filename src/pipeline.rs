@@ -169,15 +169,17 @@ impl Classifier {
             self.run(text, hints, s);
             s.top.clear();
             if let (true, Some(model)) = (explain, &self.model) {
+                // The second stage's inputs are still in `x2`, one row per
+                // non-blank line, as the last stage read them.
+                let mut row = 0;
                 for i in 0..s.doc.lines.len() {
                     let top = if s.doc.lines[i].blank {
                         Vec::new()
                     } else {
                         s.line_inputs(text, model.kind, i);
-                        s.x2.clear();
-                        s.x2.resize(STAGE2, 0.0);
-                        s.rescorer.line(&s.doc.lines, i, &mut s.x2);
-                        model.explain(&s.x, &s.crosses, &s.sparse, &s.x2, 5)
+                        let x2 = &s.x2[row * STAGE2..(row + 1) * STAGE2];
+                        row += 1;
+                        model.explain(&s.x, &s.crosses, &s.sparse, x2, 5)
                     };
                     s.top.push(top);
                 }
