@@ -7,8 +7,9 @@
 //! {"id": "sh-0001", "group": "example.com", "text": "…", "labels": ["drop", null, "keep", "navigation", …]}
 //! ```
 //!
-//! with one entry per line of `text` (as [`Stripped::lines`](crate::Stripped::lines)
-//! counts them): `"keep"`, `"drop"`, a [`Label`] name (content labels mean
+//! with one entry per unit of `text` (as [`Stripped::lines`](crate::Stripped::lines)
+//! counts them: every line, except that a long line counts as its pieces, so
+//! that the model learns pieces as it learns lines): `"keep"`, `"drop"`, a [`Label`] name (content labels mean
 //! keep, boilerplate labels drop) or `null` for unlabelled. `group` keeps
 //! pages of one site together in cross-validation folds.
 //!
@@ -28,7 +29,8 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::eval::{norm, GoldDoc};
-use crate::lines::{self, Span};
+use crate::lines::Span;
+use crate::segment;
 use crate::tokens;
 use crate::{Error, Label};
 
@@ -51,7 +53,8 @@ pub struct LabelledDoc {
     pub url: Option<String>,
     /// The document text.
     pub text: String,
-    /// One entry per line: "keep", "drop", a label name, or null.
+    /// One entry per unit (a line, or a piece of a long line): "keep",
+    /// "drop", a label name, or null.
     pub labels: Vec<Option<String>>,
     /// Which dataset the document belongs to, in training (the decoder is
     /// tuned for every dataset's recall); not stored.
@@ -60,14 +63,14 @@ pub struct LabelledDoc {
 }
 
 impl LabelledDoc {
-    /// The labels as keep/drop, one per line; errors on an unknown name or a
-    /// count that does not match the text's lines.
+    /// The labels as keep/drop, one per unit; errors on an unknown name or a
+    /// count that does not match the text's units.
     pub(crate) fn line_labels(&self) -> Result<Vec<Option<LineLabel>>, Error> {
         let mut spans = Vec::new();
-        lines::split(self.text.as_bytes(), &mut spans);
+        segment::split(&self.text, &mut spans);
         if spans.len() != self.labels.len() {
             return Err(Error::record(format!(
-                "document {}: {} labels for {} lines",
+                "document {}: {} labels for {} units (lines and pieces of long lines)",
                 self.id,
                 self.labels.len(),
                 spans.len()
@@ -104,10 +107,11 @@ impl LabelledDoc {
         }
     }
 
-    /// Derives line labels from a gold document.
+    /// Derives unit labels from a gold document (a line, or a piece of a
+    /// long line, is labelled by the rules above as a line is).
     pub fn from_gold(doc: &GoldDoc) -> LabelledDoc {
         let mut spans = Vec::new();
-        lines::split(doc.text.as_bytes(), &mut spans);
+        segment::split(&doc.text, &mut spans);
         let labels = match (&doc.body, &doc.with) {
             (Some(body), _) => label_by_body(&doc.text, &spans, body),
             (None, Some(with)) => label_by_snippets(

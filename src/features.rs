@@ -93,6 +93,12 @@ pub(crate) struct LineFeatures {
     pub lead_upper: u8,
     /// How many lines of the document have exactly this trimmed content.
     pub repeats: u16,
+    /// The unit continues the line of the unit before it: a piece of a
+    /// long line (see `segment.rs`), not its first.
+    pub cont: bool,
+    /// The next unit continues this one's line: a piece of a long line,
+    /// not its last.
+    pub continued: bool,
 }
 
 impl LineFeatures {
@@ -282,6 +288,8 @@ impl DocFeatures {
             let mut f = LineFeatures {
                 trim_start: span.start + ts as u32,
                 trim_end: span.start + te as u32,
+                cont: span.cont,
+                continued: spans.get(i + 1).is_some_and(|s| s.cont),
                 ..LineFeatures::default()
             };
             let content = &line[ts..te];

@@ -322,6 +322,15 @@ fn skippable(f: &LineFeatures, e: &Emission) -> bool {
 
 /// A fluent line that may be a standfirst: a sentence or two of prose, no
 /// byline or date shape, little boilerplate vocabulary.
+/// Whether a line (a piece of a long line, mostly) is prose too long to be
+/// [`fluent`]: more than 80 words, stopwords among them.
+fn long_prose(f: &LineFeatures, know_language: bool) -> bool {
+    f.words > 80
+        && !f.bullet
+        && f.lex_total_share() < 0.2
+        && (!know_language || f.stop_density() >= 0.1)
+}
+
 fn fluent(f: &LineFeatures, know_language: bool) -> bool {
     (6..=80).contains(&f.words)
         && !f.bullet
@@ -440,7 +449,7 @@ pub(crate) fn find(
         }
         consider(j, 0.3 + 0.1 * k as f32);
         k += 1;
-        if k >= 8 || (fluent(f, know) && f.words >= 15) {
+        if k >= 8 || (fluent(f, know) && f.words >= 15) || long_prose(f, know) {
             break;
         }
     }
@@ -544,6 +553,7 @@ pub(crate) fn find(
             let f = &lines[j];
             !f.blank
                 && states[j].kept()
+                && !long_prose(f, know)
                 && (f.words <= 6 || !fluent(f, know) || breadcrumb(f, text))
         })
         .collect();

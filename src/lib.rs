@@ -83,6 +83,7 @@ mod model;
 mod patterns;
 mod pipeline;
 mod rules;
+mod segment;
 mod site;
 mod stream;
 mod strip;
@@ -128,6 +129,21 @@ pub mod bench {
     use crate::features::DocFeatures;
     use crate::lexicon::{ScanBufs, DEFAULT};
     use crate::lines::{self, Span};
+
+    /// The units of `text` the pipeline judges, as `(start, end, next,
+    /// continues)`: its lines, each long line replaced by its pieces
+    /// (`segment.rs`). For the fuzz target and the property tests.
+    pub fn units(text: &str) -> Vec<(usize, usize, usize, bool)> {
+        let mut spans: Vec<Span> = Vec::new();
+        crate::segment::split(text, &mut spans);
+        spans
+            .iter()
+            .map(|s| (s.start as usize, s.end as usize, s.next as usize, s.cont))
+            .collect()
+    }
+
+    /// The longest piece the segmenter cuts, in bytes.
+    pub const MAX_PIECE: usize = crate::segment::MAX_PIECE;
 
     /// Splits `text` into line spans; returns the number of lines.
     pub fn split_lines(text: &str) -> usize {

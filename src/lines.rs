@@ -11,8 +11,14 @@ pub(crate) struct Span {
     pub start: u32,
     /// One past the last content byte (before `\r\n` or `\n`).
     pub end: u32,
-    /// One past the terminator: where the next line starts.
+    /// One past the terminator: where the next line starts. (For a piece
+    /// of a line that is not its last: where the next piece starts, past
+    /// the white space between them.)
     pub next: u32,
+    /// Whether this unit continues the line of the unit before it: it is a
+    /// piece of a long line (see `segment.rs`), not the first. Lines as
+    /// [`split`] gives them never do.
+    pub cont: bool,
 }
 
 impl Span {
@@ -45,6 +51,7 @@ pub(crate) fn split(text: &[u8], out: &mut Vec<Span>) {
             start: start as u32,
             end: end as u32,
             next: (nl + 1) as u32,
+            cont: false,
         });
         start = nl + 1;
     }
@@ -53,6 +60,7 @@ pub(crate) fn split(text: &[u8], out: &mut Vec<Span>) {
             start: start as u32,
             end: text.len() as u32,
             next: text.len() as u32,
+            cont: false,
         });
     }
 }

@@ -27,11 +27,12 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 /// that alters the value of an input without renaming it: a feature's
 /// definition (features.rs, patterns.rs, tokens.rs), a rule's score or
 /// cause (rules.rs), the vectorizer's binning or hashing (vectorize.rs), the
-/// second stage's inputs (context.rs). The fingerprint then changes and
+/// second stage's inputs (context.rs), what a unit is (segment.rs: where
+/// long lines are cut). The fingerprint then changes and
 /// models made before are refused instead of misread. (Input names, the
 /// n-gram settings and the embedded lexicon and stoplists are hashed
 /// already.)
-pub(crate) const FEATURES_VERSION: u32 = 3;
+pub(crate) const FEATURES_VERSION: u32 = 4;
 
 /// A fingerprint of what a model's inputs are: the dense and second-stage
 /// input names, the hashing and n-gram settings, [`FEATURES_VERSION`], and

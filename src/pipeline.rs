@@ -16,9 +16,10 @@ use crate::decode::{Costs, Decoder, State, Step};
 use crate::features::{DocFeatures, LineFeatures};
 use crate::head::{self, Evidence, Hints};
 use crate::lexicon::Lexicon;
-use crate::lines::{self, Span};
+use crate::lines::Span;
 use crate::model::Model;
 use crate::rules::{self, Emission};
+use crate::segment;
 use crate::site::{site_of_url, Patterns, SiteLines};
 use crate::vectorize::{Kind, Vectorizer, DENSE};
 
@@ -258,7 +259,7 @@ impl Classifier {
     /// (heuristics alone, combined models) and the model's in
     /// `s.line_states`.
     fn run(&self, text: &str, hints: &Hints<'_>, s: &mut Scratch) {
-        lines::split(text.as_bytes(), &mut s.spans);
+        segment::split(text, &mut s.spans);
         let url_site;
         let site = match (&self.patterns, hints.site) {
             (None, _) => None,

@@ -240,7 +240,8 @@ impl Page {
         if text.len() >= lines::MAX_INPUT {
             return;
         }
-        lines::split(text.as_bytes(), spans);
+        // The units the pipeline judges: lines, and pieces of long ones.
+        crate::segment::split(text, spans);
         // The two longest lines (by bytes, ties by hash) name the page's
         // group: twins share their body, so their longest lines.
         let mut longest = [(0usize, 0u64); 2];

@@ -512,23 +512,20 @@ impl Stripper {
             labelling.verdicts(input, text, c)
         });
         if self.stable {
-            // Until a pass keeps every line it is given. The kept lines,
-            // each with its terminator, are the lines of the cleaned text
-            // in order, so the verdicts of a pass map back one to one.
-            // The verdicts always point into the original text.
+            // Until a pass keeps every unit it is given. The cleaned text
+            // of a pass is stripped again; the units that pass drops map
+            // back to the units of the original text they overlap (the
+            // verdicts always point into the original text).
             for _ in 0..STABLE_PASSES {
-                let kept: Vec<usize> = (0..out.lines().len())
-                    .filter(|&i| out.lines()[i].kept)
-                    .collect();
-                if kept.is_empty() {
+                if !out.lines().iter().any(|v| v.kept) {
                     break;
                 }
-                let kept_text = out.kept_from(text.as_bytes());
-                let t = std::str::from_utf8(&kept_text).expect("kept lines of UTF-8 text");
+                let (kept_text, at) = out.kept_from(text.as_bytes());
+                let t = std::str::from_utf8(&kept_text).expect("kept units of UTF-8 text");
                 let again = self.classifier.classify(t, hints, self.explain, |c| {
                     labelling.verdicts(&kept_text, t, c)
                 });
-                if !out.settle(&again, &kept) {
+                if !out.settle(&again, &at) {
                     break;
                 }
             }

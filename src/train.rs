@@ -171,7 +171,7 @@ pub(crate) fn vectorise(
         let mut site = SiteLines::default();
         if let Some(p) = patterns.as_ref().filter(|_| !dropped_site(doc, opts)) {
             let mut spans = Vec::new();
-            crate::lines::split(doc.text.as_bytes(), &mut spans);
+            crate::segment::split(&doc.text, &mut spans);
             site.fill(
                 Some(p),
                 site_key(doc).as_deref(),

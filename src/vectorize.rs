@@ -67,6 +67,8 @@ dense_features!(F, NAMES:
     // position and block
     pos_0_10, pos_10_30, pos_30_70, pos_70_90, pos_90_100, first_lines, last_lines,
     new_block, blank_after, block_1, block_2_3, block_4_,
+    // pieces of a long line (segment.rs)
+    piece, piece_first, piece_last,
     // neighbours
     prev_short, prev_long, prev_prose, prev_sentence, prev_heading, prev_lex, prev_read_more,
     next_short, next_long, next_prose, next_sentence, next_heading, next_lex, next_read_more,
@@ -382,6 +384,14 @@ impl Vectorizer {
             },
             1.0,
         );
+        if f.cont || f.continued {
+            set(F::piece, 1.0);
+            if !f.cont {
+                set(F::piece_first, 1.0);
+            } else if !f.continued {
+                set(F::piece_last, 1.0);
+            }
+        }
 
         // Neighbours.
         let rm = Label::ReadMore.category().expect("a boilerplate label");

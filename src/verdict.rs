@@ -1,6 +1,7 @@
-//! From decoded states to verdicts: each line's label (title, heading,
+//! From decoded states to verdicts: each unit's label (title, heading,
 //! body, or the kind of boilerplate), its reason and whether it is kept;
-//! the [`Stripped`] result and its views (cleaned text, review rows).
+//! the [`Stripped`] result and its views (cleaned text, review rows). A
+//! unit is a line, or a piece of a long line (`segment.rs`).
 
 use std::fmt;
 use std::io::{self, Write};
@@ -92,12 +93,39 @@ impl fmt::Display for Reason {
     }
 }
 
-/// The verdict on one input line.
+/// The verdict on one unit of the input: a line, or a piece of a long line.
+///
+/// Most lines are judged whole. A line longer than about 1,000 bytes (the
+/// only line of a document: 200), where a page arrived as one line or a
+/// layout glued a menu to the article, is cut into pieces at sentence
+/// ends, item separators (`|`, `·`, `›`…) and where a run of menu items
+/// turns into prose; each piece is judged as a line is. Such a line has
+/// one verdict per piece, in order, every piece after the first with
+/// [`continues`](Verdict::continues) set; the pieces cover the line exactly.
+///
+/// # Example
+///
+/// ```
+/// let menu = "Accueil Politique Économie Culture Sport Contact";
+/// let para = "Le projet de loi de finances a été présenté mercredi en Conseil des ministres, avec des économies annoncées dans la plupart des ministères.";
+/// let page = format!("{menu} {para} {para} Partager | Tweeter | Imprimer");
+/// let out = decruft::Stripper::new().strip(&page);
+/// // One line, judged piece by piece.
+/// assert!(out.lines().len() > 1);
+/// assert!(!out.lines()[0].continues && out.lines()[1].continues);
+/// assert!(out.text().starts_with("Le projet de loi"));
+/// assert!(!out.text().contains("Accueil") && !out.text().contains("Tweeter"));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
-    /// Byte range of the line in the input, without its terminator.
+    /// Byte range of the unit in the input, without its terminator: a
+    /// line's content (or a line's last piece) up to its `\n` or `\r\n`;
+    /// any other piece, its text up to the white space that separates it
+    /// from the next piece.
     pub range: Range<usize>,
-    /// Byte offset just past the line's terminator (`\n` or `\r\n`, if any).
+    /// Byte offset where the next unit starts: just past the line's
+    /// terminator (if any), or for a piece that is not its line's last,
+    /// past the white space after it.
     pub end: usize,
     /// What the line is.
     pub label: Label,
@@ -111,10 +139,13 @@ pub struct Verdict {
     pub kept: bool,
     /// Why the line got its label.
     pub reason: Reason,
+    /// Whether this unit continues the line of the verdict before it: a
+    /// piece of a long line, not its first.
+    pub continues: bool,
 }
 
-/// The result of stripping one document: a verdict per input line and the
-/// cleaned text.
+/// The result of stripping one document: a verdict per unit (an input line,
+/// or a piece of a long line: see [`Verdict`]) and the cleaned text.
 ///
 /// # Example
 ///
@@ -179,12 +210,32 @@ impl<'a> Stripped<'a> {
         self.judged
     }
 
-    /// One verdict per input line, in input order.
+    /// One verdict per unit, in input order: per input line, or for a line
+    /// cut into pieces, per piece (see [`Verdict`]).
     pub fn lines(&self) -> &[Verdict] {
         &self.lines
     }
 
-    /// The bytes of the cleaned text: every kept line, byte for byte, with its terminator.
+    /// The bytes of the cleaned text: every kept unit, byte for byte, in
+    /// input order.
+    ///
+    /// Kept units that were contiguous in the input come out exactly as
+    /// they were, with what was between them (a line's terminator, the
+    /// white space between two pieces of a line). Where dropped pieces
+    /// separated two kept pieces of one line, a line break takes their
+    /// place: the line's own terminator, or `\n` if the line has none (the
+    /// input's last line). A line whose last piece is dropped still ends
+    /// with its terminator after its last kept piece.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let para = "Le projet de loi de finances a été présenté mercredi en Conseil des ministres, avec des économies annoncées dans la plupart des ministères.";
+    /// let page = format!("{para} Partager | Tweeter | Imprimer | Envoyer {para}");
+    /// let out = decruft::Stripper::new().strip(&page);
+    /// // The share row between the two paragraphs became a line break.
+    /// assert_eq!(out.text(), format!("{para}\n{para}"));
+    /// ```
     pub fn bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.kept_bytes());
         self.write_kept(&mut out)
@@ -192,9 +243,10 @@ impl<'a> Stripped<'a> {
         out
     }
 
-    /// The cleaned text. Kept lines are byte-identical to the input; input
-    /// that was not valid UTF-8 is converted lossily (use [`Stripped::bytes`]
-    /// to keep the original bytes).
+    /// The cleaned text (see [`Stripped::bytes`]). Kept units are
+    /// byte-identical to the input; input that was not valid UTF-8 is
+    /// converted lossily (use [`Stripped::bytes`] to keep the original
+    /// bytes).
     pub fn text(&self) -> String {
         match String::from_utf8(self.bytes()) {
             Ok(s) => s,
@@ -202,19 +254,30 @@ impl<'a> Stripped<'a> {
         }
     }
 
-    /// Writes the cleaned text to `w`.
+    /// Writes the cleaned text (see [`Stripped::bytes`]) to `w`.
     pub fn write_kept<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
-        for v in self.lines.iter().filter(|v| v.kept) {
-            w.write_all(&self.input[v.range.start..v.end])?;
-        }
-        Ok(())
+        kept_parts(self.input, &self.lines, |bytes, _| w.write_all(bytes))
     }
 
-    /// Writes the review view: one row per input line with a mark (`+` kept,
-    /// `-` dropped), the label, the score, the reason and the line itself;
-    /// kept rows green and dropped rows dim when `color` is set.
+    /// Writes the review view: one row per unit with a mark (`+` kept, `-`
+    /// dropped), the label, the score, the reason and the unit's text; kept
+    /// rows green and dropped rows dim when `color` is set. A line cut into
+    /// pieces gets a row of its own (`line`, how many pieces) with its
+    /// pieces' rows below it, their text indented.
     pub fn write_annotated<W: Write + ?Sized>(&self, w: &mut W, color: bool) -> io::Result<()> {
+        let mut in_pieces = false;
         for (i, v) in self.lines.iter().enumerate() {
+            if !v.continues {
+                let pieces = self.lines[i + 1..]
+                    .iter()
+                    .take_while(|n| n.continues)
+                    .count();
+                in_pieces = pieces > 0;
+                if in_pieces {
+                    let what = format!("cut into {} pieces", pieces + 1);
+                    writeln!(w, "  {:<10} {:<4}  {what:<42} |", "line", "")?;
+                }
+            }
             let text = String::from_utf8_lossy(self.line_bytes(i));
             let (on, off) = match (color, v.kept) {
                 (false, _) => ("", ""),
@@ -222,10 +285,11 @@ impl<'a> Stripped<'a> {
                 (true, false) => ("\x1b[2m", "\x1b[0m"),
             };
             let mark = if v.kept { '+' } else { '-' };
+            let indent = if in_pieces { "  " } else { "" };
             let reason = v.reason.to_string();
             writeln!(
                 w,
-                "{on}{mark} {:<10} {:.2}  {reason:<42} | {}{off}",
+                "{on}{mark} {:<10} {:.2}  {reason:<42} | {indent}{}{off}",
                 v.label,
                 v.score,
                 text.trim_end()
@@ -236,36 +300,40 @@ impl<'a> Stripped<'a> {
 
     /// Number of bytes of the cleaned text.
     pub fn kept_bytes(&self) -> usize {
-        self.lines
-            .iter()
-            .filter(|v| v.kept)
-            .map(|v| v.end - v.range.start)
-            .sum()
+        let mut n = 0;
+        let _ = kept_parts(self.input, &self.lines, |bytes, _| {
+            n += bytes.len();
+            Ok::<(), ()>(())
+        });
+        n
     }
 
     /// Points the verdicts, drawn from a lossy UTF-8 view of the input,
-    /// back into the input's own bytes: the lossy text has the same lines
-    /// (U+FFFD never swallows a `\n`), not the same offsets.
+    /// back into the input's own bytes. The lossy text has one U+FFFD (3
+    /// bytes) for each invalid sequence of the input (1 to 3 bytes) and is
+    /// the same elsewhere; unit boundaries are char boundaries of the lossy
+    /// text, so none falls inside a U+FFFD.
     pub(crate) fn reanchor(&mut self) {
-        // Lines as `lines::split` cuts them, in `usize` offsets: the input
-        // may be over 4 GiB.
-        let input = self.input;
-        let mut start = 0;
-        let mut verdicts = self.lines.iter_mut();
-        for nl in memchr::memchr_iter(b'\n', input) {
-            let Some(v) = verdicts.next() else { return };
-            let end = if nl > start && input[nl - 1] == b'\r' {
-                nl - 1
-            } else {
-                nl
-            };
-            v.range = start..end;
-            v.end = nl + 1;
-            start = nl + 1;
+        // (offset in the lossy text, offset in the input) after each
+        // replaced sequence; offsets in `usize`: the input may be over 4 GiB.
+        let mut anchors = vec![(0usize, 0usize)];
+        let (mut lossy, mut orig) = (0usize, 0usize);
+        for chunk in self.input.utf8_chunks() {
+            lossy += chunk.valid().len();
+            orig += chunk.valid().len();
+            if !chunk.invalid().is_empty() {
+                lossy += char::REPLACEMENT_CHARACTER.len_utf8();
+                orig += chunk.invalid().len();
+                anchors.push((lossy, orig));
+            }
         }
-        if let Some(v) = verdicts.next() {
-            v.range = start..input.len();
-            v.end = input.len();
+        let map = |x: usize| {
+            let (l, o) = anchors[anchors.partition_point(|a| a.0 <= x) - 1];
+            o + (x - l)
+        };
+        for v in &mut self.lines {
+            v.range = map(v.range.start)..map(v.range.end);
+            v.end = map(v.end);
         }
     }
 
@@ -297,33 +365,56 @@ impl<'a> Stripped<'a> {
         }
     }
 
-    /// The kept lines of `text` (the classified text, whose lines these
-    /// verdicts are), each with its terminator.
-    pub(crate) fn kept_from(&self, text: &[u8]) -> Vec<u8> {
+    /// The cleaned text of `text` (the classified text, whose units these
+    /// verdicts are), and where each kept unit's text is in it: `(start,
+    /// end, unit)`, in order.
+    pub(crate) fn kept_from(&self, text: &[u8]) -> (Vec<u8>, Vec<(usize, usize, usize)>) {
         let mut out = Vec::with_capacity(text.len());
-        for v in self.lines.iter().filter(|v| v.kept) {
-            out.extend_from_slice(&text[v.range.start..v.end]);
-        }
-        out
+        let mut at = Vec::new();
+        let _ = kept_parts(text, &self.lines, |bytes, unit| {
+            if let Some(i) = unit {
+                at.push((out.len(), out.len() + bytes.len(), i));
+            }
+            out.extend_from_slice(bytes);
+            Ok::<(), ()>(())
+        });
+        (out, at)
     }
 
-    /// Takes in the verdicts of a pass over the cleaned text: `kept[k]` is
-    /// the line of this result that is line `k` there. Lines that pass
-    /// dropped are dropped here, with its label, score and reason; returns
-    /// whether there were any.
-    pub(crate) fn settle(&mut self, again: &Stripped<'_>, kept: &[usize]) -> bool {
-        if again.lines.len() != kept.len() {
-            return false; // cannot happen: the lines map one to one
-        }
+    /// Takes in the verdicts of a pass over the cleaned text, whose kept
+    /// units are at `at` in it (see [`Stripped::kept_from`]). A unit is
+    /// dropped here when a unit that pass dropped overlaps it (a blank
+    /// line: starts where it starts), with that unit's label, score and
+    /// reason; returns whether there were any.
+    pub(crate) fn settle(&mut self, again: &Stripped<'_>, at: &[(usize, usize, usize)]) -> bool {
         let mut changed = false;
-        for (v, &i) in again.lines.iter().zip(kept) {
-            if !v.kept {
-                let line = &mut self.lines[i];
-                line.kept = false;
-                line.label = v.label;
-                line.score = v.score;
-                line.reason = v.reason.clone();
-                changed = true;
+        let mut k = 0;
+        for v in again.lines.iter().filter(|v| !v.kept) {
+            let (a, b) = (v.range.start, v.range.end);
+            // Units of this pass that end before the dropped one are done
+            // with (both lists are in text order).
+            while k < at.len() && at[k].1 < a {
+                k += 1;
+            }
+            let mut j = k;
+            while j < at.len() && at[j].0 <= b {
+                let (s, e, i) = at[j];
+                // A blank line is a line of its own in both passes; any
+                // other unit lies within one line of the cleaned text.
+                let hit = if self.lines[i].label == Label::Blank {
+                    v.label == Label::Blank && s == a
+                } else {
+                    s < b && a < e
+                };
+                if hit {
+                    let unit = &mut self.lines[i];
+                    unit.kept = false;
+                    unit.label = v.label;
+                    unit.score = v.score;
+                    unit.reason = v.reason.clone();
+                    changed = true;
+                }
+                j += 1;
             }
         }
         // The words kept are those that pass kept.
@@ -336,10 +427,57 @@ impl<'a> Stripped<'a> {
         self.input
     }
 
-    /// The bytes of line `i` (without terminator).
+    /// The bytes of unit `i` (without terminator: see [`Verdict::range`]).
     pub fn line_bytes(&self, i: usize) -> &'a [u8] {
         &self.input[self.lines[i].range.clone()]
     }
+}
+
+/// Gives `emit` the cleaned text of `verdicts` over `input`, in order (see
+/// [`Stripped::bytes`]): each kept unit's text with its index, and what
+/// goes between them (terminators, white space, line breaks) with `None`.
+fn kept_parts<E>(
+    input: &[u8],
+    verdicts: &[Verdict],
+    mut emit: impl FnMut(&[u8], Option<usize>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut i = 0;
+    while i < verdicts.len() {
+        let v = &verdicts[i];
+        // Line `i..j`: a line judged whole, or its pieces.
+        let j = i + 1 + verdicts[i + 1..].iter().take_while(|v| v.continues).count();
+        if j == i + 1 {
+            if v.kept {
+                emit(&input[v.range.clone()], Some(i))?;
+                emit(&input[v.range.end..v.end], None)?;
+            }
+            i = j;
+            continue;
+        }
+        let last = &verdicts[j - 1];
+        let terminator = &input[last.range.end..last.end];
+        let mut prev: Option<usize> = None;
+        for (k, v) in verdicts.iter().enumerate().take(j).skip(i) {
+            if !v.kept {
+                continue;
+            }
+            match prev {
+                // Contiguous pieces: the white space between them.
+                Some(p) if p + 1 == k => emit(&input[verdicts[p].range.end..verdicts[p].end], None)?,
+                // Dropped pieces between: a line break.
+                Some(_) if terminator.is_empty() => emit(b"\n", None)?,
+                Some(_) => emit(terminator, None)?,
+                None => {}
+            }
+            emit(&input[v.range.clone()], Some(k))?;
+            prev = Some(k);
+        }
+        if prev.is_some() {
+            emit(terminator, None)?;
+        }
+        i = j;
+    }
+    Ok(())
 }
 
 /// How verdicts are drawn from a classified document.
@@ -464,6 +602,7 @@ impl Labelling<'_> {
                 score,
                 kept,
                 reason,
+                continues: span.cont,
             });
         }
         keep_separating_blanks(&mut lines);
@@ -566,6 +705,7 @@ pub(crate) fn keep_all(input: &[u8]) -> Stripped<'_> {
             score: 1.0,
             kept: true,
             reason,
+            continues: false,
         });
         start = end;
     }

@@ -45,53 +45,129 @@ pub fn reference_lines(input: &[u8]) -> Vec<(usize, usize, usize)> {
     lines
 }
 
+/// The cleaned text of `out` over `input`, written the slow, obvious way
+/// from the verdicts: line by line, the kept units of each; pieces of a line
+/// that were next to each other with the white space between them, a line
+/// break (the line's terminator, else `\n`) where dropped pieces were
+/// between, the line's terminator after its last kept piece.
+pub fn reference_kept(input: &[u8], out: &Stripped<'_>) -> Vec<u8> {
+    let units = out.lines();
+    let mut kept = Vec::new();
+    let mut i = 0;
+    while i < units.len() {
+        let mut j = i + 1;
+        while j < units.len() && units[j].continues {
+            j += 1;
+        }
+        let last = &units[j - 1];
+        let terminator = &input[last.range.end..last.end];
+        let mut prev: Option<usize> = None;
+        for k in i..j {
+            if !units[k].kept {
+                continue;
+            }
+            if let Some(p) = prev {
+                if p + 1 == k {
+                    kept.extend_from_slice(&input[units[p].range.end..units[p].end]);
+                } else if terminator.is_empty() {
+                    kept.push(b'\n');
+                } else {
+                    kept.extend_from_slice(terminator);
+                }
+            }
+            kept.extend_from_slice(&input[units[k].range.clone()]);
+            prev = Some(k);
+        }
+        if prev.is_some() {
+            kept.extend_from_slice(terminator);
+        }
+        i = j;
+    }
+    kept
+}
+
 /// Checks every structural invariant of `out`, the result of stripping
 /// `input`; panics with a description of the first that fails.
+///
+/// A verdict is a unit: a line, or a piece of a long line (every piece
+/// after the first `continues`). The lines the units make up are the input's
+/// lines; the pieces of a line tile it, the white space between two pieces
+/// belonging to the first; every kept unit is in the cleaned text byte for
+/// byte, in order.
 pub fn check_invariants(input: &[u8], out: &Stripped<'_>) {
-    let lines = out.lines();
+    let units = out.lines();
     let want = reference_lines(input);
-    assert_eq!(lines.len(), want.len(), "one verdict per input line");
     let mut at = 0;
-    for (i, (v, &(start, content_end, end))) in lines.iter().zip(&want).enumerate() {
+    let mut line = 0;
+    for (i, v) in units.iter().enumerate() {
         assert_eq!(
             v.range.start,
             at,
-            "line {i} does not start where line {} ended",
+            "unit {i} does not start where unit {} ended",
             i.wrapping_sub(1)
         );
         assert!(
             v.range.end <= v.end,
-            "line {i}: range.end {} past end {}",
+            "unit {i}: range.end {} past end {}",
             v.range.end,
             v.end
         );
-        assert_eq!(
-            (v.range.start, v.range.end, v.end),
-            (start, content_end, end),
-            "line {i} span"
-        );
         assert!(
             v.score.is_finite() && (0.0..=1.0).contains(&v.score),
-            "line {i}: score {} is not a probability",
+            "unit {i}: score {} is not a probability",
             v.score
         );
-        assert_eq!(out.line_bytes(i), &input[start..content_end]);
+        assert_eq!(out.line_bytes(i), &input[v.range.clone()]);
+        let last = units.get(i + 1).is_none_or(|n| !n.continues);
+        let Some(&(start, content_end, end)) = want.get(line) else {
+            panic!("more lines than the input's {}", want.len());
+        };
+        if !v.continues {
+            assert_eq!(v.range.start, start, "line {line} starts at its first unit");
+        } else {
+            assert!(i > 0, "the first unit cannot continue a line");
+        }
+        if last {
+            assert_eq!((v.range.end, v.end), (content_end, end), "line {line} span");
+            line += 1;
+        } else {
+            assert!(
+                v.range.start < v.range.end,
+                "unit {i}: a piece holds something"
+            );
+            assert!(
+                std::str::from_utf8(&input[v.range.end..v.end])
+                    .is_ok_and(|gap| gap.chars().all(char::is_whitespace)),
+                "unit {i}: only white space between two pieces"
+            );
+        }
         at = v.end;
     }
+    assert_eq!(line, want.len(), "one line of units per input line");
     assert_eq!(at, input.len(), "the verdicts do not cover the input");
-    let kept: Vec<u8> = lines
-        .iter()
-        .filter(|v| v.kept)
-        .flat_map(|v| input[v.range.start..v.end].iter().copied())
-        .collect();
+    let kept = reference_kept(input, out);
     assert!(
         out.bytes() == kept,
-        "cleaned bytes are not the kept lines in input order"
+        "cleaned bytes are not the kept units in input order"
     );
     assert_eq!(out.kept_bytes(), kept.len());
     let mut sink = Vec::new();
     out.write_kept(&mut sink).unwrap();
     assert!(sink == kept, "write_kept differs from bytes()");
+    // Every kept unit is a byte-identical part of the input, found in the
+    // cleaned text in input order.
+    let mut from = 0;
+    for (i, v) in units.iter().enumerate().filter(|(_, v)| v.kept) {
+        let piece = &input[v.range.clone()];
+        let found = kept[from..]
+            .windows(piece.len().max(1))
+            .position(|w| piece.is_empty() || w == piece);
+        match found {
+            Some(k) => from += k + piece.len(),
+            None if piece.is_empty() => {}
+            None => panic!("kept unit {i} is not in the cleaned text in order"),
+        }
+    }
 }
 
 /// What a verdict says, comparable exactly (score by its bits).

@@ -92,7 +92,43 @@ fn line() -> impl Strategy<Value = String> {
         4 => select(PHRASES).prop_map(str::to_string),
         // A very long line: a paragraph of a few thousand words.
         1 => (sentence(20..40), 20usize..200).prop_map(|(s, n)| vec![s; n].join(" ")),
+        // A menu, a share row and prose glued into one line (cut into pieces).
+        2 => glued_line(),
         2 => any::<String>(),
+    ]
+}
+
+/// Items that glue together into one long line, as some layouts and
+/// scrapers write them: menu words, separators, phrases, sentences.
+fn glued_item() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => select(&["Accueil", "Politique", "Sport", "Home", "News", "Kontakt", "Warenkorb", "首页", "新闻"][..])
+            .prop_map(str::to_string),
+        3 => select(&["|", "·", "›", "/", "»", "«", "•", ">", "–", "||", ":", "。", "…", "Mr.", "U.S.", "9."][..])
+            .prop_map(str::to_string),
+        2 => select(PHRASES).prop_map(str::to_string),
+        4 => sentence(3..30),
+        1 => word(),
+    ]
+}
+
+/// A long line of glued items (separated by a space, or a separator's
+/// spaces, or nothing), mostly longer than the segmenter's threshold.
+fn glued_line() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (glued_item(), select(&[" ", " ", " ", "  ", "\u{a0}", "\t", "", " | ", " · "][..])),
+        20..160,
+    )
+    .prop_map(|items| items.into_iter().map(|(i, sep)| i + sep).collect())
+}
+
+/// A page that arrived as one line (with or without a terminator), or a
+/// few glued lines among ordinary ones.
+fn glued_document() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (glued_line(), select(&["", "\n", "\r\n"][..])).prop_map(|(l, t)| l + t),
+        prop::collection::vec((prop_oneof![glued_line(), line()], terminator()), 1..6)
+            .prop_map(|lines| lines.into_iter().map(|(l, t)| l + t).collect()),
     ]
 }
 
@@ -258,6 +294,22 @@ proptest! {
         check_str(&input, &other);
     }
 
+    /// Issue 22: pages that arrive as one line, and lines gluing a menu to
+    /// the article, are judged piece by piece; every invariant holds, the
+    /// kept pieces byte-identical parts of the input.
+    #[test]
+    fn glued_lines_and_one_line_pages(input in glued_document(), other in document()) {
+        check_str(&input, &other);
+    }
+
+    /// The segmenter alone, against the reference lines: the units of each
+    /// line cover it exactly, in order, with no gap and no overlap; only
+    /// white space lies between two pieces; no piece is longer than the cap.
+    #[test]
+    fn pieces_cover_their_line(input in glued_document()) {
+        check_pieces(&input);
+    }
+
     #[test]
     fn arbitrary_bytes(input in any_bytes(), other in any_bytes()) {
         check_bytes(&input, &other);
@@ -282,6 +334,41 @@ proptest! {
         };
         prop_assert_eq!(here, there);
     }
+}
+
+/// See `pieces_cover_their_line`.
+fn check_pieces(input: &str) {
+    let units = decruft::bench::units(input);
+    let lines = reference_lines(input.as_bytes());
+    let mut k = 0;
+    for &(start, content_end, end) in &lines {
+        let first = k;
+        let mut at = start;
+        loop {
+            let (s, e, next, cont) = *units.get(k).expect("a unit for every line");
+            assert_eq!(cont, k > first, "unit {k}: continues iff not its line's first");
+            assert_eq!(s, at, "unit {k}: no gap, no overlap");
+            assert!(s <= e && e <= next, "unit {k}: ordered offsets");
+            k += 1;
+            let last = units.get(k).is_none_or(|u| !u.3);
+            if k - first > 1 || !last {
+                assert!(
+                    input[s..e].trim().len() <= decruft::bench::MAX_PIECE,
+                    "unit {k}: a piece within the cap"
+                );
+            }
+            if last {
+                assert_eq!((e, next), (content_end, end), "the last piece ends the line");
+                break;
+            }
+            assert!(
+                input[e..next].chars().all(char::is_whitespace),
+                "unit {k}: only white space between pieces"
+            );
+            at = next;
+        }
+    }
+    assert_eq!(k, units.len(), "no unit past the last line");
 }
 
 #[test]

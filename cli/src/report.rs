@@ -28,12 +28,17 @@ const BATCH: usize = 64;
 /// Histogram bins over the share of a page kept.
 const BINS: usize = 10;
 
-/// One line of a page as shown.
+/// One unit of a page as shown: a line, or a piece of a long line.
 struct Line {
     text: String,
     label: &'static str,
     kept: bool,
     reason: String,
+    /// A piece of a long line that is not its first.
+    continues: bool,
+    /// The white space after it when the next unit is a piece of the same
+    /// line.
+    gap: String,
 }
 
 /// What the report knows of one page.
@@ -196,6 +201,8 @@ impl Totals {
                             label: l.label,
                             kept: l.kept,
                             reason: l.reason.clone(),
+                            continues: l.continues,
+                            gap: l.gap.clone(),
                         })
                         .collect()
                 }),
@@ -289,7 +296,7 @@ fn page(stripper: &Stripper, args: &Args, number: usize, line: &[u8]) -> Option<
     let mut per_label: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
     let mut lines = Vec::with_capacity(out.lines().len());
     let mut chars_kept = 0;
-    for v in out.lines() {
+    for (i, v) in out.lines().iter().enumerate() {
         let whole = &text[v.range.start..v.end];
         let chars = whole.chars().count();
         if v.kept {
@@ -304,6 +311,11 @@ fn page(stripper: &Stripper, args: &Args, number: usize, line: &[u8]) -> Option<
             label,
             kept: v.kept,
             reason: format!("{:.2} {}", v.score, v.reason),
+            continues: v.continues,
+            gap: match out.lines().get(i + 1) {
+                Some(next) if next.continues => text[v.range.end..v.end].to_string(),
+                _ => String::new(),
+            },
         });
     }
     Some(Page {
@@ -380,6 +392,10 @@ svg text { font: 11px system-ui, sans-serif; fill: #444; }
 .ln.kept { border-left-color: var(--c); }
 del.ln { display: block; text-decoration: line-through; text-decoration-color: var(--c); color: #777; background: color-mix(in srgb, var(--c) 9%, transparent); border-left-color: var(--c); }
 .ln.blank { min-height: 0.6em; }
+.pieces { white-space: pre-wrap; word-break: break-word; padding: 1px 6px; font-size: 14px; border-left: 3px dotted #ccc; }
+.ln.piece { display: inline; padding: 0; border-left: 0; font-size: inherit; }
+span.ln.piece.kept { box-shadow: inset 0 -2px 0 var(--c); }
+del.ln.piece { display: inline; }
 .ln[title]:hover { outline: 1px solid var(--c); }
 .note { color: #666; font-style: italic; font-size: 13px; }
 a { color: #1f3a93; }
@@ -585,11 +601,32 @@ fn render(t: &Totals, shown: &[Page], args: &Args) -> String {
         );
         match &p.lines {
             Some(lines) => {
-                for l in lines {
+                for (k, l) in lines.iter().enumerate() {
                     let c = colour(l.label);
                     let title = esc(&format!("{} · {}", l.label, l.reason));
                     let text = esc(&l.text);
-                    if l.label == "blank" {
+                    // A line cut into pieces is one block, its pieces
+                    // inline: the dropped ones struck through in place.
+                    let cut = l.continues || lines.get(k + 1).is_some_and(|n| n.continues);
+                    if cut {
+                        if !l.continues {
+                            h.push_str("<div class=\"pieces\">");
+                        }
+                        let (open, close) = if l.kept {
+                            ("span class=\"ln piece kept\"", "span")
+                        } else {
+                            ("del class=\"ln piece\"", "del")
+                        };
+                        let _ = write!(
+                            h,
+                            "<{open} data-label=\"{}\" style=\"--c:{c}\" title=\"{title}\">{text}</{close}>{}",
+                            l.label,
+                            esc(&l.gap)
+                        );
+                        if !lines.get(k + 1).is_some_and(|n| n.continues) {
+                            h.push_str("</div>\n");
+                        }
+                    } else if l.label == "blank" {
                         let _ = writeln!(h, "<div class=\"ln blank\" style=\"--c:{c}\"></div>");
                     } else if l.kept {
                         let _ = writeln!(

@@ -132,8 +132,10 @@ class Stripper:
         ``removed_fraction`` (share of words dropped), ``loss_flagged`` (over
         95 % of a 50+ word document removed: review it) and ``judged``."""
     def annotate(self, text: str, *, url: str | None = None, site: str | None = None) -> list[LineVerdict]:
-        """One dict per input line: label, score, kept, reason, and start/end
-        as str indices (characters) of the line without its terminator."""
+        """One dict per unit (an input line, or a piece of a long line):
+        label, score, kept, reason, start/end as str indices (characters) of
+        the unit without its terminator, and continues (a piece after the
+        first of its line)."""
     def strip_batch(
         self, texts: Iterable[str], *, threads: int | None = None, sites: Iterable[str | None] | None = None
     ) -> list[str]:

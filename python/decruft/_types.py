@@ -24,11 +24,14 @@ LabelName = Literal[
 
 
 class LineVerdict(TypedDict):
-    """One line of :meth:`Stripper.annotate`: ``text[start:end]`` is the line
-    (without its terminator; str indices), ``label`` what it is, ``kept``
-    whether it is in the cleaned text, ``score`` the probability that the line is
-    content as the decoder reads it (before it reads the document as a
-    whole), ``reason`` why it got its label."""
+    """One unit of :meth:`Stripper.annotate` (a line, or a piece of a long
+    line): ``text[start:end]`` is the unit (without its terminator, or for a
+    piece, without the white space before the next piece; str indices),
+    ``label`` what it is, ``kept`` whether it is in the cleaned text,
+    ``score`` the probability that the unit is content as the decoder reads
+    it (before it reads the document as a whole), ``reason`` why it got its
+    label, ``continues`` whether it is a piece that continues the line of the
+    unit before it."""
 
     label: LabelName
     score: float
@@ -36,3 +39,4 @@ class LineVerdict(TypedDict):
     reason: str
     start: int
     end: int
+    continues: bool

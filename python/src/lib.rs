@@ -218,6 +218,7 @@ struct LineOut {
     reason: String,
     start: usize,
     end: usize,
+    continues: bool,
 }
 
 fn annotate_lines(stripper: &Stripper, text: &str, hints: &Hints<'_>) -> Vec<LineOut> {
@@ -238,6 +239,7 @@ fn annotate_lines(stripper: &Stripper, text: &str, hints: &Hints<'_>) -> Vec<Lin
             reason: v.reason.to_string(),
             start: to_chars(v.range.start),
             end: to_chars(v.range.end),
+            continues: v.continues,
         })
         .collect()
 }
@@ -471,19 +473,23 @@ impl PyStripper {
         Ok(d)
     }
 
-    /// The verdict on every line of one document.
+    /// The verdict on every unit of one document: every line, or for a
+    /// long line cut into pieces (a page that arrived as one line, a menu
+    /// glued to the article), every piece.
     ///
     /// Args:
     ///     text: the scraped text of one page.
     ///
     /// Returns:
-    ///     One dict per input line, in order, with keys ``label`` (str, see
-    ///     ``decruft.LABELS``), ``score`` (float: the probability that the line
+    ///     One dict per unit, in order, with keys ``label`` (str, see
+    ///     ``decruft.LABELS``), ``score`` (float: the probability that the unit
     ///     is content as the decoder reads it, before it reads the document
     ///     as a whole), ``kept`` (bool), ``reason`` (str),
-    ///     and ``start``/``end``: the line's position in ``text`` as ``str``
-    ///     indices (characters, not bytes), without its line terminator, so
-    ///     ``text[d["start"]:d["end"]]`` is the line.
+    ///     ``start``/``end``: the unit's position in ``text`` as ``str``
+    ///     indices (characters, not bytes), without its line terminator (a
+    ///     piece: without the white space before the next piece), so
+    ///     ``text[d["start"]:d["end"]]`` is the unit; and ``continues``
+    ///     (bool): the unit is a piece continuing the line of the one before.
     ///     ``url`` and ``site`` as in ``strip``.
     #[pyo3(signature = (text, *, url=None, site=None))]
     fn annotate<'py>(
@@ -507,6 +513,7 @@ impl PyStripper {
             d.set_item(intern!(py, "reason"), l.reason)?;
             d.set_item(intern!(py, "start"), l.start)?;
             d.set_item(intern!(py, "end"), l.end)?;
+            d.set_item(intern!(py, "continues"), l.continues)?;
             list.append(d)?;
         }
         Ok(list)
