@@ -391,6 +391,12 @@ pub(crate) fn find(
         if flags & PAGE_TITLE != 0 || !headline_shaped(f, text) {
             return;
         }
+        // A piece of a long line is headline-shaped whenever it is a run of
+        // capitalised menu words: only the page's title or the URL's slug
+        // names one the headline.
+        if (f.cont || f.continued) && flags & (TITLE_MATCH | SLUG_MATCH) == 0 {
+            return;
+        }
         // The model's own reading of the line (it sees the head evidence
         // and the line's surroundings) counts, bounded.
         let mut score = 1.0 - cost + 0.4 * logits[i].clamp(-2.0, 3.0);

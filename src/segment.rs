@@ -38,8 +38,10 @@
 //! So lines up to [`LONG_LINE`] are never cut (a paragraph is rarely
 //! longer), and neighbouring pieces that both read as prose are joined again
 //! up to [`MAX_PROSE`] bytes: what stays cut is where the kind of text
-//! changes. No piece is longer than [`MAX_PIECE`] (cut at the last white
-//! space before it), so a 10 MB line is judged piece by piece.
+//! changes. A run that does not read as prose (a menu without separators)
+//! is cut every [`MAX_OTHER`] bytes, and no piece is longer than
+//! [`MAX_PIECE`] (cut at the last white space before it), so a 10 MB line
+//! is judged piece by piece.
 //!
 //! The cutter reads the line once, keeping a window of a few words either
 //! side of the gap it decides: its memory does not grow with the line.
@@ -69,6 +71,11 @@ pub(crate) const MAX_PROSE: usize = 1000;
 /// boundary is cut at the last white space before it (inside a word only
 /// if there is none).
 pub(crate) const MAX_PIECE: usize = 4096;
+
+/// A run of words that does not read as prose (a menu, a list of links or
+/// tags) is cut every this many bytes: a menu of 4,000 bytes looks like no
+/// line a scraper writes, a few dozen of its words like a menu line.
+pub(crate) const MAX_OTHER: usize = 250;
 
 /// Words of the window before a gap that the menu-to-prose rule reads.
 const BEFORE: usize = 8;
@@ -459,6 +466,19 @@ impl Run {
         self.ends = other.ends;
     }
 
+    /// Whether the words of a run so far read as prose: as
+    /// [`Run::prose`], except that in scripts without case, long words
+    /// (text written without spaces) stand for the sentence end not yet
+    /// read.
+    fn prose_so_far(&self) -> bool {
+        let cased = self.lower + self.upper;
+        if cased >= self.uncased_words {
+            self.words >= 5 && 5 * self.lower >= 2 * cased
+        } else {
+            self.uncased >= 4 * self.uncased_words
+        }
+    }
+
     /// Whether the run reads as prose: five words or more, at least two in
     /// five of the cased ones lower-case; in scripts without case, a
     /// sentence (it ends like one) of some length.
@@ -756,7 +776,10 @@ struct Pieces<'o> {
 
 impl Pieces<'_> {
     fn add(&mut self, w: &Word, cut: bool) {
-        if !self.run.empty && (cut || (w.end - self.run.start) as usize > MAX_PIECE) {
+        let len = (w.end - self.run.start) as usize;
+        if !self.run.empty
+            && (cut || len > MAX_PIECE || (len > MAX_OTHER && !self.run.prose_so_far()))
+        {
             self.close_run();
         }
         self.run.add(w);
