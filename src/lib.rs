@@ -61,60 +61,41 @@ assert_eq!(out.lines()[0].label, Label::Navigation);
 
 #![deny(missing_docs)]
 
-mod batch;
-#[cfg(feature = "train")]
-mod boost;
-mod context;
-#[cfg(feature = "train")]
-mod dataset;
-mod decision;
-mod decode;
+mod classify;
 mod error;
-#[cfg(feature = "train")]
-mod eval;
-mod features;
-mod head;
-mod jsonl;
+mod io;
 mod label;
-mod lexicon;
-mod lines;
-mod math;
 mod model;
-mod patterns;
-mod pipeline;
-mod rules;
 mod site;
-mod stream;
 mod strip;
-mod tokens;
+mod text;
 #[cfg(feature = "train")]
 mod train;
-mod trees;
-mod vectorize;
-mod verdict;
+mod util;
 
-pub use crate::batch::{default_threads, map_batch};
-pub use crate::decision::{DocRules, Rejection};
+pub use crate::classify::head::Hints;
+pub use crate::classify::verdict::{Reason, Stripped, Verdict};
 pub use crate::error::Error;
-pub use crate::head::Hints;
-pub use crate::jsonl::{strip_record, strip_record_flagged, JsonlOptions};
+pub use crate::io::batch::{default_threads, map_batch};
+pub use crate::io::doc_rules::{DocRules, Rejection};
+pub use crate::io::jsonl::{strip_record, strip_record_flagged, JsonlOptions};
+pub use crate::io::stream::{JsonlStream, OnError, StreamStats, MAX_RECORD_BYTES};
 pub use crate::label::{Label, LabelSet};
 pub use crate::site::{
     site_of_url, Page, Patterns, DEFAULT_BUDGET, DEFAULT_MIN_PAGES, DEFAULT_SITE_CAP,
     FORMAT_VERSION as PATTERNS_VERSION,
 };
-pub use crate::stream::{JsonlStream, OnError, StreamStats, MAX_RECORD_BYTES};
 pub use crate::strip::{Stripper, StripperBuilder};
-pub use crate::verdict::{Reason, Stripped, Verdict};
 
 #[cfg(feature = "train")]
-pub use crate::{
+pub use crate::train::{
+    cross_validate,
     dataset::LabelledDoc,
     eval::{
         aggregate, bootstrap_std, doc_counts, doc_score, first_line_kept, DocCounts, GoldDoc,
         Scores,
     },
-    train::{cross_validate, train, CvDoc, CvRow, TrainOptions, TrainedModel},
+    train, CvDoc, CvRow, TrainOptions, TrainedModel,
 };
 
 /// Entry points into the pipeline's stages, for the benchmarks in
@@ -125,9 +106,9 @@ pub mod bench {
 
     use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-    use crate::features::DocFeatures;
-    use crate::lexicon::{ScanBufs, DEFAULT};
-    use crate::lines::{self, Span};
+    use crate::classify::features::DocFeatures;
+    use crate::text::lexicon::{ScanBufs, DEFAULT};
+    use crate::text::lines::{self, Span};
 
     /// Splits `text` into line spans; returns the number of lines.
     pub fn split_lines(text: &str) -> usize {

@@ -4,14 +4,15 @@
 
 use std::sync::Arc;
 
-use crate::head::Hints;
-use crate::lexicon::{self, Lexicon};
-use crate::lines;
+use crate::classify::head::Hints;
+use crate::classify::verdict::{keep_all, Labelling, Stripped};
+use crate::classify::Classifier;
+use crate::error::Error;
+use crate::label::{Label, LabelSet};
 use crate::model::{self, Model};
-use crate::pipeline::Classifier;
 use crate::site::{Patterns, DEFAULT_MIN_PAGES};
-use crate::verdict::{keep_all, Labelling, Stripped};
-use crate::{Error, Label, LabelSet};
+use crate::text::lexicon::{self, Lexicon};
+use crate::text::lines;
 
 /// Strips boilerplate from scraped text.
 ///
@@ -260,7 +261,7 @@ impl StripperBuilder {
         // ready on this thread meanwhile.
         let (lexicon, model) = std::thread::scope(|scope| {
             let lexicon = scope.spawn(|| self.lexicon());
-            crate::patterns::warm();
+            crate::text::shapes::warm();
             let model = self.model();
             let lexicon = lexicon.join().expect("building the lexicon does not panic");
             (lexicon, model)
@@ -659,7 +660,7 @@ mod tests {
     fn public_types_are_send_and_sync() {
         assert_send_sync::<Stripper>();
         assert_send_sync::<Stripped<'_>>();
-        assert_send_sync::<crate::Verdict>();
+        assert_send_sync::<crate::classify::verdict::Verdict>();
     }
 
     /// Issue 13: `Stripper(phrases={'share': 'a' * 8000})` took 9–16 s to

@@ -12,7 +12,11 @@ use std::io::Write;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::{DocRules, Error, Hints, Rejection, Stripped, Stripper};
+use crate::classify::head::Hints;
+use crate::classify::verdict::Stripped;
+use crate::error::Error;
+use crate::io::doc_rules::{DocRules, Rejection};
+use crate::strip::Stripper;
 
 /// How [`strip_record`] rewrites a record.
 ///

@@ -3,33 +3,39 @@
 //! Training fits an L2-regularised logistic regression (AdaGrad, a fixed
 //! number of epochs, a seeded shuffle: the same data and seed give the same
 //! model) on the labelled lines, with inputs from
-//! [`Vectorizer`](crate::vectorize::Vectorizer), the same code inference uses.
+//! [`Vectorizer`](crate::classify::stage1::Vectorizer), the same code inference uses.
 //! The decoder's transition costs and the decision offset are then tuned by
 //! coordinate search on out-of-fold scores of the training documents
 //! (k-fold by site inside the training set), so they are fitted to scores the
 //! model has not seen, as at inference.
 //!
 //! The second stage reads the first stage's out-of-fold scores through
-//! [`context`](crate::context) and is either linear or gradient-boosted trees
-//! ([`boost`](crate::boost)); for trees the decoder is tuned again, on
+//! [`context`](crate::classify::stage2) and is either linear or gradient-boosted trees
+//! ([`boost`](crate::train::boost)); for trees the decoder is tuned again, on
 //! out-of-fold tree scores (two halves by site).
+
+pub(crate) mod boost;
+pub(crate) mod dataset;
+pub(crate) mod eval;
 
 use std::sync::Arc;
 
-use crate::batch::{default_threads, map_batch};
-use crate::boost::{self, BoostOptions};
-use crate::context::{Rescorer, STAGE2};
-use crate::dataset::{LabelledDoc, LineLabel};
-use crate::decode::{Costs, Decoder, State, Step};
-use crate::features::LineFeatures;
-use crate::head::{Evidence, Hints};
-use crate::math::{fnv1a, sigmoid, FNV_OFFSET};
+use crate::classify::decode::{Costs, Decoder, State, Step};
+use crate::classify::features::LineFeatures;
+use crate::classify::head::{Evidence, Hints};
+use crate::classify::rules;
+use crate::classify::stage1::{ngram_scale, Kind, CROSSES, DENSE, F, HASH_BITS};
+use crate::classify::stage2::{Rescorer, STAGE2};
+use crate::error::Error;
+use crate::io::batch::{default_threads, map_batch};
+use crate::model::trees::Forest;
 use crate::model::Model;
-use crate::rules;
 use crate::site::{Patterns, SiteLines, DEFAULT_MIN_PAGES};
-use crate::trees::Forest;
-use crate::vectorize::{ngram_scale, Kind, CROSSES, DENSE, F, HASH_BITS};
-use crate::{Error, Stripper};
+use crate::strip::Stripper;
+use crate::train::boost::BoostOptions;
+use crate::train::dataset::{LabelledDoc, LineLabel};
+use crate::train::eval::{DocCounts, GoldDoc, Scores};
+use crate::util::math::{fnv1a, sigmoid, FNV_OFFSET};
 
 /// Training settings.
 #[derive(Clone, Debug)]
@@ -171,7 +177,7 @@ pub(crate) fn vectorise(
         let mut site = SiteLines::default();
         if let Some(p) = patterns.as_ref().filter(|_| !dropped_site(doc, opts)) {
             let mut spans = Vec::new();
-            crate::lines::split(doc.text.as_bytes(), &mut spans);
+            crate::text::lines::split(doc.text.as_bytes(), &mut spans);
             site.fill(
                 Some(p),
                 site_key(doc).as_deref(),
@@ -829,7 +835,7 @@ pub struct CvRow {
     /// "heuristics", "linear" or "trees".
     pub config: &'static str,
     /// Scores pooled over the held-out folds.
-    pub scores: crate::Scores,
+    pub scores: Scores,
     /// Every document's id, language (if the data gives it), counts and
     /// held-out output, in the dataset's order.
     pub docs: Vec<CvDoc>,
@@ -843,7 +849,7 @@ pub struct CvDoc {
     /// Its language, if the data gives it.
     pub lang: Option<String>,
     /// Its counts against the gold.
-    pub counts: crate::DocCounts,
+    pub counts: DocCounts,
     /// Whether the output keeps the gold's first line (see
     /// [`first_line_kept`](crate::first_line_kept)).
     pub first_line: Option<bool>,
@@ -861,12 +867,12 @@ pub struct CvDoc {
 /// styles and all pages of a site are held out together. A document's URL
 /// is given to the stripper as a hint, as a crawler would.
 pub fn cross_validate(
-    datasets: &[(String, Vec<crate::GoldDoc>)],
+    datasets: &[(String, Vec<GoldDoc>)],
     k: usize,
     opts: &TrainOptions,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Vec<CvRow>, Error> {
-    let mut docs: Vec<(usize, &crate::GoldDoc)> = Vec::new();
+    let mut docs: Vec<(usize, &GoldDoc)> = Vec::new();
     for (d, (_, set)) in datasets.iter().enumerate() {
         docs.extend(set.iter().map(|g| (d, g)));
     }
@@ -932,8 +938,8 @@ pub fn cross_validate(
                     CvDoc {
                         id: gold.id.clone(),
                         lang: gold.lang.clone(),
-                        counts: crate::eval::doc_counts(gold, &output),
-                        first_line: crate::eval::first_line_kept(gold, &output),
+                        counts: crate::train::eval::doc_counts(gold, &output),
+                        first_line: crate::train::eval::first_line_kept(gold, &output),
                         output,
                     }
                 })
@@ -951,11 +957,11 @@ pub fn cross_validate(
             let mut docs = std::mem::take(&mut held[d][c]);
             docs.sort_by_key(|(i, _)| *i);
             let docs: Vec<CvDoc> = docs.into_iter().map(|(_, doc)| doc).collect();
-            let counts: Vec<crate::DocCounts> = docs.iter().map(|d| d.counts).collect();
+            let counts: Vec<DocCounts> = docs.iter().map(|d| d.counts).collect();
             rows.push(CvRow {
                 dataset: name.clone(),
                 config,
-                scores: crate::eval::aggregate(&counts),
+                scores: crate::train::eval::aggregate(&counts),
                 docs,
             });
         }

@@ -8,12 +8,13 @@
 //! article) or an isolated strong line amid menu items (a teaser). It is a
 //! small linear model over these inputs; its scores feed the decoder.
 
-use crate::features::{Ending, LineFeatures};
-use crate::head::{Evidence, PAGE_TITLE, SLUG_MATCH, TITLE_MATCH};
-use crate::math::{ln_1p, sigmoid, window, window_share};
-use crate::rules;
+use crate::classify::features::{Ending, LineFeatures};
+use crate::classify::head::{Evidence, PAGE_TITLE, SLUG_MATCH, TITLE_MATCH};
+use crate::classify::rules;
+use crate::classify::stage1::dense_features;
+use crate::label::Label;
 use crate::site::SiteLines;
-use crate::vectorize::dense_features;
+use crate::util::math::{ln_1p, sigmoid, window, window_share};
 
 dense_features!(S, STAGE2_NAMES:
     line_score, line_kept, prev1_score, next1_score, prev2_score, next2_score, prev3_score, next3_score,
@@ -217,13 +218,13 @@ impl Rescorer {
             f.lex_top().is_some_and(|(c, share)| {
                 share >= 0.4
                     && matches!(
-                        crate::Label::BOILERPLATE[c],
-                        crate::Label::Comments
-                            | crate::Label::Newsletter
-                            | crate::Label::Donation
-                            | crate::Label::Teaser
-                            | crate::Label::Legal
-                            | crate::Label::Share
+                        Label::BOILERPLATE[c],
+                        Label::Comments
+                            | Label::Newsletter
+                            | Label::Donation
+                            | Label::Teaser
+                            | Label::Legal
+                            | Label::Share
                     )
             })
         };

@@ -17,8 +17,8 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::tokens;
-use crate::Error;
+use crate::error::Error;
+use crate::text::tokens;
 
 /// One gold document.
 #[derive(Clone, Debug, Deserialize)]

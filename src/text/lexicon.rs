@@ -14,29 +14,30 @@ use std::sync::{Arc, LazyLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::tokens;
-use crate::{Error, Label};
+use crate::error::Error;
+use crate::label::Label;
+use crate::text::tokens;
 
 /// Number of boilerplate categories (and of lexicon files).
 pub(crate) const CATEGORIES: usize = Label::BOILERPLATE.len();
 
 /// The embedded phrase files, in [`Label::BOILERPLATE`] order.
 const PHRASE_FILES: [&str; CATEGORIES] = [
-    include_str!("../data/lexicon/navigation.txt"),
-    include_str!("../data/lexicon/metadata.txt"),
-    include_str!("../data/lexicon/teaser.txt"),
-    include_str!("../data/lexicon/read-more.txt"),
-    include_str!("../data/lexicon/newsletter.txt"),
-    include_str!("../data/lexicon/donation.txt"),
-    include_str!("../data/lexicon/share.txt"),
-    include_str!("../data/lexicon/comments.txt"),
-    include_str!("../data/lexicon/legal.txt"),
-    include_str!("../data/lexicon/ad.txt"),
+    include_str!("../../data/lexicon/navigation.txt"),
+    include_str!("../../data/lexicon/metadata.txt"),
+    include_str!("../../data/lexicon/teaser.txt"),
+    include_str!("../../data/lexicon/read-more.txt"),
+    include_str!("../../data/lexicon/newsletter.txt"),
+    include_str!("../../data/lexicon/donation.txt"),
+    include_str!("../../data/lexicon/share.txt"),
+    include_str!("../../data/lexicon/comments.txt"),
+    include_str!("../../data/lexicon/legal.txt"),
+    include_str!("../../data/lexicon/ad.txt"),
 ];
 
 macro_rules! stoplists {
     ($($lang:literal),* $(,)?) => {
-        [$(($lang, include_str!(concat!("../data/stopwords/", $lang, ".txt")))),*]
+        [$(($lang, include_str!(concat!("../../data/stopwords/", $lang, ".txt")))),*]
     };
 }
 
@@ -617,9 +618,9 @@ mod tests {
             .build(lex.folded_phrases())
             .unwrap();
         let mut lines: Vec<String> = [
-            include_str!("../seeds/000_02118dcf92a12854.txt"),
-            include_str!("../seeds/001_bcd2ba30f1d75fa3.txt"),
-            include_str!("../seeds/004_49e0b9f3c81a6a48.txt"),
+            include_str!("../../seeds/000_02118dcf92a12854.txt"),
+            include_str!("../../seeds/001_bcd2ba30f1d75fa3.txt"),
+            include_str!("../../seeds/004_49e0b9f3c81a6a48.txt"),
         ]
         .iter()
         .flat_map(|t| t.lines().map(String::from))

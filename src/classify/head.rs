@@ -13,11 +13,11 @@
 //! lines above the article's first paragraph (looking past bylines, dates,
 //! share rows and a standfirst) and the standfirst between the two.
 
-use crate::decode::State;
-use crate::features::{DocFeatures, Ending, LineFeatures};
-use crate::rules::{self, Cause, Emission};
-use crate::tokens;
-use crate::Label;
+use crate::classify::decode::State;
+use crate::classify::features::{DocFeatures, Ending, LineFeatures};
+use crate::classify::rules::{self, Cause, Emission};
+use crate::label::Label;
+use crate::text::tokens;
 
 /// What a caller knows about the page besides its text.
 #[derive(Clone, Copy, Debug, Default)]

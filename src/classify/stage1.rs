@@ -11,14 +11,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::decode::State;
-use crate::features::{DocFeatures, Ending, LineFeatures};
-use crate::head::{self, Evidence};
-use crate::lexicon::CATEGORIES;
-use crate::math::{ln_1p, window, window_share};
-use crate::rules::{self, Emission};
-use crate::tokens;
-use crate::Label;
+use crate::classify::decode::State;
+use crate::classify::features::{DocFeatures, Ending, LineFeatures};
+use crate::classify::head::{self, Evidence};
+use crate::classify::rules::{self, Emission};
+use crate::label::Label;
+use crate::text::lexicon::CATEGORIES;
+use crate::text::tokens;
+use crate::util::math::{ln_1p, window, window_share};
 
 /// log2 of the number of hashed n-gram buckets.
 pub(crate) const HASH_BITS: u32 = 16;
@@ -26,7 +26,7 @@ const HASH_MASK: u64 = (1 << HASH_BITS) - 1;
 
 /// Words of a line that give unigram features (see
 /// [`DocFeatures::words`]); the first few give bigrams.
-const UNIGRAM_WORDS: usize = crate::features::KEPT_WORDS;
+const UNIGRAM_WORDS: usize = crate::classify::features::KEPT_WORDS;
 const BIGRAM_WORDS: usize = 4;
 /// Characters at the start of a line that give character trigrams.
 const TRIGRAM_CHARS: usize = 14;
@@ -117,7 +117,7 @@ pub(crate) struct Vectorizer {
     /// Per line: [`PROSE`] and [`HEADING`], computed once for the line and
     /// its neighbours' inputs.
     flags: Vec<u8>,
-    /// Per line: the head evidence bits (see [`crate::head`]).
+    /// Per line: the head evidence bits (see [`crate::classify::head`]).
     head: Vec<u8>,
     /// The headline's rank among non-blank lines, if the evidence found one.
     headline_rank: Option<f32>,

@@ -4,10 +4,10 @@
 //! The score is a log-odds (positive: content). It follows jusText's key
 //! observation: article prose is long and dense in stopwords, boilerplate is
 //! short, capitalised, numeric or made of stock phrases. The context decoder
-//! ([`crate::decode`]) then reads the scores as a sequence.
+//! ([`crate::classify::decode`]) then reads the scores as a sequence.
 
-use crate::features::{DocFeatures, Ending, LineFeatures};
-use crate::Label;
+use crate::classify::features::{DocFeatures, Ending, LineFeatures};
+use crate::label::Label;
 
 /// Why a line got its own score: the strongest single factor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

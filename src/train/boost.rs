@@ -5,9 +5,9 @@
 //! (the smaller child's histogram is built, the larger one's is the parent's
 //! minus it). Deterministic for a seed.
 
-use crate::batch::{default_threads, map_batch};
+use crate::io::batch::{default_threads, map_batch};
 
-use crate::trees::{Child, Forest, TreeBuilder};
+use crate::model::trees::{Child, Forest, TreeBuilder};
 
 /// Settings of [`fit`].
 #[derive(Clone, Debug)]

@@ -57,9 +57,9 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::lines::{self, Span};
-use crate::math::{fnv1a, FNV_OFFSET};
-use crate::Error;
+use crate::error::Error;
+use crate::text::lines::{self, Span};
+use crate::util::math::{fnv1a, FNV_OFFSET};
 
 /// The patterns file format this version of decruft reads and writes.
 pub const FORMAT_VERSION: u32 = 1;

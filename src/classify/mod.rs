@@ -8,19 +8,27 @@
 //! which `verdict.rs` draws the verdicts; `Classifier::training_rows`
 //! gives training the inputs of every line, computed by the same code.
 
+pub(crate) mod decode;
+pub(crate) mod features;
+pub(crate) mod head;
+pub(crate) mod rules;
+pub(crate) mod stage1;
+pub(crate) mod stage2;
+pub(crate) mod verdict;
+
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::context::{Rescorer, STAGE2};
-use crate::decode::{Costs, Decoder, State, Step};
-use crate::features::{DocFeatures, LineFeatures};
-use crate::head::{self, Evidence, Hints};
-use crate::lexicon::Lexicon;
-use crate::lines::{self, Span};
+use crate::classify::decode::{Costs, Decoder, State, Step};
+use crate::classify::features::{DocFeatures, LineFeatures};
+use crate::classify::head::{Evidence, Hints};
+use crate::classify::rules::Emission;
+use crate::classify::stage1::{Kind, Vectorizer, DENSE};
+use crate::classify::stage2::{Rescorer, STAGE2};
 use crate::model::Model;
-use crate::rules::{self, Emission};
 use crate::site::{site_of_url, Patterns, SiteLines};
-use crate::vectorize::{Kind, Vectorizer, DENSE};
+use crate::text::lexicon::Lexicon;
+use crate::text::lines::{self, Span};
 
 /// What classifies a document.
 #[derive(Clone, Debug)]

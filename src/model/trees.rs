@@ -1,13 +1,13 @@
 //! A forest of regression trees: the non-linear half of the line model.
 //!
-//! Gradient-boosted trees (trained by [`crate::boost`]) add up to a
+//! Gradient-boosted trees (trained by [`crate::train::boost`]) add up to a
 //! log-odds. A tree is a flat array of split nodes; a child index with the
 //! top bit set names a leaf value instead of a node, so that evaluating a
 //! tree is a short loop of one comparison and one load per level.
 
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::error::Error;
 
 /// Marks a child index as a leaf.
 const LEAF: u32 = 1 << 31;

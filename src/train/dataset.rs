@@ -27,10 +27,11 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::eval::{norm, GoldDoc};
-use crate::lines::{self, Span};
-use crate::tokens;
-use crate::{Error, Label};
+use crate::error::Error;
+use crate::label::Label;
+use crate::text::lines::{self, Span};
+use crate::text::tokens;
+use crate::train::eval::{norm, GoldDoc};
 
 /// A training label for one line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

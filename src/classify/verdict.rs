@@ -7,14 +7,14 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::decode::State;
-use crate::features::{Ending, LineFeatures};
-use crate::head;
-use crate::lexicon::Lexicon;
-use crate::math::sigmoid;
-use crate::pipeline::Classified;
-use crate::rules::{self, Cause, Emission};
-use crate::{Label, LabelSet};
+use crate::classify::decode::State;
+use crate::classify::features::{Ending, LineFeatures};
+use crate::classify::head;
+use crate::classify::rules::{self, Cause, Emission};
+use crate::classify::Classified;
+use crate::label::{Label, LabelSet};
+use crate::text::lexicon::Lexicon;
+use crate::util::math::sigmoid;
 
 /// Why a line got its label.
 ///

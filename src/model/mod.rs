@@ -1,24 +1,26 @@
 //! The learned line model: its weights, the decoder costs tuned with them,
 //! and the model file format.
 //!
-//! A [`Model`] scores a line from the inputs [`crate::vectorize`] fills
+//! A [`Model`] scores a line from the inputs [`crate::classify::stage1`] fills
 //! (first stage) and from the second stage's (`context.rs`). It is serde
 //! data, embedded in the binary (`data/model.json`) and decoded once, or
 //! loaded from a file written by `decruft train`. A model file records its
 //! format version and a fingerprint of what its inputs mean, so a file made
 //! for other features is refused rather than misread.
 
+pub(crate) mod trees;
+
 use std::sync::{Arc, LazyLock};
 
 use serde::{Deserialize, Serialize};
 
-use crate::context::{STAGE2, STAGE2_NAMES};
-use crate::decode::Costs;
-use crate::lexicon;
-use crate::math::{dot, fnv1a, FNV_OFFSET};
-use crate::trees::{Forest, ForestFile};
-use crate::vectorize::{self, ngram_scale, Kind, DENSE, HASH_BITS, NAMES};
-use crate::Error;
+use crate::classify::decode::Costs;
+use crate::classify::stage1::{self, ngram_scale, Kind, DENSE, HASH_BITS, NAMES};
+use crate::classify::stage2::{STAGE2, STAGE2_NAMES};
+use crate::error::Error;
+use crate::model::trees::{Forest, ForestFile};
+use crate::text::lexicon;
+use crate::util::math::{dot, fnv1a, FNV_OFFSET};
 
 /// The model file format version.
 pub(crate) const FORMAT_VERSION: u32 = 1;
@@ -44,7 +46,7 @@ pub(crate) fn fingerprint() -> &'static str {
         for n in NAMES.iter().chain(STAGE2_NAMES) {
             feed(n);
         }
-        feed(&vectorize::layout());
+        feed(&stage1::layout());
         feed(&format!("features={FEATURES_VERSION}"));
         for (file, entry) in lexicon::embedded_entries() {
             feed(file);
@@ -349,7 +351,7 @@ fn round(w: f32) -> f32 {
 }
 
 /// The embedded model file.
-const EMBEDDED: &str = include_str!("../data/model.json");
+const EMBEDDED: &str = include_str!("../../data/model.json");
 
 /// The embedded default model. A build whose inputs no longer match the
 /// embedded file (a developer changed features, rules, lexicons or

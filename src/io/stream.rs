@@ -14,9 +14,11 @@ use std::ops::ControlFlow;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use crate::batch::{default_threads, map_batch};
-use crate::jsonl::{strip_record_decided, JsonlOptions};
-use crate::{DocRules, Error, Rejection, Stripper};
+use crate::error::Error;
+use crate::io::batch::{default_threads, map_batch};
+use crate::io::doc_rules::{DocRules, Rejection};
+use crate::io::jsonl::{strip_record_decided, JsonlOptions};
+use crate::strip::Stripper;
 
 /// What a [`JsonlStream`] does with a bad record (not JSON, no text field, a
 /// text field that is not a string).

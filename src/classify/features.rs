@@ -11,10 +11,10 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
-use crate::lexicon::{HashedMap, Lexicon, ScanBufs, CATEGORIES};
-use crate::lines::Span;
-use crate::patterns;
-use crate::tokens;
+use crate::text::lexicon::{HashedMap, Lexicon, ScanBufs, CATEGORIES};
+use crate::text::lines::Span;
+use crate::text::shapes;
+use crate::text::tokens;
 
 /// How a line ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -349,15 +349,15 @@ impl DocFeatures {
                 && (URL.find(bytes).is_some() || WWW.find(bytes).is_some())
                 || memchr::memchr(b'@', bytes)
                     .is_some_and(|at| bytes[at..].contains(&b'.') && at > 0);
-            if body.len() <= patterns::MAX_LEN {
+            if body.len() <= shapes::MAX_LEN {
                 // Dates, times and counters need digits; the regexes only
                 // run where they can match.
                 if f.digits > 0 {
-                    [f.date, f.time, f.counter, f.reading_time] = patterns::digit_shapes(body);
+                    [f.date, f.time, f.counter, f.reading_time] = shapes::digit_shapes(body);
                 }
-                f.byline = f.upper_words > 0 && patterns::BYLINE.is_match(body);
+                f.byline = f.upper_words > 0 && shapes::BYLINE.is_match(body);
             }
-            f.credit = patterns::is_credit(body);
+            f.credit = shapes::is_credit(body);
             // Lexicon phrases (after this loop): in the whole of a short
             // line, in the first LEXICON_SAMPLE bytes of a long one (stock
             // phrases open lines).
@@ -532,8 +532,8 @@ mod tests {
         }
         assert_eq!(counts.totals(), want);
     }
-    use crate::lexicon::DEFAULT;
-    use crate::lines;
+    use crate::text::lexicon::DEFAULT;
+    use crate::text::lines;
 
     fn features(text: &str) -> DocFeatures {
         let mut spans = Vec::new();
@@ -562,7 +562,7 @@ mod tests {
         assert_ne!(more.lex_lead & (1 << read_more), 0);
     }
 
-    use crate::Label;
+    use crate::label::Label;
 
     #[test]
     fn endings() {

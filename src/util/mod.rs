@@ -1,0 +1,3 @@
+//! Helpers shared by several stages: numbers and hashing.
+
+pub(crate) mod math;
