@@ -19,12 +19,14 @@ pub(crate) mod verdict;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::classify::decode::{Costs, Decoder, State, Step};
+use crate::classify::decode::{Decoder, State, Step};
 use crate::classify::features::{DocFeatures, LineFeatures};
 use crate::classify::head::{Evidence, Hints};
 use crate::classify::rules::Emission;
-use crate::classify::stage1::{Kind, Vectorizer, DENSE};
-use crate::classify::stage2::{Rescorer, STAGE2};
+use crate::classify::stage1::Vectorizer;
+use crate::classify::stage2::Rescorer;
+use crate::model::costs::Costs;
+use crate::model::inputs::{Kind, DENSE, STAGE2};
 use crate::model::Model;
 use crate::site::{site_of_url, Patterns, SiteLines};
 use crate::text::lexicon::Lexicon;

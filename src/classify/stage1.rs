@@ -1,103 +1,23 @@
-//! The feature layout and the vectorizer: from a document's features to
-//! each line's model inputs.
+//! Stage 4 of the pipeline, the model's first stage: from a document's
+//! features to each line's inputs.
 //!
-//! The dense inputs of a line are named in one place ([`NAMES`], through the
-//! [`dense_features!`] macro that the second stage (`context.rs`) uses too);
+//! The inputs are named in [`crate::model::inputs`] (the dense ones through
+//! its `dense_features!` macro, which the second stage's names use too);
 //! crosses of coarse features and hashed word and character n-grams share
 //! one hashed weight table. [`Vectorizer`] fills a line's inputs; training
-//! (`train.rs`) and inference use this same code, so the two cannot
-//! drift apart. A change here that changes what an input means must bump
-//! `FEATURES_VERSION` (model.rs).
-
-use serde::{Deserialize, Serialize};
+//! and inference use this same code, so the two cannot drift apart. A
+//! change here that changes what an input means must bump
+//! `FEATURES_VERSION` (`model/file.rs`).
 
 use crate::classify::decode::State;
 use crate::classify::features::{DocFeatures, Ending, LineFeatures};
 use crate::classify::head::{self, Evidence};
 use crate::classify::rules::{self, Emission};
 use crate::label::Label;
+use crate::model::inputs::{bucket, Kind, Stage1Input, BIGRAM_WORDS, CROSSES, TRIGRAM_CHARS};
 use crate::text::lexicon::CATEGORIES;
 use crate::text::tokens;
 use crate::util::math::{ln_1p, window, window_share};
-
-/// log2 of the number of hashed n-gram buckets.
-pub(crate) const HASH_BITS: u32 = 16;
-const HASH_MASK: u64 = (1 << HASH_BITS) - 1;
-
-/// Words of a line that give unigram features (see
-/// [`DocFeatures::words`]); the first few give bigrams.
-const UNIGRAM_WORDS: usize = crate::classify::features::KEPT_WORDS;
-const BIGRAM_WORDS: usize = 4;
-/// Characters at the start of a line that give character trigrams.
-const TRIGRAM_CHARS: usize = 14;
-
-/// Declares a dense feature layout: an index enum and the names in order.
-macro_rules! dense_features {
-    ($enum:ident, $names:ident: $($name:ident),* $(,)?) => {
-        /// Dense feature indices.
-        #[allow(non_camel_case_types, clippy::upper_case_acronyms, dead_code)]
-        #[derive(Clone, Copy, Debug)]
-        #[repr(usize)]
-        pub(crate) enum $enum { $($name),* }
-        /// Dense feature names, in index order.
-        pub(crate) const $names: &[&str] = &[$(stringify!($name)),*];
-    };
-}
-pub(crate) use dense_features;
-
-dense_features!(F, NAMES:
-    // own shape
-    words_0, words_1, words_2, words_3, words_4_6, words_7_10, words_11_15, words_16_25, words_26_50, words_51_,
-    log_chars, log_words,
-    density, density_0, density_lt10, density_lt20, density_lt30, density_lt40, density_ge40, lang_unknown,
-    end_other, end_sentence, end_colon, end_ellipsis, end_arrow, end_punct,
-    bullet, indent_0, indent_1_4, indent_5_8, indent_9_16, indent_17_,
-    url, separators, upper_ratio, digit_ratio, punct_ratio, numeric_ratio,
-    lex_navigation, lex_metadata, lex_teaser, lex_read_more, lex_newsletter,
-    lex_donation, lex_share, lex_comments, lex_legal, lex_ad,
-    lead_navigation, lead_metadata, lead_teaser, lead_read_more, lead_newsletter,
-    lead_donation, lead_share, lead_comments, lead_legal, lead_ad,
-    hits_navigation, hits_metadata, hits_teaser, hits_read_more, hits_newsletter,
-    hits_donation, hits_share, hits_comments, hits_legal, hits_ad,
-    date, time, byline, reading_time, counter, credit, glued, lead_upper,
-    repeats_2, repeats_3_,
-    heading_like,
-    // the article's head (see head.rs)
-    head_title, head_slug, page_title, is_headline, before_head, after_head_1_3, after_head_4_15, after_head_16_,
-    // position and block
-    pos_0_10, pos_10_30, pos_30_70, pos_70_90, pos_90_100, first_lines, last_lines,
-    new_block, blank_after, block_1, block_2_3, block_4_,
-    // neighbours
-    prev_short, prev_long, prev_prose, prev_sentence, prev_heading, prev_lex, prev_read_more,
-    next_short, next_long, next_prose, next_sentence, next_heading, next_lex, next_read_more,
-    prev2_prose, next2_prose,
-    // windows and mass
-    window5_prose, window15_prose, window40_prose,
-    mass_above_0, mass_above_lt10, mass_above_lt50, mass_above_lt90, mass_above_lt100, mass_above_1,
-    comments_above, newsletter_above, teaser_above, legal_above,
-    doc_stop_rate, doc_log_lines,
-    // heuristics (combined models only)
-    rule_logit, rule_pos, rule_neg_strong, rule_window3, rule_window10, rule_prev, rule_next,
-    rule_keep, rule_gap, rule_before, rule_after, rule_closed,
-);
-
-/// Number of dense features.
-pub(crate) const DENSE: usize = NAMES.len();
-
-/// Which inputs a model uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum Kind {
-    /// Features and n-grams only.
-    ModelOnly,
-    /// Also the heuristic scores and the heuristic decoder's states.
-    Combined,
-}
-
-/// The hashing and n-gram settings, for the model's fingerprint.
-pub(crate) fn layout() -> String {
-    format!("bits={HASH_BITS} uni={UNIGRAM_WORDS} bi={BIGRAM_WORDS} tri={TRIGRAM_CHARS} tok=1")
-}
 
 /// Per-document context shared by all lines' vectors.
 #[derive(Default, Debug)]
@@ -230,7 +150,7 @@ impl Vectorizer {
     }
 
     /// Fills the inputs of line `i` (non-blank): dense values into `x`
-    /// (length [`DENSE`], zeroed by the caller) and hashed n-gram buckets
+    /// (length [`DENSE`](crate::model::inputs::DENSE), zeroed by the caller) and hashed n-gram buckets
     /// into `sparse` (cleared by the caller).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn line(
@@ -247,105 +167,120 @@ impl Vectorizer {
         let lines = &doc.lines;
         let f = &lines[i];
         let know = doc.knows_language();
-        let mut set = |k: F, v: f32| x[k as usize] = v;
+        let mut set = |k: Stage1Input, v: f32| x[k as usize] = v;
         let w = f.words;
         set(
             match w {
-                0 => F::words_0,
-                1 => F::words_1,
-                2 => F::words_2,
-                3 => F::words_3,
-                4..=6 => F::words_4_6,
-                7..=10 => F::words_7_10,
-                11..=15 => F::words_11_15,
-                16..=25 => F::words_16_25,
-                26..=50 => F::words_26_50,
-                _ => F::words_51_,
+                0 => Stage1Input::words_0,
+                1 => Stage1Input::words_1,
+                2 => Stage1Input::words_2,
+                3 => Stage1Input::words_3,
+                4..=6 => Stage1Input::words_4_6,
+                7..=10 => Stage1Input::words_7_10,
+                11..=15 => Stage1Input::words_11_15,
+                16..=25 => Stage1Input::words_16_25,
+                26..=50 => Stage1Input::words_26_50,
+                _ => Stage1Input::words_51_,
             },
             1.0,
         );
-        set(F::log_chars, ln_1p(f.chars) / 5.0);
-        set(F::log_words, ln_1p(w) / 4.0);
+        set(Stage1Input::log_chars, ln_1p(f.chars) / 5.0);
+        set(Stage1Input::log_words, ln_1p(w) / 4.0);
         let d = f.stop_density();
         let _dbin = if !know {
-            set(F::lang_unknown, 1.0);
+            set(Stage1Input::lang_unknown, 1.0);
             6
         } else {
-            set(F::density, d);
+            set(Stage1Input::density, d);
             let (k, b) = match d {
-                0.0 => (F::density_0, 0),
-                d if d < 0.1 => (F::density_lt10, 1),
-                d if d < 0.2 => (F::density_lt20, 2),
-                d if d < 0.3 => (F::density_lt30, 3),
-                d if d < 0.4 => (F::density_lt40, 4),
-                _ => (F::density_ge40, 5),
+                0.0 => (Stage1Input::density_0, 0),
+                d if d < 0.1 => (Stage1Input::density_lt10, 1),
+                d if d < 0.2 => (Stage1Input::density_lt20, 2),
+                d if d < 0.3 => (Stage1Input::density_lt30, 3),
+                d if d < 0.4 => (Stage1Input::density_lt40, 4),
+                _ => (Stage1Input::density_ge40, 5),
             };
             set(k, 1.0);
             b
         };
         set(
             match f.ending {
-                Ending::Other => F::end_other,
-                Ending::Sentence => F::end_sentence,
-                Ending::Colon => F::end_colon,
-                Ending::Ellipsis => F::end_ellipsis,
-                Ending::Arrow => F::end_arrow,
-                Ending::Punct => F::end_punct,
+                Ending::Other => Stage1Input::end_other,
+                Ending::Sentence => Stage1Input::end_sentence,
+                Ending::Colon => Stage1Input::end_colon,
+                Ending::Ellipsis => Stage1Input::end_ellipsis,
+                Ending::Arrow => Stage1Input::end_arrow,
+                Ending::Punct => Stage1Input::end_punct,
             },
             1.0,
         );
-        set(F::bullet, f.bullet as u8 as f32);
+        set(Stage1Input::bullet, f.bullet as u8 as f32);
         set(
             match f.indent {
-                0 => F::indent_0,
-                1..=4 => F::indent_1_4,
-                5..=8 => F::indent_5_8,
-                9..=16 => F::indent_9_16,
-                _ => F::indent_17_,
+                0 => Stage1Input::indent_0,
+                1..=4 => Stage1Input::indent_1_4,
+                5..=8 => Stage1Input::indent_5_8,
+                9..=16 => Stage1Input::indent_9_16,
+                _ => Stage1Input::indent_17_,
             },
             1.0,
         );
-        set(F::url, f.url as u8 as f32);
-        set(F::separators, (f.separators.min(8) as f32) / 4.0);
+        set(Stage1Input::url, f.url as u8 as f32);
+        set(Stage1Input::separators, (f.separators.min(8) as f32) / 4.0);
         let wf = w.max(1) as f32;
         let cf = f.chars.max(1) as f32;
-        set(F::upper_ratio, f.upper_words as f32 / wf);
-        set(F::digit_ratio, f.digits as f32 / cf);
-        set(F::punct_ratio, f.punct as f32 / cf);
-        set(F::numeric_ratio, f.numeric_words as f32 / wf);
+        set(Stage1Input::upper_ratio, f.upper_words as f32 / wf);
+        set(Stage1Input::digit_ratio, f.digits as f32 / cf);
+        set(Stage1Input::punct_ratio, f.punct as f32 / cf);
+        set(Stage1Input::numeric_ratio, f.numeric_words as f32 / wf);
         for c in 0..CATEGORIES {
-            x[F::lex_navigation as usize + c] = f.lex_share(c);
-            x[F::lead_navigation as usize + c] = ((f.lex_lead >> c) & 1) as f32;
-            x[F::hits_navigation as usize + c] = f.lex_hits[c].min(3) as f32 / 3.0;
+            x[Stage1Input::lex_navigation as usize + c] = f.lex_share(c);
+            x[Stage1Input::lead_navigation as usize + c] = ((f.lex_lead >> c) & 1) as f32;
+            x[Stage1Input::hits_navigation as usize + c] = f.lex_hits[c].min(3) as f32 / 3.0;
         }
-        let mut set = |k: F, v: f32| x[k as usize] = v;
-        set(F::date, f.date as u8 as f32);
-        set(F::time, f.time as u8 as f32);
-        set(F::byline, f.byline as u8 as f32);
-        set(F::reading_time, f.reading_time as u8 as f32);
-        set(F::counter, f.counter as u8 as f32);
-        set(F::credit, f.credit as u8 as f32);
-        set(F::glued, (f.glued.min(3) as f32) / 3.0);
-        set(F::lead_upper, f.lead_upper as f32 / (w.clamp(1, 8) as f32));
+        let mut set = |k: Stage1Input, v: f32| x[k as usize] = v;
+        set(Stage1Input::date, f.date as u8 as f32);
+        set(Stage1Input::time, f.time as u8 as f32);
+        set(Stage1Input::byline, f.byline as u8 as f32);
+        set(Stage1Input::reading_time, f.reading_time as u8 as f32);
+        set(Stage1Input::counter, f.counter as u8 as f32);
+        set(Stage1Input::credit, f.credit as u8 as f32);
+        set(Stage1Input::glued, (f.glued.min(3) as f32) / 3.0);
+        set(
+            Stage1Input::lead_upper,
+            f.lead_upper as f32 / (w.clamp(1, 8) as f32),
+        );
         if f.repeats == 2 {
-            set(F::repeats_2, 1.0);
+            set(Stage1Input::repeats_2, 1.0);
         } else if f.repeats > 2 {
-            set(F::repeats_3_, 1.0);
+            set(Stage1Input::repeats_3_, 1.0);
         }
-        set(F::heading_like, self.has(i as u32, HEADING) as u8 as f32);
+        set(
+            Stage1Input::heading_like,
+            self.has(i as u32, HEADING) as u8 as f32,
+        );
         let head = self.head.get(i).copied().unwrap_or(0);
-        set(F::head_title, (head & head::TITLE_MATCH != 0) as u8 as f32);
-        set(F::head_slug, (head & head::SLUG_MATCH != 0) as u8 as f32);
-        set(F::page_title, (head & head::PAGE_TITLE != 0) as u8 as f32);
+        set(
+            Stage1Input::head_title,
+            (head & head::TITLE_MATCH != 0) as u8 as f32,
+        );
+        set(
+            Stage1Input::head_slug,
+            (head & head::SLUG_MATCH != 0) as u8 as f32,
+        );
+        set(
+            Stage1Input::page_title,
+            (head & head::PAGE_TITLE != 0) as u8 as f32,
+        );
         if let Some(h) = self.headline_rank {
             let d = self.nonblank_prefix[i] - h;
             set(
                 match d {
-                    d if d < 0.0 => F::before_head,
-                    0.0 => F::is_headline,
-                    d if d <= 3.0 => F::after_head_1_3,
-                    d if d <= 15.0 => F::after_head_4_15,
-                    _ => F::after_head_16_,
+                    d if d < 0.0 => Stage1Input::before_head,
+                    0.0 => Stage1Input::is_headline,
+                    d if d <= 3.0 => Stage1Input::after_head_1_3,
+                    d if d <= 15.0 => Stage1Input::after_head_4_15,
+                    _ => Stage1Input::after_head_16_,
                 },
                 1.0,
             );
@@ -356,56 +291,62 @@ impl Vectorizer {
         let rel = i as f32 / n;
         set(
             match rel {
-                r if r < 0.1 => F::pos_0_10,
-                r if r < 0.3 => F::pos_10_30,
-                r if r < 0.7 => F::pos_30_70,
-                r if r < 0.9 => F::pos_70_90,
-                _ => F::pos_90_100,
+                r if r < 0.1 => Stage1Input::pos_0_10,
+                r if r < 0.3 => Stage1Input::pos_10_30,
+                r if r < 0.7 => Stage1Input::pos_30_70,
+                r if r < 0.9 => Stage1Input::pos_70_90,
+                _ => Stage1Input::pos_90_100,
             },
             1.0,
         );
         let nb_rank = self.nonblank_prefix[i];
-        set(F::first_lines, (nb_rank < 5.0) as u8 as f32);
+        set(Stage1Input::first_lines, (nb_rank < 5.0) as u8 as f32);
         set(
-            F::last_lines,
+            Stage1Input::last_lines,
             (self.n_nonblank as f32 - nb_rank <= 5.0) as u8 as f32,
         );
         let starts_block = i == 0 || lines[i - 1].blank;
         let ends_block = i + 1 >= lines.len() || lines[i + 1].blank;
-        set(F::new_block, starts_block as u8 as f32);
-        set(F::blank_after, ends_block as u8 as f32);
+        set(Stage1Input::new_block, starts_block as u8 as f32);
+        set(Stage1Input::blank_after, ends_block as u8 as f32);
         set(
             match self.block_len[i] {
-                0 | 1 => F::block_1,
-                2 | 3 => F::block_2_3,
-                _ => F::block_4_,
+                0 | 1 => Stage1Input::block_1,
+                2 | 3 => Stage1Input::block_2_3,
+                _ => Stage1Input::block_4_,
             },
             1.0,
         );
 
         // Neighbours.
         let rm = Label::ReadMore.category().expect("a boilerplate label");
-        let mut neighbour =
-            |j: u32, short: F, long: F, prose: F, sentence: F, heading: F, lex: F, read_more: F| {
-                if j == NONE {
-                    return;
-                }
-                let g = &lines[j as usize];
-                if g.words <= 3 {
-                    x[short as usize] = 1.0;
-                } else if g.words > 10 {
-                    x[long as usize] = 1.0;
-                }
-                x[prose as usize] = self.has(j, PROSE) as u8 as f32;
-                x[sentence as usize] = (g.ending == Ending::Sentence) as u8 as f32;
-                x[heading as usize] = self.has(j, HEADING) as u8 as f32;
-                x[lex as usize] = g.lex_total_share();
-                x[read_more as usize] = (g.lex_share(rm) >= 0.5
-                    || (g.ending == Ending::Arrow && g.words <= 4))
-                    as u8 as f32;
-            };
+        let mut neighbour = |j: u32,
+                             short: Stage1Input,
+                             long: Stage1Input,
+                             prose: Stage1Input,
+                             sentence: Stage1Input,
+                             heading: Stage1Input,
+                             lex: Stage1Input,
+                             read_more: Stage1Input| {
+            if j == NONE {
+                return;
+            }
+            let g = &lines[j as usize];
+            if g.words <= 3 {
+                x[short as usize] = 1.0;
+            } else if g.words > 10 {
+                x[long as usize] = 1.0;
+            }
+            x[prose as usize] = self.has(j, PROSE) as u8 as f32;
+            x[sentence as usize] = (g.ending == Ending::Sentence) as u8 as f32;
+            x[heading as usize] = self.has(j, HEADING) as u8 as f32;
+            x[lex as usize] = g.lex_total_share();
+            x[read_more as usize] = (g.lex_share(rm) >= 0.5
+                || (g.ending == Ending::Arrow && g.words <= 4))
+                as u8 as f32;
+        };
         let (p, nx) = (self.prev[i], self.next[i]);
-        use F::*;
+        use Stage1Input::*;
         neighbour(
             p,
             prev_short,
@@ -426,7 +367,7 @@ impl Vectorizer {
             next_lex,
             next_read_more,
         );
-        let mut set = |k: F, v: f32| x[k as usize] = v;
+        let mut set = |k: Stage1Input, v: f32| x[k as usize] = v;
         if p != NONE && self.prev[p as usize] != NONE {
             set(
                 prev2_prose,
@@ -553,9 +494,9 @@ impl Vectorizer {
         let bin = |range: std::ops::RangeInclusive<usize>| {
             x[range].iter().position(|&v| v > 0.0).unwrap_or(15) as u64
         };
-        let wbin = bin(F::words_0 as usize..=F::words_51_ as usize);
+        let wbin = bin(Stage1Input::words_0 as usize..=Stage1Input::words_51_ as usize);
         let dbin = if know {
-            bin(F::density_0 as usize..=F::density_ge40 as usize)
+            bin(Stage1Input::density_0 as usize..=Stage1Input::density_ge40 as usize)
         } else {
             7
         };
@@ -585,9 +526,9 @@ impl Vectorizer {
         let lex = f
             .lex_top()
             .map_or(15, |(c, share)| c as u64 * 2 + (share >= 0.5) as u64);
-        let indent = bin(F::indent_0 as usize..=F::indent_17_ as usize);
-        let pos = bin(F::pos_0_10 as usize..=F::pos_90_100 as usize);
-        let mass = bin(F::mass_above_0 as usize..=F::mass_above_1 as usize);
+        let indent = bin(Stage1Input::indent_0 as usize..=Stage1Input::indent_17_ as usize);
+        let pos = bin(Stage1Input::pos_0_10 as usize..=Stage1Input::pos_90_100 as usize);
+        let mass = bin(Stage1Input::mass_above_0 as usize..=Stage1Input::mass_above_1 as usize);
         let prose = |j: u32| self.has(j, PROSE);
         let combos: [u64; CROSSES] = [
             (wbin * 8 + dbin) * 8 + end,
@@ -602,32 +543,5 @@ impl Vectorizer {
         for (k, c) in combos.into_iter().enumerate() {
             out.push(bucket(tokens::combine(100 + k as u64, c)));
         }
-    }
-}
-
-/// Number of crosses per line.
-pub(crate) const CROSSES: usize = 8;
-
-/// The value of each n-gram input of a line with `n` of them.
-#[inline]
-pub(crate) fn ngram_scale(n: usize) -> f32 {
-    1.0 / (n as f32).sqrt()
-}
-
-#[inline]
-fn bucket(h: u64) -> u32 {
-    (h & HASH_MASK) as u32
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique() {
-        let mut names = NAMES.to_vec();
-        names.sort();
-        names.dedup();
-        assert_eq!(names.len(), DENSE);
     }
 }

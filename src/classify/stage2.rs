@@ -11,37 +11,10 @@
 use crate::classify::features::{Ending, LineFeatures};
 use crate::classify::head::{Evidence, PAGE_TITLE, SLUG_MATCH, TITLE_MATCH};
 use crate::classify::rules;
-use crate::classify::stage1::dense_features;
 use crate::label::Label;
+use crate::model::inputs::Stage2Input;
 use crate::site::SiteLines;
 use crate::util::math::{ln_1p, sigmoid, window, window_share};
-
-dense_features!(S, STAGE2_NAMES:
-    line_score, line_kept, prev1_score, next1_score, prev2_score, next2_score, prev3_score, next3_score,
-    window2, window5, window10, window5_lines,
-    run_chars, run_lines, run_share, run_best, run_second, in_run,
-    best_distance, before_best, after_best,
-    content_above, content_below,
-    short, medium, long, heading_like, sentence, starts_block, ends_block, bullet,
-    // the line's own shape, raw (for trees)
-    log_chars, log_words, density, lang_unknown, ending, indent, url, separators,
-    upper_ratio, digit_ratio, punct_ratio, lex_share, lex_category, lex_lead,
-    date, time, byline, reading_time, counter, credit, repeats, position,
-    // the article's head
-    head_title, head_slug, page_title, head_distance,
-    // the neighbourhood (five non-blank lines either side)
-    meta_window, heading_window, ellipsis_window, short_window, prose_window, snippet_window,
-    snippet,
-    // end-of-article markers (comment header, newsletter box, related links, legal)
-    marker_above, marker_below,
-    // site memory (`site.rs`): the share of the site's pages holding the line,
-    // its log count, the site's size, the share around the line, and how much
-    // of the document is template (a twin page's body is not)
-    site_share, site_count, site_pages, site_window, site_doc,
-);
-
-/// Number of second-stage inputs.
-pub(crate) const STAGE2: usize = STAGE2_NAMES.len();
 
 /// Per-document context of the second stage.
 #[derive(Default, Debug)]
@@ -279,20 +252,20 @@ impl Rescorer {
     }
 
     /// Fills the second-stage inputs of non-blank line `i` into `x`
-    /// (length [`STAGE2`], zeroed by the caller).
+    /// (length [`STAGE2`](crate::model::inputs::STAGE2), zeroed by the caller).
     pub(crate) fn line(&self, lines: &[LineFeatures], i: usize, x: &mut [f32]) {
         let Ok(r) = self.rows.binary_search(&(i as u32)) else {
             return;
         };
         let n = self.rows.len();
         let clip = |z: f32| (z / 4.0).clamp(-3.0, 3.0);
-        let mut set = |k: S, v: f32| x[k as usize] = v;
-        set(S::line_score, clip(self.z[r]));
-        set(S::line_kept, (self.z[r] > 0.0) as u8 as f32);
+        let mut set = |k: Stage2Input, v: f32| x[k as usize] = v;
+        set(Stage2Input::line_score, clip(self.z[r]));
+        set(Stage2Input::line_kept, (self.z[r] > 0.0) as u8 as f32);
         for (d, prev, next) in [
-            (1, S::prev1_score, S::next1_score),
-            (2, S::prev2_score, S::next2_score),
-            (3, S::prev3_score, S::next3_score),
+            (1, Stage2Input::prev1_score, Stage2Input::next1_score),
+            (2, Stage2Input::prev2_score, Stage2Input::next2_score),
+            (3, Stage2Input::prev3_score, Stage2Input::next3_score),
         ] {
             if r >= d {
                 set(prev, clip(self.z[r - d]));
@@ -301,103 +274,134 @@ impl Rescorer {
                 set(next, clip(self.z[r + d]));
             }
         }
-        for (k, feat) in [(2, S::window2), (5, S::window5), (10, S::window10)] {
+        for (k, feat) in [
+            (2, Stage2Input::window2),
+            (5, Stage2Input::window5),
+            (10, Stage2Input::window10),
+        ] {
             set(feat, window_share(&self.p_chars, &self.chars, r, k));
         }
         let rows = (r + 6).min(n) - r.saturating_sub(5);
-        set(S::window5_lines, window(&self.p, r, 5) / rows as f32);
+        set(
+            Stage2Input::window5_lines,
+            window(&self.p, r, 5) / rows as f32,
+        );
         let total = *self.content.last().unwrap_or(&0.0);
         if total > 0.0 {
-            set(S::content_above, self.content[r] / total);
-            set(S::content_below, (total - self.content[r + 1]) / total);
+            set(Stage2Input::content_above, self.content[r] / total);
+            set(
+                Stage2Input::content_below,
+                (total - self.content[r + 1]) / total,
+            );
         }
         let run = self.run[r];
         if run != NO_RUN {
             let (a, b, chars) = self.runs[run as usize];
-            set(S::in_run, 1.0);
-            set(S::run_chars, (1.0 + chars).ln() / 8.0);
-            set(S::run_lines, ln_1p(b - a + 1) / 4.0);
+            set(Stage2Input::in_run, 1.0);
+            set(Stage2Input::run_chars, (1.0 + chars).ln() / 8.0);
+            set(Stage2Input::run_lines, ln_1p(b - a + 1) / 4.0);
             if total > 0.0 {
-                set(S::run_share, chars / total);
+                set(Stage2Input::run_share, chars / total);
             }
-            set(S::run_best, (Some(run) == self.best) as u8 as f32);
-            set(S::run_second, (Some(run) == self.second) as u8 as f32);
+            set(Stage2Input::run_best, (Some(run) == self.best) as u8 as f32);
+            set(
+                Stage2Input::run_second,
+                (Some(run) == self.second) as u8 as f32,
+            );
         }
         if let Some(best) = self.best {
             let (a, b, _) = self.runs[best as usize];
             let (a, b) = (a as usize, b as usize);
             if r < a {
-                set(S::before_best, 1.0);
-                set(S::best_distance, ln_1p((a - r) as u32) / 4.0);
+                set(Stage2Input::before_best, 1.0);
+                set(Stage2Input::best_distance, ln_1p((a - r) as u32) / 4.0);
             } else if r > b {
-                set(S::after_best, 1.0);
-                set(S::best_distance, ln_1p((r - b) as u32) / 4.0);
+                set(Stage2Input::after_best, 1.0);
+                set(Stage2Input::best_distance, ln_1p((r - b) as u32) / 4.0);
             }
         }
         let f = &lines[i];
         set(
             match f.words {
-                0..=3 => S::short,
-                4..=10 => S::medium,
-                _ => S::long,
+                0..=3 => Stage2Input::short,
+                4..=10 => Stage2Input::medium,
+                _ => Stage2Input::long,
             },
             1.0,
         );
-        set(S::heading_like, rules::heading_like(f) as u8 as f32);
-        set(S::sentence, (f.ending == Ending::Sentence) as u8 as f32);
-        set(S::starts_block, (i == 0 || lines[i - 1].blank) as u8 as f32);
         set(
-            S::ends_block,
+            Stage2Input::heading_like,
+            rules::heading_like(f) as u8 as f32,
+        );
+        set(
+            Stage2Input::sentence,
+            (f.ending == Ending::Sentence) as u8 as f32,
+        );
+        set(
+            Stage2Input::starts_block,
+            (i == 0 || lines[i - 1].blank) as u8 as f32,
+        );
+        set(
+            Stage2Input::ends_block,
             (i + 1 >= lines.len() || lines[i + 1].blank) as u8 as f32,
         );
-        set(S::bullet, f.bullet as u8 as f32);
+        set(Stage2Input::bullet, f.bullet as u8 as f32);
 
-        set(S::log_chars, ln_1p(f.chars) / 5.0);
-        set(S::log_words, ln_1p(f.words) / 4.0);
-        set(S::density, f.stop_density());
-        set(S::lang_unknown, self.lang_unknown as u8 as f32);
-        set(S::ending, f.ending as u8 as f32);
-        set(S::indent, (f.indent.min(32) as f32) / 8.0);
-        set(S::url, f.url as u8 as f32);
-        set(S::separators, f.separators.min(8) as f32);
+        set(Stage2Input::log_chars, ln_1p(f.chars) / 5.0);
+        set(Stage2Input::log_words, ln_1p(f.words) / 4.0);
+        set(Stage2Input::density, f.stop_density());
+        set(Stage2Input::lang_unknown, self.lang_unknown as u8 as f32);
+        set(Stage2Input::ending, f.ending as u8 as f32);
+        set(Stage2Input::indent, (f.indent.min(32) as f32) / 8.0);
+        set(Stage2Input::url, f.url as u8 as f32);
+        set(Stage2Input::separators, f.separators.min(8) as f32);
         let (wf, cf) = (f.words.max(1) as f32, f.chars.max(1) as f32);
-        set(S::upper_ratio, f.upper_words as f32 / wf);
-        set(S::digit_ratio, f.digits as f32 / cf);
-        set(S::punct_ratio, f.punct as f32 / cf);
+        set(Stage2Input::upper_ratio, f.upper_words as f32 / wf);
+        set(Stage2Input::digit_ratio, f.digits as f32 / cf);
+        set(Stage2Input::punct_ratio, f.punct as f32 / cf);
         if let Some((c, share)) = f.lex_top() {
-            set(S::lex_share, share);
-            set(S::lex_category, 1.0 + c as f32);
+            set(Stage2Input::lex_share, share);
+            set(Stage2Input::lex_category, 1.0 + c as f32);
         }
-        set(S::lex_lead, (f.lex_lead != 0) as u8 as f32);
-        set(S::date, f.date as u8 as f32);
-        set(S::time, f.time as u8 as f32);
-        set(S::byline, f.byline as u8 as f32);
-        set(S::reading_time, f.reading_time as u8 as f32);
-        set(S::counter, f.counter as u8 as f32);
-        set(S::credit, f.credit as u8 as f32);
-        set(S::repeats, ln_1p(f.repeats as u32));
-        set(S::position, r as f32 / n.max(1) as f32);
+        set(Stage2Input::lex_lead, (f.lex_lead != 0) as u8 as f32);
+        set(Stage2Input::date, f.date as u8 as f32);
+        set(Stage2Input::time, f.time as u8 as f32);
+        set(Stage2Input::byline, f.byline as u8 as f32);
+        set(Stage2Input::reading_time, f.reading_time as u8 as f32);
+        set(Stage2Input::counter, f.counter as u8 as f32);
+        set(Stage2Input::credit, f.credit as u8 as f32);
+        set(Stage2Input::repeats, ln_1p(f.repeats as u32));
+        set(Stage2Input::position, r as f32 / n.max(1) as f32);
         let head = self.head.get(i).copied().unwrap_or(0);
-        set(S::head_title, (head & TITLE_MATCH != 0) as u8 as f32);
-        set(S::head_slug, (head & SLUG_MATCH != 0) as u8 as f32);
-        set(S::page_title, (head & PAGE_TITLE != 0) as u8 as f32);
+        set(
+            Stage2Input::head_title,
+            (head & TITLE_MATCH != 0) as u8 as f32,
+        );
+        set(
+            Stage2Input::head_slug,
+            (head & SLUG_MATCH != 0) as u8 as f32,
+        );
+        set(
+            Stage2Input::page_title,
+            (head & PAGE_TITLE != 0) as u8 as f32,
+        );
         if let Some(h) = self.headline_row {
             set(
-                S::head_distance,
+                Stage2Input::head_distance,
                 (r as f32 - h as f32).clamp(-50.0, 50.0) / 10.0,
             );
         } else {
-            set(S::head_distance, -6.0);
+            set(Stage2Input::head_distance, -6.0);
         }
         let (lo, hi) = (r.saturating_sub(5), (r + 6).min(n));
         let span = (hi - lo) as f32;
         for (k, feat) in [
-            S::meta_window,
-            S::heading_window,
-            S::ellipsis_window,
-            S::short_window,
-            S::prose_window,
-            S::snippet_window,
+            Stage2Input::meta_window,
+            Stage2Input::heading_window,
+            Stage2Input::ellipsis_window,
+            Stage2Input::short_window,
+            Stage2Input::prose_window,
+            Stage2Input::snippet_window,
         ]
         .into_iter()
         .enumerate()
@@ -414,18 +418,18 @@ impl Rescorer {
                 1.0 / (1.0 + d as f32).sqrt()
             }
         };
-        set(S::snippet, self.snippet[r] as u8 as f32);
-        set(S::marker_above, dist(self.marker_up[r]));
-        set(S::marker_below, dist(self.marker_down[r]));
+        set(Stage2Input::snippet, self.snippet[r] as u8 as f32);
+        set(Stage2Input::marker_above, dist(self.marker_up[r]));
+        set(Stage2Input::marker_below, dist(self.marker_down[r]));
         if self.site_pages > 0 {
-            set(S::site_share, self.site_share[r]);
-            set(S::site_count, ln_1p(self.site_count[r]) / 8.0);
-            set(S::site_pages, ln_1p(self.site_pages) / 8.0);
+            set(Stage2Input::site_share, self.site_share[r]);
+            set(Stage2Input::site_count, ln_1p(self.site_count[r]) / 8.0);
+            set(Stage2Input::site_pages, ln_1p(self.site_pages) / 8.0);
             set(
-                S::site_window,
+                Stage2Input::site_window,
                 window(&self.site_prefix, r, 3) / rows3(r, n),
             );
-            set(S::site_doc, self.site_doc);
+            set(Stage2Input::site_doc, self.site_doc);
         }
     }
 }

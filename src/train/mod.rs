@@ -20,14 +20,15 @@ pub(crate) mod eval;
 
 use std::sync::Arc;
 
-use crate::classify::decode::{Costs, Decoder, State, Step};
+use crate::classify::decode::{Decoder, State, Step};
 use crate::classify::features::LineFeatures;
 use crate::classify::head::{Evidence, Hints};
 use crate::classify::rules;
-use crate::classify::stage1::{ngram_scale, Kind, CROSSES, DENSE, F, HASH_BITS};
-use crate::classify::stage2::{Rescorer, STAGE2};
+use crate::classify::stage2::Rescorer;
 use crate::error::Error;
 use crate::io::batch::{default_threads, map_batch};
+use crate::model::costs::Costs;
+use crate::model::inputs::{ngram_scale, Kind, Stage1Input, CROSSES, DENSE, HASH_BITS, STAGE2};
 use crate::model::trees::Forest;
 use crate::model::Model;
 use crate::site::{Patterns, SiteLines, DEFAULT_MIN_PAGES};
@@ -228,7 +229,7 @@ pub(crate) fn vectorise(
 
 /// The dense features a model of this kind may use.
 fn dense_mask(kind: Kind) -> Vec<f32> {
-    let first_rule = F::rule_logit as usize;
+    let first_rule = Stage1Input::rule_logit as usize;
     (0..DENSE)
         .map(|j| {
             if kind == Kind::ModelOnly && j >= first_rule {
