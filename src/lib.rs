@@ -63,39 +63,42 @@ assert_eq!(out.lines()[0].label, Label::Navigation);
 
 mod classify;
 mod error;
+mod hints;
 mod io;
 mod label;
 mod model;
 mod site;
 mod strip;
+mod stripped;
 mod text;
 #[cfg(feature = "train")]
 mod train;
 mod util;
 
-pub use crate::classify::head::Hints;
-pub use crate::classify::verdict::{Reason, Stripped, Verdict};
 pub use crate::error::Error;
+pub use crate::hints::Hints;
 pub use crate::io::batch::{default_threads, map_batch};
 pub use crate::io::doc_rules::{DocRules, Rejection};
-pub use crate::io::jsonl::{strip_record, strip_record_flagged, JsonlOptions};
+pub use crate::io::jsonl::options::JsonlOptions;
+pub use crate::io::jsonl::{strip_record, strip_record_flagged};
 pub use crate::io::stream::{JsonlStream, OnError, StreamStats, MAX_RECORD_BYTES};
 pub use crate::label::{Label, LabelSet};
-pub use crate::site::{
-    site_of_url, Page, Patterns, DEFAULT_BUDGET, DEFAULT_MIN_PAGES, DEFAULT_SITE_CAP,
-    FORMAT_VERSION as PATTERNS_VERSION,
-};
+pub use crate::site::url::site_of_url;
+pub use crate::site::wire::PATTERNS_VERSION;
+pub use crate::site::{Page, Patterns, DEFAULT_BUDGET, DEFAULT_MIN_PAGES, DEFAULT_SITE_CAP};
 pub use crate::strip::{Stripper, StripperBuilder};
+pub use crate::stripped::{Reason, Stripped, Verdict};
 
 #[cfg(feature = "train")]
 pub use crate::train::{
-    cross_validate,
+    cv::{cross_validate, CvDoc, CvRow},
     dataset::LabelledDoc,
     eval::{
         aggregate, bootstrap_std, doc_counts, doc_score, first_line_kept, DocCounts, GoldDoc,
         Scores,
     },
-    train, CvDoc, CvRow, TrainOptions, TrainedModel,
+    options::TrainOptions,
+    train, TrainedModel,
 };
 
 /// Entry points into the pipeline's stages, for the benchmarks in

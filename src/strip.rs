@@ -4,15 +4,18 @@
 
 use std::sync::Arc;
 
-use crate::classify::head::Hints;
-use crate::classify::verdict::{keep_all, Labelling, Stripped};
+use crate::classify::verdict::Labelling;
 use crate::classify::Classifier;
 use crate::error::Error;
+use crate::hints::Hints;
 use crate::label::{Label, LabelSet};
 use crate::model::{self, Model};
 use crate::site::{Patterns, DEFAULT_MIN_PAGES};
+use crate::stripped::Stripped;
+use crate::text::data;
 use crate::text::lexicon::{self, Lexicon};
 use crate::text::lines;
+use crate::text::parts::{parts, PART_LINES};
 
 /// Strips boilerplate from scraped text.
 ///
@@ -207,7 +210,7 @@ impl StripperBuilder {
         }
         let mut files: Vec<(Label, &str)> =
             self.extra.iter().map(|(l, f)| (*l, f.as_str())).collect();
-        files.extend(lexicon::default_files());
+        files.extend(data::default_files());
         Ok(Arc::new(Lexicon::build(&files)?))
     }
 
@@ -502,7 +505,7 @@ impl Stripper {
 
     fn strip_part<'a>(&self, input: &'a [u8], text: &str, hints: &Hints<'_>) -> Stripped<'a> {
         if text.len() > lines::MAX_INPUT {
-            return keep_all(input);
+            return Stripped::keep_all(input);
         }
         let labelling = Labelling {
             keep: self.keep,
@@ -548,60 +551,9 @@ impl Stripper {
 /// The most passes of a [`StripperBuilder::stable`] stripper.
 const STABLE_PASSES: usize = 8;
 
-/// A document of more lines than this is classified in parts of about
-/// this many lines…
-const PART_LINES: usize = 1 << 14;
-/// …or of about this many bytes.
-const PART_BYTES: usize = 64 << 20;
-
-/// The byte ranges of the parts of `text`: each ends after a blank line
-/// once it holds [`PART_LINES`] lines or [`PART_BYTES`] bytes, or wherever
-/// it is when it reaches twice that with no blank line; a part is never
-/// over [`lines::MAX_INPUT`] bytes unless a single line is.
-fn parts(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
-    let mut parts = Vec::new();
-    let (mut start, mut lines, mut line_start) = (0usize, 0usize, 0usize);
-    for nl in memchr::memchr_iter(b'\n', bytes) {
-        let line = &bytes[line_start..nl];
-        let blank = line.iter().all(u8::is_ascii_whitespace);
-        lines += 1;
-        line_start = nl + 1;
-        let size = line_start - start;
-        let full = lines >= PART_LINES || size >= PART_BYTES;
-        let overfull = lines >= 2 * PART_LINES || size >= 2 * PART_BYTES;
-        if (full && blank) || overfull {
-            parts.push(start..line_start);
-            start = line_start;
-            lines = 0;
-        }
-    }
-    if start < bytes.len() || parts.is_empty() {
-        parts.push(start..bytes.len());
-    }
-    parts
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parts_cover_the_text_and_end_after_blank_lines() {
-        let small = "a\n\nb\n";
-        assert_eq!(parts(small.as_bytes()), vec![0..small.len()]);
-        let big = "une ligne\n\n".repeat(PART_LINES);
-        let got = parts(big.as_bytes());
-        assert_eq!(got.len(), 2);
-        assert_eq!(got[0].start, 0);
-        assert_eq!(got[0].end, got[1].start);
-        assert_eq!(got[1].end, big.len());
-        assert!(big[..got[0].end].ends_with("\n\n"));
-        // No blank line: cut at twice the size.
-        let dense = "x\n".repeat(5 * PART_LINES);
-        let got = parts(dense.as_bytes());
-        assert_eq!(got.len(), 3);
-        assert!(got.iter().all(|p| p.len() <= 4 * PART_LINES));
-    }
 
     /// Issue 13: 10 MB of blank lines took 2.66 GB: the classifier's
     /// memory grew with the document's lines, and inputs over 4 GiB were
@@ -660,7 +612,7 @@ mod tests {
     fn public_types_are_send_and_sync() {
         assert_send_sync::<Stripper>();
         assert_send_sync::<Stripped<'_>>();
-        assert_send_sync::<crate::classify::verdict::Verdict>();
+        assert_send_sync::<crate::stripped::Verdict>();
     }
 
     /// Issue 13: `Stripper(phrases={'share': 'a' * 8000})` took 9–16 s to

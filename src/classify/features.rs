@@ -11,10 +11,12 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
-use crate::text::lexicon::{HashedMap, Lexicon, ScanBufs, CATEGORIES};
+use crate::text::data::CATEGORIES;
+use crate::text::lexicon::{Lexicon, ScanBufs};
 use crate::text::lines::Span;
 use crate::text::shapes;
 use crate::text::tokens;
+use crate::util::hash::HashedMap;
 
 /// How a line ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -9,8 +9,9 @@
 //! gives training the inputs of every line, computed by the same code.
 
 pub(crate) mod decode;
+pub(crate) mod evidence;
 pub(crate) mod features;
-pub(crate) mod head;
+pub(crate) mod headline;
 pub(crate) mod rules;
 pub(crate) mod stage1;
 pub(crate) mod stage2;
@@ -20,15 +21,18 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::classify::decode::{Decoder, State, Step};
+use crate::classify::evidence::Evidence;
 use crate::classify::features::{DocFeatures, LineFeatures};
-use crate::classify::head::{Evidence, Hints};
 use crate::classify::rules::Emission;
 use crate::classify::stage1::Vectorizer;
 use crate::classify::stage2::Rescorer;
+use crate::hints::Hints;
 use crate::model::costs::Costs;
 use crate::model::inputs::{Kind, DENSE, STAGE2};
 use crate::model::Model;
-use crate::site::{site_of_url, Patterns, SiteLines};
+use crate::site::lookup::SiteLines;
+use crate::site::url::site_of_url;
+use crate::site::Patterns;
 use crate::text::lexicon::Lexicon;
 use crate::text::lines::{self, Span};
 
@@ -115,7 +119,7 @@ fn vetoed(emissions: &[Emission], evidence: &Evidence, i: usize) -> bool {
         && !evidence
             .flags
             .get(i)
-            .is_some_and(|&f| head::names_headline(f))
+            .is_some_and(|&f| evidence::names_headline(f))
 }
 
 /// Per-thread working memory, reused across documents.
@@ -286,7 +290,7 @@ impl Classifier {
             &s.spans,
         );
         s.doc.extract(&self.lexicon, text, &s.spans, self.language);
-        s.evidence.find(text, &s.doc, hints);
+        s.evidence.gather(text, &s.doc, hints);
         rules::score(&s.doc, &mut s.emissions);
         s.logits.clear();
         s.logits

@@ -10,12 +10,12 @@
 //! `FEATURES_VERSION` (`model/file.rs`).
 
 use crate::classify::decode::State;
+use crate::classify::evidence::{self, Evidence};
 use crate::classify::features::{DocFeatures, Ending, LineFeatures};
-use crate::classify::head::{self, Evidence};
 use crate::classify::rules::{self, Emission};
 use crate::label::Label;
 use crate::model::inputs::{bucket, Kind, Stage1Input, BIGRAM_WORDS, CROSSES, TRIGRAM_CHARS};
-use crate::text::lexicon::CATEGORIES;
+use crate::text::data::CATEGORIES;
 use crate::text::tokens;
 use crate::util::math::{ln_1p, window, window_share};
 
@@ -262,15 +262,15 @@ impl Vectorizer {
         let head = self.head.get(i).copied().unwrap_or(0);
         set(
             Stage1Input::head_title,
-            (head & head::TITLE_MATCH != 0) as u8 as f32,
+            (head & evidence::TITLE_MATCH != 0) as u8 as f32,
         );
         set(
             Stage1Input::head_slug,
-            (head & head::SLUG_MATCH != 0) as u8 as f32,
+            (head & evidence::SLUG_MATCH != 0) as u8 as f32,
         );
         set(
             Stage1Input::page_title,
-            (head & head::PAGE_TITLE != 0) as u8 as f32,
+            (head & evidence::PAGE_TITLE != 0) as u8 as f32,
         );
         if let Some(h) = self.headline_rank {
             let d = self.nonblank_prefix[i] - h;

@@ -8,12 +8,12 @@
 //! article) or an isolated strong line amid menu items (a teaser). It is a
 //! small linear model over these inputs; its scores feed the decoder.
 
+use crate::classify::evidence::{Evidence, PAGE_TITLE, SLUG_MATCH, TITLE_MATCH};
 use crate::classify::features::{Ending, LineFeatures};
-use crate::classify::head::{Evidence, PAGE_TITLE, SLUG_MATCH, TITLE_MATCH};
 use crate::classify::rules;
 use crate::label::Label;
 use crate::model::inputs::Stage2Input;
-use crate::site::SiteLines;
+use crate::site::lookup::SiteLines;
 use crate::util::math::{ln_1p, sigmoid, window, window_share};
 
 /// Per-document context of the second stage.

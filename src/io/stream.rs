@@ -17,7 +17,8 @@ use std::time::Duration;
 use crate::error::Error;
 use crate::io::batch::{default_threads, map_batch};
 use crate::io::doc_rules::{DocRules, Rejection};
-use crate::io::jsonl::{strip_record_decided, JsonlOptions};
+use crate::io::jsonl::options::JsonlOptions;
+use crate::io::jsonl::strip_record_decided;
 use crate::strip::Stripper;
 
 /// What a [`JsonlStream`] does with a bad record (not JSON, no text field, a

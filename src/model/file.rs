@@ -11,8 +11,8 @@ use crate::model::costs::Costs;
 use crate::model::inputs::{self, Kind, DENSE, NAMES, STAGE2, STAGE2_NAMES};
 use crate::model::trees::{Forest, ForestFile};
 use crate::model::Model;
-use crate::text::lexicon;
-use crate::util::math::{fnv1a, FNV_OFFSET};
+use crate::text::data;
+use crate::util::hash::{fnv1a, FNV_OFFSET};
 
 /// The model file format version.
 pub(crate) const FORMAT_VERSION: u32 = 1;
@@ -40,7 +40,7 @@ pub(crate) fn fingerprint() -> &'static str {
         }
         feed(&inputs::layout());
         feed(&format!("features={FEATURES_VERSION}"));
-        for (file, entry) in lexicon::embedded_entries() {
+        for (file, entry) in data::embedded_entries() {
             feed(file);
             feed(entry);
         }

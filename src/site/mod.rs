@@ -8,7 +8,7 @@
 //! case folded, digit runs masked: "12 comments" and "3 comments" are one
 //! line), and how many pages the site has. At strip time the share of the
 //! site's pages holding a line is a second-stage model input (`context.rs`),
-//! not a hard rule.
+//! not a hard rule. The file format is in [`wire`].
 //!
 //! # Duplicate pages
 //!
@@ -40,31 +40,15 @@
 //! included), so the default budget bounds the tables at about 250 MB
 //! however large the corpus.
 //!
-//! # File format
-//!
-//! Binary, little-endian, versioned ([`FORMAT_VERSION`]): the magic bytes
-//! `DECRUFTP`, the version as a `u32`, then the sites sorted by name, each
-//! as its name (varint length, UTF-8), its page count (varint), its line
-//! count (varint) and its lines sorted by hash: the hash as a varint delta
-//! from the previous one, then `2·pages + single` as a varint, then the
-//! group bitmap as one byte (its only bit's index) if `single`, else 8
-//! bytes; the file ends with an FNV-1a 64 checksum of everything before it.
-//! About 12 bytes a line. Binary because a cluster merges many such files:
-//! JSON would be three times larger and slower to parse, for no reader that
-//! needs it. Sorted and canonical, so learning the same pages gives the same
-//! bytes, whatever their order or sharding.
-
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
-use crate::error::Error;
 use crate::text::lines::{self, Span};
-use crate::util::math::{fnv1a, FNV_OFFSET};
+use crate::util::hash::{fnv1a, IdentityHasher, FNV_OFFSET};
 
-/// The patterns file format this version of decruft reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
-
-const MAGIC: &[u8; 8] = b"DECRUFTP";
+pub(crate) mod lookup;
+pub(crate) mod url;
+pub(crate) mod wire;
 
 /// Default cap on the distinct lines kept per site.
 pub const DEFAULT_SITE_CAP: usize = 1 << 16;
@@ -77,22 +61,7 @@ pub const DEFAULT_BUDGET: usize = 1 << 22;
 pub const DEFAULT_MIN_PAGES: u32 = 3;
 
 /// Line hashes are already well mixed: hash tables use them as they are.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = fnv1a(self.0 ^ FNV_OFFSET, bytes);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type LineMap = HashMap<u64, Entry, BuildHasherDefault<IdHasher>>;
+type LineMap = HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>;
 
 /// One line of a site: on how many pages, and the groups of those pages.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -387,233 +356,6 @@ impl Patterns {
     fn site(&self, name: &str, min_pages: u32) -> Option<&Site> {
         self.sites.get(name).filter(|s| s.pages >= min_pages.max(2))
     }
-
-    /// The patterns file: see the type's notes for the format.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(16 + self.held * 12);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        let mut names: Vec<&Box<str>> = self.sites.keys().collect();
-        names.sort();
-        varint(&mut out, names.len() as u64);
-        let mut lines: Vec<(u64, Entry)> = Vec::new();
-        for name in names {
-            let s = &self.sites[name];
-            varint(&mut out, name.len() as u64);
-            out.extend_from_slice(name.as_bytes());
-            varint(&mut out, s.pages as u64);
-            lines.clear();
-            lines.extend(s.lines.iter().map(|(h, e)| (*h, *e)));
-            lines.sort_unstable_by_key(|l| l.0);
-            varint(&mut out, lines.len() as u64);
-            let mut prev = 0u64;
-            for &(h, e) in &lines {
-                varint(&mut out, h - prev);
-                prev = h;
-                let single = e.groups.count_ones() == 1;
-                varint(&mut out, ((e.pages as u64) << 1) | single as u64);
-                if single {
-                    out.push(e.groups.trailing_zeros() as u8);
-                } else {
-                    out.extend_from_slice(&e.groups.to_le_bytes());
-                }
-            }
-        }
-        let sum = fnv1a(FNV_OFFSET, &out);
-        out.extend_from_slice(&sum.to_le_bytes());
-        out
-    }
-
-    /// Reads a patterns file written by [`Patterns::to_bytes`] (with the
-    /// default caps). Fails with a message saying what is wrong on a file
-    /// that is not a patterns file, of another format version, truncated
-    /// or corrupt.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Patterns, Error> {
-        let bad = |why: &str| Error::setting(format!("bad patterns file: {why}"));
-        if bytes.len() < 12 || &bytes[..8] != MAGIC {
-            return Err(bad(
-                "not a decruft patterns file (write one with decruft learn)",
-            ));
-        }
-        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if version != FORMAT_VERSION {
-            return Err(bad(&format!(
-                "format version {version}, this decruft reads version {FORMAT_VERSION}: \
-                 learn it again with this decruft (decruft learn)"
-            )));
-        }
-        if bytes.len() < 20 {
-            return Err(bad("truncated"));
-        }
-        let (body, sum) = bytes.split_at(bytes.len() - 8);
-        if fnv1a(FNV_OFFSET, body) != u64::from_le_bytes(sum.try_into().expect("8 bytes")) {
-            return Err(bad("truncated or corrupt (checksum mismatch)"));
-        }
-        let mut r = Reader {
-            bytes: body,
-            at: 12,
-        };
-        let corrupt = || bad("corrupt (checksum matches, contents do not)");
-        let mut p = Patterns::new();
-        let n = r.varint().ok_or_else(corrupt)?;
-        let mut last: Option<Box<str>> = None;
-        for _ in 0..n {
-            let len = r.varint().ok_or_else(corrupt)? as usize;
-            let name = r.take(len).ok_or_else(corrupt)?;
-            let name: Box<str> = std::str::from_utf8(name).map_err(|_| corrupt())?.into();
-            if last.as_ref().is_some_and(|l| *l >= name) {
-                return Err(corrupt());
-            }
-            let pages = u32::try_from(r.varint().ok_or_else(corrupt)?).map_err(|_| corrupt())?;
-            let count = r.varint().ok_or_else(corrupt)? as usize;
-            let mut site = Site {
-                pages,
-                lines: LineMap::default(),
-            };
-            site.lines.reserve(count.min(body.len()));
-            let mut h = 0u64;
-            for k in 0..count {
-                let d = r.varint().ok_or_else(corrupt)?;
-                if k > 0 && d == 0 {
-                    return Err(corrupt());
-                }
-                h = h.checked_add(d).ok_or_else(corrupt)?;
-                let tag = r.varint().ok_or_else(corrupt)?;
-                let pages = u32::try_from(tag >> 1).map_err(|_| corrupt())?;
-                let groups = if tag & 1 == 1 {
-                    let bit = r.take(1).ok_or_else(corrupt)?[0];
-                    if bit >= 64 {
-                        return Err(corrupt());
-                    }
-                    1u64 << bit
-                } else {
-                    u64::from_le_bytes(r.take(8).ok_or_else(corrupt)?.try_into().expect("8"))
-                };
-                site.lines.insert(h, Entry { pages, groups });
-            }
-            p.held += site.lines.len();
-            p.sites.insert(name.clone(), site);
-            last = Some(name);
-        }
-        if r.at != body.len() {
-            return Err(corrupt());
-        }
-        Ok(p)
-    }
-}
-
-fn varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(n)?;
-        let s = self.bytes.get(self.at..end)?;
-        self.at = end;
-        Some(s)
-    }
-
-    fn varint(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = *self.bytes.get(self.at)?;
-            self.at += 1;
-            v |= ((b & 0x7f) as u64) << shift;
-            if b < 0x80 {
-                return Some(v);
-            }
-        }
-        None
-    }
-}
-
-/// The site of a page: the host of its URL, lower-cased, without `www.`
-/// and port; `None` if `url` has no `scheme://host`.
-///
-/// # Example
-///
-/// ```
-/// assert_eq!(decruft::site_of_url("https://www.Example.com:8080/a?b").as_deref(), Some("example.com"));
-/// assert_eq!(decruft::site_of_url("not a url"), None);
-/// ```
-pub fn site_of_url(url: &str) -> Option<String> {
-    let rest = &url[url.find("://")? + 3..];
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let host = &rest[..end];
-    let host = host.rsplit('@').next().unwrap_or(host);
-    let host = match host.rfind(':') {
-        Some(i) if !host.ends_with(']') => &host[..i],
-        _ => host,
-    };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let host = host
-        .strip_prefix("www.")
-        .map(str::to_string)
-        .unwrap_or(host);
-    (!host.is_empty() && !host.contains(char::is_whitespace)).then_some(host)
-}
-
-/// What the site's patterns say of each line of one document.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct SiteLines {
-    /// The site's pages (0: no patterns for this document).
-    pub pages: u32,
-    /// Per line: the effective pages of the site holding it (0 for blank
-    /// lines and lines never seen).
-    pub counts: Vec<u32>,
-    /// The site's name, for reasons.
-    pub name: String,
-}
-
-impl SiteLines {
-    /// Looks up the lines of `text` (split as `spans`) in the patterns of
-    /// `site`; without patterns, or for a site of fewer than `min_pages`
-    /// pages, leaves nothing (`pages == 0`).
-    pub(crate) fn fill(
-        &mut self,
-        patterns: Option<&Patterns>,
-        site: Option<&str>,
-        min_pages: u32,
-        text: &str,
-        spans: &[Span],
-    ) {
-        self.pages = 0;
-        self.counts.clear();
-        self.name.clear();
-        let Some((name, s)) = patterns
-            .zip(site)
-            .and_then(|(p, name)| Some((name, p.site(name, min_pages)?)))
-        else {
-            return;
-        };
-        self.pages = s.pages;
-        self.name.push_str(name);
-        self.counts.extend(spans.iter().map(|sp| {
-            line_hash(&text[sp.content()])
-                .and_then(|h| s.lines.get(&h))
-                .map_or(0, |e| e.effective())
-        }));
-    }
-
-    /// The share of the site's pages holding line `i` (0 without patterns).
-    pub(crate) fn share(&self, i: usize) -> f32 {
-        if self.pages == 0 {
-            return 0.0;
-        }
-        self.counts
-            .get(i)
-            .map_or(0.0, |&c| c as f32 / self.pages as f32)
-    }
 }
 
 #[cfg(test)]
@@ -638,22 +380,7 @@ mod tests {
         assert_eq!(line_hash(""), None);
     }
 
-    #[test]
-    fn sites_of_urls() {
-        for (url, want) in [
-            ("https://www.example.com/a", Some("example.com")),
-            ("http://News.Example.co.uk", Some("news.example.co.uk")),
-            ("https://user:pw@example.com:443/x", Some("example.com")),
-            ("https://example.com?x=1", Some("example.com")),
-            ("example.com/a", None),
-            ("hard::nationnews.com-schools.html", None),
-            ("https:///a", None),
-        ] {
-            assert_eq!(site_of_url(url).as_deref(), want, "{url}");
-        }
-    }
-
-    fn page(i: usize) -> String {
+    pub(super) fn page(i: usize) -> String {
         format!(
             "Home\nNews\nSport\n\nArticle number {i} about something {}\n\nBody paragraph of article {} with words.\n\n© Example {i}\n",
             "x".repeat(i % 7),
@@ -722,32 +449,6 @@ mod tests {
     }
 
     #[test]
-    fn file_round_trip_and_errors() {
-        let mut p = Patterns::new();
-        for i in 0..10 {
-            p.add_page("a.com", &page(i));
-            p.add_page("b.org", &page(i + 3));
-        }
-        let bytes = p.to_bytes();
-        let q = Patterns::from_bytes(&bytes).unwrap();
-        assert_eq!(q.to_bytes(), bytes);
-        assert_eq!(q.line_pages("a.com", "home"), p.line_pages("a.com", "home"));
-        let err = |b: &[u8]| Patterns::from_bytes(b).unwrap_err().to_string();
-        assert!(err(b"{\"json\": 1}").contains("not a decruft patterns file"));
-        let mut v2 = bytes.clone();
-        v2[8] = 2;
-        assert!(err(&v2).contains("format version 2, this decruft reads version 1"));
-        assert!(err(&bytes[..bytes.len() - 3]).contains("checksum"));
-        let mut flipped = bytes.clone();
-        flipped[20] ^= 1;
-        assert!(err(&flipped).contains("corrupt"));
-        assert_eq!(
-            Patterns::from_bytes(&Patterns::new().to_bytes()).unwrap(),
-            Patterns::new()
-        );
-    }
-
-    #[test]
     fn caps_bound_memory_and_keep_template_lines() {
         let mut p = Patterns::with_caps(16, 1 << 20);
         for i in 0..200 {
@@ -768,20 +469,5 @@ mod tests {
         // A line dropped while rare comes back with a lower count.
         let home = q.line_pages("s7", "home");
         assert!((15..=20).contains(&home), "{home}");
-    }
-
-    #[test]
-    fn small_sites_give_nothing() {
-        let mut p = Patterns::new();
-        p.add_page("s", "Home\n");
-        p.add_page("s", "Home\n");
-        let mut site = SiteLines::default();
-        let mut spans = Vec::new();
-        lines::split(b"Home\n", &mut spans);
-        site.fill(Some(&p), Some("s"), 3, "Home\n", &spans);
-        assert_eq!(site.pages, 0);
-        site.fill(Some(&p), Some("s"), 2, "Home\n", &spans);
-        assert_eq!((site.pages, site.counts.as_slice()), (2, &[1u32][..]));
-        assert_eq!(site.share(0), 0.5);
     }
 }

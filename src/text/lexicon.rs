@@ -1,71 +1,20 @@
-//! Language knowledge as data: the boilerplate phrase lexicon and the
-//! stopword lists.
-//!
-//! The phrases (`data/lexicon/<category>.txt`, one a line) are compiled once
-//! into a single Aho-Corasick automaton that scans a whole document in one
-//! pass. The stopword lists (`data/stopwords/<lang>.txt`) become one hash
-//! table from a case-folded word hash to a bit mask of the languages whose
-//! list holds the word, so a document's language and each line's stopword
-//! count come from one lookup per word.
+//! The boilerplate phrase lexicon, compiled: the phrases
+//! (`data/lexicon/<category>.txt`, see `data.rs`) become Aho-Corasick
+//! automata that scan a whole document in one pass, case-insensitively and
+//! on word boundaries. The lexicon also holds the stoplists' table
+//! (`stopwords.rs`).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, LazyLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::error::Error;
 use crate::label::Label;
+use crate::text::data::{default_files, entries, STOPLISTS};
+use crate::text::fold;
+use crate::text::stopwords::StopTable;
 use crate::text::tokens;
-
-/// Number of boilerplate categories (and of lexicon files).
-pub(crate) const CATEGORIES: usize = Label::BOILERPLATE.len();
-
-/// The embedded phrase files, in [`Label::BOILERPLATE`] order.
-const PHRASE_FILES: [&str; CATEGORIES] = [
-    include_str!("../../data/lexicon/navigation.txt"),
-    include_str!("../../data/lexicon/metadata.txt"),
-    include_str!("../../data/lexicon/teaser.txt"),
-    include_str!("../../data/lexicon/read-more.txt"),
-    include_str!("../../data/lexicon/newsletter.txt"),
-    include_str!("../../data/lexicon/donation.txt"),
-    include_str!("../../data/lexicon/share.txt"),
-    include_str!("../../data/lexicon/comments.txt"),
-    include_str!("../../data/lexicon/legal.txt"),
-    include_str!("../../data/lexicon/ad.txt"),
-];
-
-macro_rules! stoplists {
-    ($($lang:literal),* $(,)?) => {
-        [$(($lang, include_str!(concat!("../../data/stopwords/", $lang, ".txt")))),*]
-    };
-}
-
-/// The embedded stopword lists: (language code, file).
-const STOPLISTS: [(&str, &str); 56] = stoplists!(
-    "en", "fr", "de", "es", "it", "pt", "nl", "pl", "cs", "sk", "sv", "da", "nb", "fi", "ru", "uk",
-    "tr", "ro", "hu", "el", "hr", "sr", "sl", "bg", "ca", "id", "vi", "ko", "ar", "fa", "he", "hi",
-    "et", "lv", "lt", "ms", "tl", "sw", "bn", "ur", "gl", "eu", "is", "af", "cy", "ga", "sq", "mk",
-    "be", "ka", "hy", "ta", "lb", "eo", "zh", "ja",
-);
-
-/// A hasher for keys that are already good hashes.
-#[derive(Default)]
-pub(crate) struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only u64 keys are hashed")
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-pub(crate) type HashedMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
 
 /// One phrase of the lexicon.
 #[derive(Clone, Debug)]
@@ -76,7 +25,7 @@ pub(crate) struct Phrase {
     bounds: (bool, bool),
 }
 
-/// Phrases folded (see [`tokens::fold_into`]) into one automaton, with the
+/// Phrases folded (see [`fold::fold_into`]) into one automaton, with the
 /// phrase of each of its patterns.
 #[derive(Clone, Debug)]
 struct Automaton {
@@ -128,98 +77,13 @@ pub(crate) struct Lexicon {
     pub langs: Vec<&'static str>,
 }
 
-/// Word hash → language mask, open addressing with linear probing: one
-/// probe for most words, on the hottest lookup of feature extraction.
-#[derive(Clone, Debug)]
-struct StopTable {
-    /// (high half of the word hash, 1 + index of its mask in `masks`); a
-    /// zero index marks an empty slot. Eight bytes a slot keep the table
-    /// small enough for the cache; the low bits of the hash are the slot.
-    slots: Vec<(u32, u32)>,
-    /// The distinct language masks.
-    masks: Vec<u64>,
-    mask: usize,
-    /// One bit per [`FILTER_BITS`]-bit slice of the hash: most words are not
-    /// stopwords, and this 16 KB filter (it stays in L1) turns them away
-    /// without touching the table.
-    filter: Vec<u64>,
-}
-
-const FILTER_BITS: u32 = 17;
-
-#[inline]
-fn filter_bit(hash: u64) -> usize {
-    (hash >> 40) as usize & ((1 << FILTER_BITS) - 1)
-}
-
-impl StopTable {
-    /// The table of the embedded stoplists: bit `k` of a word's mask is
-    /// stoplist `k` of [`STOPLISTS`].
-    fn build() -> StopTable {
-        let mut masks: HashedMap<u64> = HashedMap::default();
-        for (bit, (_, file)) in STOPLISTS.iter().enumerate() {
-            for entry in entries(file) {
-                tokens::for_each_word(entry, |w| *masks.entry(w.hash).or_default() |= 1 << bit);
-            }
-        }
-        StopTable::new(&masks)
-    }
-
-    fn new(entries: &HashedMap<u64>) -> StopTable {
-        let size = (entries.len() * 2).next_power_of_two().max(16);
-        let mut slots = vec![(0u32, 0u32); size];
-        let mut masks = Vec::new();
-        let mut mask_ids: HashMap<u64, u32> = HashMap::new();
-        let mask = size - 1;
-        for (&hash, &langs) in entries {
-            let id = *mask_ids.entry(langs).or_insert_with(|| {
-                masks.push(langs);
-                masks.len() as u32
-            });
-            let mut i = hash as usize & mask;
-            while slots[i].1 != 0 {
-                i = (i + 1) & mask;
-            }
-            slots[i] = ((hash >> 32) as u32, id);
-        }
-        let mut filter = vec![0u64; (1 << FILTER_BITS) / 64];
-        for &hash in entries.keys() {
-            let b = filter_bit(hash);
-            filter[b / 64] |= 1 << (b % 64);
-        }
-        StopTable {
-            slots,
-            masks,
-            mask,
-            filter,
-        }
-    }
-
-    #[inline]
-    fn get(&self, hash: u64) -> u64 {
-        let b = filter_bit(hash);
-        if self.filter[b / 64] & (1 << (b % 64)) == 0 {
-            return 0;
-        }
-        let tag = (hash >> 32) as u32;
-        let mut i = hash as usize & self.mask;
-        loop {
-            match self.slots[i] {
-                (_, 0) => return 0,
-                (t, id) if t == tag => return self.masks[id as usize - 1],
-                _ => i = (i + 1) & self.mask,
-            }
-        }
-    }
-}
-
 /// Whether the character of folded text `s` that ends at `i` continues a
-/// word. [`tokens::FILLER`] stands for a folded Latin letter.
+/// word. [`fold::FILLER`] stands for a folded Latin letter.
 fn folded_joins_before(s: &[u8], i: usize) -> bool {
     if i == 0 {
         return false;
     }
-    if s[i - 1] == tokens::FILLER {
+    if s[i - 1] == fold::FILLER {
         return true;
     }
     // Back up over continuation bytes to the character's first byte.
@@ -268,31 +132,6 @@ pub(crate) static DEFAULT: LazyLock<Arc<Lexicon>> = LazyLock::new(|| {
     Arc::new(Lexicon::build(&default_files()).expect("the embedded lexicon is valid"))
 });
 
-/// The embedded phrase files with their categories.
-pub(crate) fn default_files() -> Vec<(Label, &'static str)> {
-    Label::BOILERPLATE.into_iter().zip(PHRASE_FILES).collect()
-}
-
-/// The entries of the embedded data files, tagged with their file's label
-/// or language: every phrase, then every stopword. A model's inputs are
-/// measured against them (its fingerprint hashes them).
-pub(crate) fn embedded_entries() -> impl Iterator<Item = (&'static str, &'static str)> {
-    let phrases = default_files()
-        .into_iter()
-        .flat_map(|(label, file)| entries(file).map(move |e| (label.as_str(), e)));
-    let stopwords = STOPLISTS
-        .iter()
-        .flat_map(|&(lang, file)| entries(file).map(move |e| (lang, e)));
-    phrases.chain(stopwords)
-}
-
-/// Iterates the entries of a data file: trimmed, non-empty, not comments.
-fn entries(file: &str) -> impl Iterator<Item = &str> {
-    file.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-}
-
 /// The longest phrase a lexicon takes, in bytes (the shipped ones reach
 /// 120).
 const MAX_PHRASE_BYTES: usize = 500;
@@ -331,7 +170,7 @@ impl Lexicon {
                     bounds: (first, last),
                 });
                 let mut folded = Vec::new();
-                tokens::fold_into(phrase, &mut folded);
+                fold::fold_into(phrase, &mut folded);
                 if folded.is_ascii() {
                     ascii.push((id, folded));
                 } else {
@@ -372,7 +211,7 @@ impl Lexicon {
     /// only matches on word boundaries (so "share" does not match in
     /// "shareholder"); hit offsets are relative to piece `k`, and each
     /// piece's hits come in order. Matching is case-insensitive: the pieces
-    /// are folded (see [`tokens::fold_into`]) into `bufs`, one after another
+    /// are folded (see [`fold::fold_into`]) into `bufs`, one after another
     /// with a line break between them, and the automaton reads them in one
     /// go: one search per document rather than one per line keeps its hot
     /// states in cache.
@@ -395,7 +234,7 @@ impl Lexicon {
         wide_at.clear();
         for (k, &(a, b)) in pieces.iter().enumerate() {
             let at = buf.len();
-            tokens::fold_into(&text[a as usize..b as usize], buf);
+            fold::fold_into(&text[a as usize..b as usize], buf);
             if !self.needs_wide(&buf[at..]) {
                 buf.push(b'\n');
                 ascii_at.push((k as u32, at as u32, buf.len() as u32 - 1));
@@ -486,7 +325,7 @@ impl Lexicon {
     fn hit(&self, piece: &[u8], start: usize, end: usize, phrase: u32) -> Option<Hit> {
         // A match may end inside a folded letter ("cafe" in "café"): that
         // is not a match of the phrase.
-        if piece.get(end) == Some(&tokens::FILLER) {
+        if piece.get(end) == Some(&fold::FILLER) {
             return None;
         }
         let (first, last) = self.phrases[phrase as usize].bounds;
@@ -505,7 +344,7 @@ impl Lexicon {
             .iter()
             .map(|p| {
                 let mut folded = Vec::new();
-                tokens::fold_into(&p.text, &mut folded);
+                fold::fold_into(&p.text, &mut folded);
                 folded
             })
             .collect()
@@ -543,16 +382,6 @@ mod tests {
             },
         );
         out
-    }
-
-    #[test]
-    fn embedded_entries_hold_phrases_and_stopwords() {
-        let entries: Vec<(&str, &str)> = embedded_entries().collect();
-        assert!(entries.contains(&("read-more", "Lire la suite")));
-        assert!(entries.contains(&("fr", "le")));
-        assert!(entries
-            .iter()
-            .all(|(_, e)| !e.is_empty() && !e.starts_with('#')));
     }
 
     #[test]
@@ -641,7 +470,7 @@ mod tests {
                 |_, h| got.push((h.start, h.end, h.phrase)),
             );
             let mut folded = Vec::new();
-            tokens::fold_into(line, &mut folded);
+            fold::fold_into(line, &mut folded);
             let want: Vec<_> = one
                 .find_iter(folded.as_slice())
                 .filter_map(|m| lex.hit(&folded, m.start(), m.end(), m.pattern().as_u32()))

@@ -2,7 +2,11 @@
 //! hashes, the boilerplate phrase lexicon and stoplists, and the regex
 //! shapes of metadata lines.
 
+pub(crate) mod data;
+pub(crate) mod fold;
 pub(crate) mod lexicon;
 pub(crate) mod lines;
+pub(crate) mod parts;
 pub(crate) mod shapes;
+pub(crate) mod stopwords;
 pub(crate) mod tokens;

@@ -8,6 +8,7 @@
 use crate::io::batch::{default_threads, map_batch};
 
 use crate::model::trees::{Child, Forest, TreeBuilder};
+use crate::train::rng::Rng;
 
 /// Settings of [`fit`].
 #[derive(Clone, Debug)]
@@ -65,22 +66,6 @@ fn par_each<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync) {
             });
         }
     });
-}
-
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 /// Inputs cut into bins, column by column.
@@ -239,7 +224,7 @@ pub(crate) fn fit(x: &[f32], inputs: usize, y: &[f32], w: &[f32], opts: &BoostOp
     let mut forest = Forest::constant(prior);
     let mut score = vec![prior; n];
     let mut gh = vec![(0.0f32, 0.0f32); n];
-    let mut rng = Rng(opts.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut rng = Rng::seeded(opts.seed);
     let mut idx: Vec<u32> = Vec::with_capacity(n);
     let mut leaf_of = vec![0u32; n];
     for _ in 0..opts.trees {
@@ -436,7 +421,7 @@ mod tests {
         // greedy tree finds it through the noise input's splits.
         let mut x = Vec::new();
         let mut y = Vec::new();
-        let mut rng = Rng(7);
+        let mut rng = Rng::from_state(7);
         for _ in 0..4000 {
             let a = (rng.next() % 2) as f32;
             let b = (rng.next() % 2) as f32;

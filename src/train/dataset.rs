@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::label::Label;
 use crate::text::lines::{self, Span};
-use crate::text::tokens;
 use crate::train::eval::{norm, GoldDoc};
+use crate::train::words;
 
 /// A training label for one line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,7 +173,7 @@ pub(crate) fn group_of(id: &str, url: Option<&str>) -> String {
 /// The benchmarks' tokens of `s`, lower-cased, with every Han or kana
 /// character a token (a line of Chinese is one `\w+` run otherwise).
 fn tokens(s: &str) -> Vec<String> {
-    tokens::bench_words_cjk(s).map(str::to_lowercase).collect()
+    words::bench_words_cjk(s).map(str::to_lowercase).collect()
 }
 
 fn label_by_body(text: &str, spans: &[Span], body: &str) -> Vec<Option<LineLabel>> {

@@ -18,7 +18,8 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::text::tokens;
+use crate::train::rng::Rng;
+use crate::train::words;
 
 /// One gold document.
 #[derive(Clone, Debug, Deserialize)]
@@ -147,13 +148,13 @@ pub fn doc_counts(doc: &GoldDoc, output: &str) -> DocCounts {
     let body = doc.body.as_deref().unwrap_or("");
     let (gt, pt): (Vec<&str>, Vec<&str>) = if matches!(doc.lang.as_deref(), Some("zh" | "ja")) {
         (
-            tokens::bench_words_cjk(body).collect(),
-            tokens::bench_words_cjk(output).collect(),
+            words::bench_words_cjk(body).collect(),
+            words::bench_words_cjk(output).collect(),
         )
     } else {
         (
-            tokens::bench_words(body).collect(),
-            tokens::bench_words(output).collect(),
+            words::bench_words(body).collect(),
+            words::bench_words(output).collect(),
         )
     };
     let (gold, pred) = (shingles(&gt), shingles(&pt));
@@ -273,19 +274,13 @@ pub fn bootstrap_std(counts: &[DocCounts], resamples: usize, seed: u64) -> (f64,
     if counts.is_empty() || resamples == 0 {
         return (0.0, 0.0, 0.0);
     }
-    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    let mut next = || {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    };
+    let mut rng = Rng::seeded(seed);
     let mut sample = Vec::with_capacity(counts.len());
     let mut sums = [[0.0f64; 2]; 3];
     for _ in 0..resamples {
         sample.clear();
         for _ in 0..counts.len() {
-            sample.push(counts[(next() % counts.len() as u64) as usize]);
+            sample.push(counts[(rng.next() % counts.len() as u64) as usize]);
         }
         let s = aggregate(&sample);
         for (acc, v) in sums.iter_mut().zip([s.precision, s.recall, s.f1]) {

@@ -1,6 +1,6 @@
 //! Small numeric helpers shared by the model's stages and training: the
 //! logistic function, a table-backed `ln(1 + n)`, a vectorisable dot
-//! product, window sums over prefix sums, FNV-1a hashing.
+//! product, window sums over prefix sums.
 
 use std::sync::LazyLock;
 
@@ -60,18 +60,6 @@ pub(crate) fn window_share(part: &[f32], whole: &[f32], i: usize, k: usize) -> f
     }
 }
 
-/// The starting value of an FNV-1a hash.
-pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a: the hash `h` continued over `bytes`. Stable across builds and
-/// platforms (unlike std's hasher): fingerprints and fold assignment rely
-/// on it.
-pub(crate) fn fnv1a(h: u64, bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(h, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,8 +76,5 @@ mod tests {
         assert_eq!(window(&prefix, 0, 1), 3.0);
         assert_eq!(window(&prefix, 3, 5), 10.0);
         assert_eq!(window_share(&prefix, &[0.0; 5], 2, 1), 0.0);
-        // The reference values of FNV-1a 64.
-        assert_eq!(fnv1a(FNV_OFFSET, b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(FNV_OFFSET, b"a"), 0xaf63_dc4c_8601_ec8c);
     }
 }
