@@ -51,7 +51,9 @@ use crate::text::parts::{parts, PART_LINES};
 #[derive(Clone, Debug)]
 pub struct Stripper {
     keep: LabelSet,
-    classifier: Classifier,
+    /// What classifies documents (training vectorises them with the
+    /// heuristics' one).
+    pub(crate) classifier: Classifier,
     explain: bool,
     stable: bool,
 }
@@ -96,8 +98,6 @@ enum ModelChoice {
     Default,
     Heuristics,
     Json(String),
-    #[cfg(feature = "train")]
-    Loaded(Arc<Model>),
 }
 
 impl Default for StripperBuilder {
@@ -159,12 +159,6 @@ impl StripperBuilder {
         self
     }
 
-    #[cfg(feature = "train")]
-    pub(crate) fn loaded_model(&mut self, model: Arc<Model>) -> &mut StripperBuilder {
-        self.model = ModelChoice::Loaded(model);
-        self
-    }
-
     /// Makes model verdicts carry the inputs that weighed most (see
     /// [`Reason::Model`](crate::Reason::Model)). Costs an allocation per line; meant for review.
     pub fn explain(&mut self, yes: bool) -> &mut StripperBuilder {
@@ -223,8 +217,6 @@ impl StripperBuilder {
             )),
             ModelChoice::Heuristics => None,
             ModelChoice::Json(json) => Some(Arc::new(Model::from_json(json)?)),
-            #[cfg(feature = "train")]
-            ModelChoice::Loaded(m) => Some(Arc::clone(m)),
         })
     }
 
@@ -254,6 +246,16 @@ impl StripperBuilder {
     /// Fails on an unknown language code, a non-finite threshold, or extra
     /// phrases under a label that is not boilerplate.
     pub fn build(&self) -> Result<Stripper, Error> {
+        self.build_with(|| self.model())
+    }
+
+    /// Builds the stripper with the model `model` gives (called while the
+    /// lexicon builds on another thread): [`build`](Self::build) with the
+    /// model of the settings, training with a model it has just fitted.
+    pub(crate) fn build_with(
+        &self,
+        model: impl FnOnce() -> Result<Option<Arc<Model>>, Error>,
+    ) -> Result<Stripper, Error> {
         if !self.threshold.is_finite() {
             return Err(Error::setting(format!(
                 "threshold must be finite, got {}",
@@ -265,7 +267,7 @@ impl StripperBuilder {
         let (lexicon, model) = std::thread::scope(|scope| {
             let lexicon = scope.spawn(|| self.lexicon());
             crate::text::shapes::warm();
-            let model = self.model();
+            let model = model();
             let lexicon = lexicon.join().expect("building the lexicon does not panic");
             (lexicon, model)
         });
@@ -538,13 +540,6 @@ impl Stripper {
             }
         }
         out
-    }
-
-    /// The classifier of this stripper (training vectorises documents with
-    /// the heuristics' one).
-    #[cfg(feature = "train")]
-    pub(crate) fn classifier(&self) -> &Classifier {
-        &self.classifier
     }
 }
 

@@ -62,16 +62,6 @@ fn contains_run(hay: &[u64], needle: &[u64]) -> bool {
 }
 
 impl Evidence {
-    /// A copy of the evidence without the scratch buffers.
-    #[cfg(feature = "train")]
-    pub(crate) fn snapshot(&self) -> Evidence {
-        Evidence {
-            flags: self.flags.clone(),
-            headline: self.headline,
-            ..Evidence::default()
-        }
-    }
-
     /// Gathers the evidence in `text` (features already extracted).
     pub(crate) fn gather(&mut self, text: &str, doc: &DocFeatures, hints: &Hints<'_>) {
         let lines = &doc.lines;

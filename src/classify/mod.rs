@@ -5,8 +5,8 @@
 //! the per-thread [`Scratch`] holds what they write, reused from one
 //! document to the next so that the hot path does not allocate per line.
 //! [`Classifier::classify`] gives the result as a [`Classified`] view, from
-//! which `verdict.rs` draws the verdicts; `Classifier::training_rows`
-//! gives training the inputs of every line, computed by the same code.
+//! which `verdict.rs` draws the verdicts. Training runs the same stages
+//! ([`Classifier::run`], [`Scratch::line_inputs`]) for every line's inputs.
 
 pub(crate) mod decode;
 pub(crate) mod evidence;
@@ -92,29 +92,11 @@ const RESCUE_WORDS: u64 = 40;
 /// See [`RESCUE_MIN_DOC_WORDS`].
 const RESCUE_SHIFTS: [f32; 3] = [1.0, 2.0, 3.0];
 
-#[cfg(feature = "train")]
-/// One non-blank line's first-stage inputs, as training reads them (those
-/// of a combined model: the heuristics' scores and states included).
-pub(crate) struct TrainingRow<'s> {
-    /// The line's index in the document.
-    pub line: usize,
-    pub features: &'s LineFeatures,
-    pub emission: &'s Emission,
-    /// Dense inputs ([`DENSE`] of them), hashed n-grams, hashed crosses.
-    pub x: &'s [f32],
-    pub sparse: &'s [u32],
-    pub crosses: &'s [u32],
-    /// Whether a blank line separates this line from the previous one.
-    pub new_block: bool,
-    /// Whether the heuristics cap the line's score (see [`vetoed`]).
-    pub vetoed: bool,
-}
-
 /// Whether the heuristics overrule the model on line `i` (see
 /// [`rules::vetoes`]), unless head evidence names the line the headline: a
 /// headline above a caption and a "continue reading" link is shaped like a
 /// teaser block's, and the page's own title says which it is.
-fn vetoed(emissions: &[Emission], evidence: &Evidence, i: usize) -> bool {
+pub(crate) fn vetoed(emissions: &[Emission], evidence: &Evidence, i: usize) -> bool {
     rules::vetoes(&emissions[i])
         && !evidence
             .flags
@@ -122,14 +104,15 @@ fn vetoed(emissions: &[Emission], evidence: &Evidence, i: usize) -> bool {
             .is_some_and(|&f| evidence::names_headline(f))
 }
 
-/// Per-thread working memory, reused across documents.
+/// Working memory of the stages, reused across documents (one per
+/// thread; training vectorises with one of its own).
 #[derive(Default)]
-struct Scratch {
+pub(crate) struct Scratch {
     spans: Vec<Span>,
-    doc: DocFeatures,
-    evidence: Evidence,
+    pub(crate) doc: DocFeatures,
+    pub(crate) evidence: Evidence,
     site: SiteLines,
-    emissions: Vec<Emission>,
+    pub(crate) emissions: Vec<Emission>,
     steps: Vec<Step>,
     step_line: Vec<u32>,
     states: Vec<State>,
@@ -143,12 +126,12 @@ struct Scratch {
     rescued: bool,
     /// The log-odds of every line the decoder reads (heuristic or model).
     logits: Vec<f32>,
-    vectorizer: Vectorizer,
+    pub(crate) vectorizer: Vectorizer,
     rescorer: Rescorer,
     logits2: Vec<f32>,
-    x: Vec<f32>,
-    sparse: Vec<u32>,
-    crosses: Vec<u32>,
+    pub(crate) x: Vec<f32>,
+    pub(crate) sparse: Vec<u32>,
+    pub(crate) crosses: Vec<u32>,
     /// Second-stage inputs: one row of [`STAGE2`] per non-blank line
     /// (one row when explaining a line).
     x2: Vec<f32>,
@@ -222,56 +205,12 @@ impl Classifier {
         })
     }
 
-    #[cfg(feature = "train")]
-    /// Runs the heuristics on `text` and gives `row` the first-stage inputs
-    /// of each non-blank line, in order; returns the document's line
-    /// features, its head evidence and whether its language is known. The
-    /// classifier must have no model: training fits one.
-    pub(crate) fn training_rows(
-        &self,
-        text: &str,
-        hints: &Hints<'_>,
-        mut row: impl FnMut(TrainingRow<'_>),
-    ) -> (Vec<LineFeatures>, Evidence, bool) {
-        debug_assert!(self.model.is_none());
-        SCRATCH.with(|s| {
-            let s = &mut *s.borrow_mut();
-            self.run(text, hints, s);
-            s.vectorizer.prepare(&s.doc, &s.emissions, &s.evidence);
-            s.x.resize(DENSE, 0.0);
-            let mut new_block = true;
-            for i in 0..s.doc.lines.len() {
-                if s.doc.lines[i].blank {
-                    new_block = true;
-                    continue;
-                }
-                s.line_inputs(text, Kind::Combined, i);
-                row(TrainingRow {
-                    line: i,
-                    features: &s.doc.lines[i],
-                    emission: &s.emissions[i],
-                    x: &s.x,
-                    sparse: &s.sparse,
-                    crosses: &s.crosses,
-                    new_block,
-                    vetoed: vetoed(&s.emissions, &s.evidence, i),
-                });
-                new_block = false;
-            }
-            (
-                s.doc.lines.clone(),
-                s.evidence.snapshot(),
-                s.doc.knows_language(),
-            )
-        })
-    }
-
     /// Runs the stages on `text`: features, heuristic scores, the model's
     /// two stages, decoding. Leaves the log-odds the decoder read in
     /// `s.logits`, the heuristic decoder's states in `s.heuristic_states`
     /// (heuristics alone, combined models) and the model's in
     /// `s.line_states`.
-    fn run(&self, text: &str, hints: &Hints<'_>, s: &mut Scratch) {
+    pub(crate) fn run(&self, text: &str, hints: &Hints<'_>, s: &mut Scratch) {
         lines::split(text.as_bytes(), &mut s.spans);
         let url_site;
         let site = match (&self.patterns, hints.site) {
@@ -380,7 +319,7 @@ impl Classifier {
 impl Scratch {
     /// Fills `x`, `sparse` and `crosses` with the first-stage inputs of line
     /// `i` for a model of this kind (the vectorizer must be prepared).
-    fn line_inputs(&mut self, text: &str, kind: Kind, i: usize) {
+    pub(crate) fn line_inputs(&mut self, text: &str, kind: Kind, i: usize) {
         self.x.fill(0.0);
         self.sparse.clear();
         self.crosses.clear();

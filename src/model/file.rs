@@ -49,31 +49,32 @@ pub(crate) fn fingerprint() -> &'static str {
     &FINGERPRINT
 }
 
-/// The on-disk form of a [`Model`].
+/// The on-disk form of a [`Model`] (training writes it).
 #[derive(Serialize, Deserialize)]
-struct ModelFile {
-    format: String,
-    version: u32,
-    fingerprint: String,
-    kind: Kind,
-    bias: f32,
-    costs: Costs,
+pub(crate) struct ModelFile {
+    pub(crate) format: String,
+    pub(crate) version: u32,
+    pub(crate) fingerprint: String,
+    pub(crate) kind: Kind,
+    pub(crate) bias: f32,
+    pub(crate) costs: Costs,
     /// Dense weights by feature name.
-    dense: Vec<(String, f32)>,
+    pub(crate) dense: Vec<(String, f32)>,
     /// Non-zero hashed n-gram weights as (bucket, weight).
-    sparse: Vec<(u32, f32)>,
+    pub(crate) sparse: Vec<(u32, f32)>,
     /// Second stage: bias and weights by input name.
-    stage2_bias: f32,
-    stage2: Vec<(String, f32)>,
+    pub(crate) stage2_bias: f32,
+    pub(crate) stage2: Vec<(String, f32)>,
     /// Second stage as trees, if any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    forests: Vec<ForestFile>,
+    pub(crate) forests: Vec<ForestFile>,
     /// How the model was trained (free text for people).
     #[serde(default)]
-    trained: String,
+    pub(crate) trained: String,
 }
 
-const MAGIC: &str = "decruft-model";
+/// What a model file says it is.
+pub(crate) const MAGIC: &str = "decruft-model";
 
 /// The largest weight, leaf value or cost a model file may hold. Trained
 /// models stay far below (the shipped one below 4); the bound keeps every
@@ -81,42 +82,6 @@ const MAGIC: &str = "decruft-model";
 const MAX_WEIGHT: f32 = 1000.0;
 
 impl Model {
-    /// Serialises the model as JSON.
-    #[cfg(feature = "train")]
-    pub(crate) fn to_json(&self, trained: &str) -> String {
-        let file = ModelFile {
-            format: MAGIC.into(),
-            version: FORMAT_VERSION,
-            fingerprint: fingerprint().to_string(),
-            kind: self.kind,
-            bias: round(self.bias),
-            costs: self.costs,
-            dense: NAMES
-                .iter()
-                .zip(&self.dense)
-                .map(|(n, w)| (n.to_string(), round(*w)))
-                .collect(),
-            sparse: self
-                .sparse
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| round(**w) != 0.0)
-                .map(|(b, w)| (b as u32, round(*w)))
-                .collect(),
-            stage2_bias: round(self.bias2),
-            stage2: STAGE2_NAMES
-                .iter()
-                .zip(&self.stage2)
-                .map(|(n, w)| (n.to_string(), round(*w)))
-                .collect(),
-            forests: self.forests.iter().map(Forest::to_file).collect(),
-            trained: trained.into(),
-        };
-        let mut json = serde_json::to_string(&file).expect("a model serialises");
-        json.push('\n');
-        json
-    }
-
     /// Parses a model file, checking its format, version and fingerprint.
     pub(crate) fn from_json(json: &str) -> Result<Model, Error> {
         let file: ModelFile = serde_json::from_str(json)
@@ -200,68 +165,66 @@ impl Model {
     }
 }
 
-#[cfg(feature = "train")]
-fn round(w: f32) -> f32 {
-    (w * 10_000.0).round() / 10_000.0
-}
-
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
     use crate::model::EMBEDDED;
 
-    #[test]
-    #[cfg(feature = "train")]
-    fn round_trip_and_refusals() {
-        let mut m = Model::zeros(Kind::Combined);
-        m.dense[3] = 0.5;
-        m.sparse[77] = -1.25;
-        let json = m.to_json("test");
-        let back = Model::from_json(&json).unwrap();
-        assert_eq!(back.dense[3], 0.5);
-        assert_eq!(back.sparse[77], -1.25);
-        assert_eq!(back.kind, Kind::Combined);
+    /// The embedded model's JSON with `edit` made to it.
+    fn edited(edit: impl FnOnce(&mut Value)) -> String {
+        let mut v: Value = serde_json::from_str(EMBEDDED).unwrap();
+        edit(&mut v);
+        v.to_string()
+    }
 
-        let err = |s: &str| Model::from_json(s).unwrap_err().to_string();
+    fn err(json: &str) -> String {
+        Model::from_json(json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn refusals() {
+        assert!(Model::from_json(&edited(|_| {})).is_ok());
         assert!(err("").starts_with("bad model: not a decruft model"));
-        assert!(err(&json[..json.len() / 2]).starts_with("bad model: not a decruft model"));
-        assert!(err(&json.replace("\"version\":1", "\"version\":99")).contains("version 99"));
-        let stale = err(&json.replace(fingerprint(), "0000000000000000"));
+        assert!(err(&EMBEDDED[..EMBEDDED.len() / 2]).starts_with("bad model: not a decruft model"));
+        assert!(err(&edited(|v| v["format"] = "other".into())).contains("format is 'other'"));
+        assert!(err(&edited(|v| v["version"] = 99.into())).contains("version 99"));
+        let stale = err(&edited(|v| v["fingerprint"] = "0000000000000000".into()));
         assert!(stale.contains("fingerprint 0000000000000000"), "{stale}");
         assert!(stale.contains("retrain it with `decruft train"), "{stale}");
-        assert!(err(&json.replace("[77,-1.25]", "[999999999,-1.25]")).contains("out of range"));
+        let out = err(&edited(|v| v["sparse"][0][0] = 999_999_999.into()));
+        assert!(out.contains("out of range"), "{out}");
+        let names = err(&edited(|v| v["dense"][0][0] = "renamed".into()));
+        assert!(
+            names.contains("dense feature names do not match"),
+            "{names}"
+        );
     }
 
     /// Issue 13: a model with huge finite weights (3e38) was accepted; sums
     /// of its weights overflowed to infinities of both signs, and
     /// `--labels` wrote bare `NaN` scores (not JSON).
     #[test]
-    #[cfg(feature = "train")]
     fn a_model_with_huge_finite_weights_is_refused() {
-        let mut m = Model::zeros(Kind::Combined);
-        m.sparse[77] = -1.25;
-        let json = m.to_json("test");
-        assert!(Model::from_json(&json).is_ok());
-        for (from, to) in [
-            ("[77,-1.25]", "[77,-3e38]"),
-            ("[77,-1.25]", "[77,1001]"),
-            ("\"bias\":0.0", "\"bias\":3e38"),
+        for edit in [
+            |v: &mut Value| v["sparse"][0][1] = (-3e38).into(),
+            |v: &mut Value| v["sparse"][0][1] = 1001.0.into(),
+            |v: &mut Value| v["bias"] = 3e38.into(),
+            |v: &mut Value| v["costs"]["enter"] = (-1.0).into(),
         ] {
-            let bad = json.replacen(from, to, 1);
-            assert_ne!(bad, json, "{from} not found");
-            let e = Model::from_json(&bad).unwrap_err().to_string();
-            assert!(e.contains("at most 1000"), "{to}: {e}");
+            let e = err(&edited(edit));
+            assert!(e.contains("at most 1000"), "{e}");
         }
     }
 
     /// The shipped model was made for this build's inputs. When it fails,
-    /// retrain data/model.json (README, "Train and evaluate"). If the change
-    /// left every input as it was (the fingerprint's definition changed,
-    /// say), record the new fingerprint instead, with the command the
-    /// message gives.
+    /// retrain data/model.json (docs/TRAINING.md). If the change left every
+    /// input as it was (the fingerprint's definition changed, say), record
+    /// the new fingerprint instead, with the command the message gives.
     #[test]
     fn embedded_model_fingerprint_matches() {
-        let file: serde_json::Value = serde_json::from_str(EMBEDDED).unwrap();
+        let file: Value = serde_json::from_str(EMBEDDED).unwrap();
         let stored = file["fingerprint"].as_str().unwrap();
         let now = fingerprint();
         assert!(

@@ -83,20 +83,10 @@ impl Model {
         self.forests.len().max(1)
     }
 
-    /// The second-stage log-odds of a line from its inputs, at `stage`
-    /// (see [`Model::stages`]), before [`Model::offset2`]. (Stripping
-    /// reads many lines at once: [`Model::logit2_rows`].)
-    #[cfg(feature = "train")]
-    #[inline]
-    pub(crate) fn logit2(&self, stage: usize, x: &[f32]) -> f32 {
-        match self.forests.get(stage) {
-            Some(f) => f.eval(x),
-            None => self.bias2 + dot(&self.stage2, x),
-        }
-    }
-
-    /// [`Model::logit2`] of many lines at once: `out[r]` from row `r` of
-    /// `xs` (rows of [`STAGE2`] inputs), to the bit.
+    /// The second-stage log-odds of many lines at once, at `stage` (see
+    /// [`Model::stages`]), before [`Model::offset2`]: `out[r]` from row `r`
+    /// of `xs` (rows of [`STAGE2`] inputs), to the bit what each row alone
+    /// gives (the forest's [`Forest::eval`], or the linear layer).
     pub(crate) fn logit2_rows(&self, stage: usize, xs: &[f32], out: &mut [f32]) {
         match self.forests.get(stage) {
             Some(f) => f.eval_rows(xs, STAGE2, out),

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
-/// Marks a child index as a leaf.
-const LEAF: u32 = 1 << 31;
+/// Marks a child index as a leaf (in a [`ForestFile`] too).
+pub(crate) const LEAF: u32 = 1 << 31;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Node {
@@ -69,57 +69,7 @@ const FLAT_INPUTS: usize = 128;
 /// Rows evaluated together through each tree.
 const BLOCK: usize = 16;
 
-/// One tree as it is built: nodes in creation order.
-#[cfg(any(feature = "train", test))]
-#[derive(Clone, Debug, Default)]
-pub(crate) struct TreeBuilder {
-    /// (feature, threshold, left, right) with children as [`Child`]ren.
-    pub splits: Vec<(u32, f32, Child, Child)>,
-    pub leaves: Vec<f32>,
-}
-
-/// A child of a split in a [`TreeBuilder`].
-#[cfg(any(feature = "train", test))]
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Child {
-    Split(u32),
-    Leaf(u32),
-}
-
 impl Forest {
-    /// A forest with no trees and a constant log-odds.
-    #[cfg(any(feature = "train", test))]
-    pub(crate) fn constant(base: f32) -> Forest {
-        Forest {
-            base,
-            ..Forest::default()
-        }
-    }
-
-    /// Appends a tree (its root is its first split, or its only leaf).
-    #[cfg(any(feature = "train", test))]
-    pub(crate) fn push(&mut self, tree: &TreeBuilder) {
-        let (n0, l0) = (self.nodes.len() as u32, self.leaves.len() as u32);
-        let map = |c: Child| match c {
-            Child::Split(i) => n0 + i,
-            Child::Leaf(i) => LEAF | (l0 + i),
-        };
-        for &(feature, threshold, l, r) in &tree.splits {
-            self.nodes.push(Node {
-                threshold,
-                feature,
-                children: [map(l), map(r)],
-            });
-        }
-        self.leaves.extend_from_slice(&tree.leaves);
-        self.roots.push(if tree.splits.is_empty() {
-            LEAF | l0
-        } else {
-            n0
-        });
-        self.flat = flatten(&self.nodes, &self.leaves, &self.roots);
-    }
-
     /// The log-odds for input `x`.
     #[inline]
     pub(crate) fn eval(&self, x: &[f32]) -> f32 {
@@ -203,21 +153,6 @@ impl Forest {
                 }
             }
             out[r0..r0 + n].copy_from_slice(&sum[..n]);
-        }
-    }
-
-    /// The on-disk form.
-    #[cfg(any(feature = "train", test))]
-    pub(crate) fn to_file(&self) -> ForestFile {
-        let round = |v: f32| (v * 1e5).round() / 1e5;
-        ForestFile {
-            base: round(self.base),
-            roots: self.roots.clone(),
-            feature: self.nodes.iter().map(|n| n.feature).collect(),
-            threshold: self.nodes.iter().map(|n| n.threshold).collect(),
-            left: self.nodes.iter().map(|n| n.children[0]).collect(),
-            right: self.nodes.iter().map(|n| n.children[1]).collect(),
-            leaves: self.leaves.iter().map(|&v| round(v)).collect(),
         }
     }
 
@@ -357,21 +292,68 @@ fn flatten(nodes: &[Node], leaves: &[f32], roots: &[u32]) -> Option<Flat> {
     Some(flat)
 }
 
-/// A [`Forest`] as stored in a model file: parallel arrays.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// A [`Forest`] as stored in a model file, and as training builds one:
+/// parallel arrays, split `k` going right when `x[feature[k]] >
+/// threshold[k]`, children as in [`Forest`] (a node index, or a leaf index
+/// with [`LEAF`]). [`Forest::from_file`] checks every index.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ForestFile {
-    base: f32,
-    roots: Vec<u32>,
-    feature: Vec<u32>,
-    threshold: Vec<f32>,
-    left: Vec<u32>,
-    right: Vec<u32>,
-    leaves: Vec<f32>,
+    /// The log-odds before any tree.
+    pub base: f32,
+    /// Per tree: its root.
+    pub roots: Vec<u32>,
+    pub feature: Vec<u32>,
+    pub threshold: Vec<f32>,
+    pub left: Vec<u32>,
+    pub right: Vec<u32>,
+    pub leaves: Vec<f32>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A child of a split in a [`TreeBuilder`].
+    #[derive(Clone, Copy)]
+    enum Child {
+        Split(u32),
+        Leaf(u32),
+    }
+
+    /// One tree as a test writes it: splits (feature, threshold, left,
+    /// right), the first the root, and leaf values.
+    struct TreeBuilder {
+        splits: Vec<(u32, f32, Child, Child)>,
+        leaves: Vec<f32>,
+    }
+
+    /// Appends `tree` to the arrays of `f`.
+    fn push(f: &mut ForestFile, tree: &TreeBuilder) {
+        let (n0, l0) = (f.feature.len() as u32, f.leaves.len() as u32);
+        let map = |c: Child| match c {
+            Child::Split(i) => n0 + i,
+            Child::Leaf(i) => LEAF | (l0 + i),
+        };
+        for &(feature, threshold, l, r) in &tree.splits {
+            f.feature.push(feature);
+            f.threshold.push(threshold);
+            f.left.push(map(l));
+            f.right.push(map(r));
+        }
+        f.leaves.extend_from_slice(&tree.leaves);
+        f.roots.push(if tree.splits.is_empty() {
+            LEAF | l0
+        } else {
+            n0
+        });
+    }
+
+    fn constant(base: f32) -> ForestFile {
+        ForestFile {
+            base,
+            ..ForestFile::default()
+        }
+    }
 
     fn stump(feature: u32, threshold: f32, lo: f32, hi: f32) -> TreeBuilder {
         TreeBuilder {
@@ -382,26 +364,31 @@ mod tests {
 
     #[test]
     fn evaluates_and_round_trips() {
-        let mut f = Forest::constant(0.5);
-        f.push(&stump(0, 1.0, -1.0, 1.0));
-        f.push(&TreeBuilder {
-            splits: vec![
-                (1, 0.0, Child::Split(1), Child::Leaf(0)),
-                (0, 2.0, Child::Leaf(1), Child::Leaf(2)),
-            ],
-            leaves: vec![10.0, 20.0, 30.0],
-        });
-        f.push(&TreeBuilder {
-            splits: vec![],
-            leaves: vec![0.25],
-        });
+        let mut file = constant(0.5);
+        push(&mut file, &stump(0, 1.0, -1.0, 1.0));
+        push(
+            &mut file,
+            &TreeBuilder {
+                splits: vec![
+                    (1, 0.0, Child::Split(1), Child::Leaf(0)),
+                    (0, 2.0, Child::Leaf(1), Child::Leaf(2)),
+                ],
+                leaves: vec![10.0, 20.0, 30.0],
+            },
+        );
+        push(
+            &mut file,
+            &TreeBuilder {
+                splits: vec![],
+                leaves: vec![0.25],
+            },
+        );
+        let f = Forest::from_file(file.clone(), 2).unwrap();
         assert_eq!(f.eval(&[0.0, 0.0]), 0.5 - 1.0 + 20.0 + 0.25);
         assert_eq!(f.eval(&[3.0, 0.0]), 0.5 + 1.0 + 30.0 + 0.25);
         assert_eq!(f.eval(&[3.0, 1.0]), 0.5 + 1.0 + 10.0 + 0.25);
-        let back = Forest::from_file(f.to_file(), 2).unwrap();
-        assert_eq!(back, f);
         assert!(
-            Forest::from_file(f.to_file(), 1).is_err(),
+            Forest::from_file(file.clone(), 1).is_err(),
             "input out of range"
         );
         let xs = [0.0, 0.0, 3.0, 0.0, 3.0, 1.0];
@@ -411,7 +398,7 @@ mod tests {
             out,
             [f.eval(&xs[0..2]), f.eval(&xs[2..4]), f.eval(&xs[4..6])]
         );
-        let mut bad = f.to_file();
+        let mut bad = file;
         bad.left[0] = 0;
         assert!(Forest::from_file(bad, 2).is_err(), "a cycle");
     }
@@ -465,10 +452,11 @@ mod tests {
     fn rows_at_once_equal_one_at_a_time() {
         let mut seed = 0x9E37_79B9_7F4A_7C15;
         for (trees, leaves, inputs) in [(1, 1, 3), (5, 2, 3), (40, 63, 66), (7, 200, 9)] {
-            let mut f = Forest::constant(0.125);
+            let mut file = constant(0.125);
             for _ in 0..trees {
-                f.push(&random_tree(&mut seed, inputs, leaves));
+                push(&mut file, &random_tree(&mut seed, inputs, leaves));
             }
+            let f = Forest::from_file(file, inputs as usize).unwrap();
             for rows in [0, 1, 15, 16, 17, 40] {
                 let xs: Vec<f32> = (0..rows * inputs as usize)
                     .map(|k| ((k as u64 * 2_654_435_761) % 400) as f32 / 200.0 - 1.0)

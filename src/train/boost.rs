@@ -7,7 +7,7 @@
 
 use crate::io::batch::{default_threads, map_batch};
 
-use crate::model::trees::{Child, Forest, TreeBuilder};
+use crate::model::trees::{ForestFile, LEAF};
 use crate::train::rng::Rng;
 
 /// Settings of [`fit`].
@@ -65,6 +65,44 @@ fn par_each<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync) {
                 }
             });
         }
+    });
+}
+
+/// One tree as it is grown: splits in creation order (the first is the
+/// root; a child split is always created after its parent).
+#[derive(Clone, Debug, Default)]
+struct TreeBuilder {
+    /// (input, threshold, left, right): go right when `x[input] > threshold`.
+    splits: Vec<(u32, f32, Child, Child)>,
+    leaves: Vec<f32>,
+}
+
+/// A child of a split in a [`TreeBuilder`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Child {
+    Split(u32),
+    Leaf(u32),
+}
+
+/// Appends a tree to the forest's arrays (see [`ForestFile`]): its nodes
+/// and leaves numbered after those already there.
+fn push_tree(forest: &mut ForestFile, tree: &TreeBuilder) {
+    let (n0, l0) = (forest.feature.len() as u32, forest.leaves.len() as u32);
+    let map = |c: Child| match c {
+        Child::Split(i) => n0 + i,
+        Child::Leaf(i) => LEAF | (l0 + i),
+    };
+    for &(feature, threshold, l, r) in &tree.splits {
+        forest.feature.push(feature);
+        forest.threshold.push(threshold);
+        forest.left.push(map(l));
+        forest.right.push(map(r));
+    }
+    forest.leaves.extend_from_slice(&tree.leaves);
+    forest.roots.push(if tree.splits.is_empty() {
+        LEAF | l0
+    } else {
+        n0
     });
 }
 
@@ -211,8 +249,16 @@ fn best_split(data: &Binned, leaf: &Leaf, inputs: &[usize], opts: &BoostOptions)
 }
 
 /// Fits a forest to rows `x` (row-major, `inputs` values a row) with labels
-/// `y` (0 or 1) and weights `w`.
-pub(crate) fn fit(x: &[f32], inputs: usize, y: &[f32], w: &[f32], opts: &BoostOptions) -> Forest {
+/// `y` (0 or 1) and weights `w`; gives it as a model file holds it
+/// ([`Forest::from_file`](crate::model::trees::Forest::from_file) makes it
+/// one to evaluate).
+pub(crate) fn fit(
+    x: &[f32],
+    inputs: usize,
+    y: &[f32],
+    w: &[f32],
+    opts: &BoostOptions,
+) -> ForestFile {
     let data = Binned::new(x, inputs, opts.bins.clamp(2, 256));
     let n = data.rows;
     let (mut pos, mut all) = (0.0f64, 0.0f64);
@@ -221,7 +267,10 @@ pub(crate) fn fit(x: &[f32], inputs: usize, y: &[f32], w: &[f32], opts: &BoostOp
         all += *wi as f64;
     }
     let prior = ((pos + 1.0) / (all - pos + 1.0)).ln() as f32;
-    let mut forest = Forest::constant(prior);
+    let mut forest = ForestFile {
+        base: prior,
+        ..ForestFile::default()
+    };
     let mut score = vec![prior; n];
     let mut gh = vec![(0.0f32, 0.0f32); n];
     let mut rng = Rng::seeded(opts.seed);
@@ -260,7 +309,7 @@ pub(crate) fn fit(x: &[f32], inputs: usize, y: &[f32], w: &[f32], opts: &BoostOp
         for (s, &l) in score.iter_mut().zip(&leaf_of) {
             *s += tree.builder.leaves[l as usize];
         }
-        forest.push(&tree.builder);
+        push_tree(&mut forest, &tree.builder);
     }
     forest
 }
@@ -414,6 +463,7 @@ fn grow(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::trees::Forest;
 
     #[test]
     fn learns_an_interaction_a_linear_model_cannot() {
@@ -435,11 +485,12 @@ mod tests {
             input_sample: 1.0,
             ..BoostOptions::default()
         };
-        let f = fit(&x, 3, &y, &w, &opts);
+        let file = fit(&x, 3, &y, &w, &opts);
+        let f = Forest::from_file(file.clone(), 3).unwrap();
         assert!(f.eval(&[0.0, 1.0, 0.5]) > 1.0);
         assert!(f.eval(&[1.0, 0.0, 0.5]) > 1.0);
         assert!(f.eval(&[1.0, 1.0, 0.5]) < -1.0);
         assert!(f.eval(&[0.0, 0.0, 0.5]) < -1.0);
-        assert_eq!(f, fit(&x, 3, &y, &w, &opts), "deterministic");
+        assert_eq!(file, fit(&x, 3, &y, &w, &opts), "deterministic");
     }
 }

@@ -95,18 +95,17 @@ pub fn cross_validate(
         let (linear, trees) = train_vectors(&train, opts, &mut p);
         let mut strippers = vec![heuristics.clone()];
         let mut last = None;
-        for model in std::iter::once(linear).chain(trees) {
+        for model in std::iter::once(linear).chain(trees.map(|(m, _)| m)) {
             let model = Arc::new(model);
             let mut b = Stripper::builder();
-            b.loaded_model(Arc::clone(&model));
             if let Some(p) = &patterns {
                 b.patterns(Arc::clone(p));
             }
-            strippers.push(b.build()?);
+            strippers.push(b.build_with(|| Ok(Some(Arc::clone(&model))))?);
             last = Some(model);
         }
         if let (Some(_), Some(model)) = (&patterns, last) {
-            strippers.push(Stripper::builder().loaded_model(model).build()?);
+            strippers.push(Stripper::builder().build_with(|| Ok(Some(model)))?);
         }
         let test: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] == f).collect();
         let results: Vec<Vec<CvDoc>> = map_batch(&test, default_threads(), |&i| {

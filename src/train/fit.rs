@@ -3,22 +3,24 @@
 //! trees when asked).
 
 use crate::model::inputs::{Kind, STAGE2};
+use crate::model::trees::ForestFile;
 use crate::model::Model;
 use crate::train::folds::folds;
-use crate::train::linear::{doc_logits, fit, fit_stage2};
+use crate::train::linear::{doc_logits, fit, fit_stage2, linear_stage2};
 use crate::train::options::TrainOptions;
-use crate::train::stage2::{all_stage2_inputs, fit_forests_tuned};
+use crate::train::stage2::{all_stage2_inputs, fit_forests_tuned, forest};
 use crate::train::tune::tune;
 use crate::train::vectors::DocVectors;
 
 /// Trains a model on vectorised documents: fits the weights on all of them
 /// and tunes the decoder on out-of-fold scores. With `opts.trees`, also a
-/// model whose second stage is gradient-boosted trees (same first stage).
+/// model whose second stage is gradient-boosted trees (same first stage),
+/// with its forests as the model file holds them.
 pub(crate) fn train_vectors(
     docs: &[&DocVectors],
     opts: &TrainOptions,
     progress: &mut dyn FnMut(&str),
-) -> (Model, Option<Model>) {
+) -> (Model, Option<(Model, Vec<ForestFile>)>) {
     let kind = if opts.combined {
         Kind::Combined
     } else {
@@ -52,7 +54,7 @@ pub(crate) fn train_vectors(
         .zip(&inputs)
         .map(|(d, x)| {
             (0..d.rows())
-                .map(|r| model.logit2(0, &x[r * STAGE2..(r + 1) * STAGE2]))
+                .map(|r| linear_stage2(&model, &x[r * STAGE2..(r + 1) * STAGE2]))
                 .collect()
         })
         .collect();
@@ -68,8 +70,9 @@ pub(crate) fn train_vectors(
     let trees = (opts.trees > 0).then(|| {
         let mut m = model.clone();
         m.bias2 = 0.0;
-        m.forests = fit_forests_tuned(docs, &inputs, &groups, opts, &mut m, progress);
-        m
+        let files = fit_forests_tuned(docs, &inputs, &groups, opts, &mut m, progress);
+        m.forests = files.iter().map(forest).collect();
+        (m, files)
     });
     (model, trees)
 }

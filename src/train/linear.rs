@@ -7,7 +7,7 @@ use crate::train::dataset::LineLabel;
 use crate::train::options::TrainOptions;
 use crate::train::rng::Rng;
 use crate::train::vectors::DocVectors;
-use crate::util::math::sigmoid;
+use crate::util::math::{dot, sigmoid};
 
 /// The dense features a model of this kind may use.
 pub(super) fn dense_mask(kind: Kind) -> Vec<f32> {
@@ -109,6 +109,12 @@ pub(super) fn doc_logits(model: &Model, doc: &DocVectors, out: &mut Vec<f32>) {
     }
 }
 
+/// The linear second stage's log-odds of one row of inputs: the arithmetic
+/// of [`Model::logit2_rows`] without trees.
+pub(super) fn linear_stage2(model: &Model, x: &[f32]) -> f32 {
+    model.bias2 + dot(&model.stage2, x)
+}
+
 /// Fits the second stage (a small dense logistic regression) on labelled rows.
 pub(super) fn fit_stage2(
     docs: &[&DocVectors],
@@ -146,7 +152,7 @@ pub(super) fn fit_stage2(
                 0.0
             };
             let weight = (4.0 / (per_doc[d] as f32).sqrt()).min(2.0);
-            let p = sigmoid(model.logit2(0, x));
+            let p = sigmoid(linear_stage2(model, x));
             let grad = (p - y) * weight;
             for j in 0..STAGE2 {
                 if x[j] != 0.0 {

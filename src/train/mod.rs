@@ -27,6 +27,7 @@ pub(crate) mod folds;
 pub(crate) mod linear;
 pub(crate) mod options;
 pub(crate) mod rng;
+pub(crate) mod save;
 pub(crate) mod stage2;
 pub(crate) mod tune;
 pub(crate) mod vectors;
@@ -35,6 +36,7 @@ pub(crate) mod words;
 use std::sync::Arc;
 
 use crate::error::Error;
+use crate::model::trees::ForestFile;
 use crate::model::Model;
 use crate::strip::Stripper;
 use crate::train::dataset::{LabelledDoc, LineLabel};
@@ -71,9 +73,10 @@ pub fn train(
     }
     let refs: Vec<&DocVectors> = vectors.iter().collect();
     let (linear, trees) = train_vectors(&refs, opts, progress);
-    let model = trees.unwrap_or(linear);
+    let (model, forests) = trees.unwrap_or((linear, Vec::new()));
     Ok(TrainedModel {
         model: Arc::new(model),
+        forests,
         docs: docs.len(),
     })
 }
@@ -81,22 +84,23 @@ pub fn train(
 /// A trained model, ready to save or use.
 #[derive(Clone, Debug)]
 pub struct TrainedModel {
-    pub(crate) model: Arc<Model>,
+    model: Arc<Model>,
+    /// The second stage's forests as the model file holds them.
+    forests: Vec<ForestFile>,
     docs: usize,
 }
 
 impl TrainedModel {
     /// The model as a JSON file, with a note of what it was trained on.
     pub fn to_json(&self, note: &str) -> String {
-        self.model
-            .to_json(&format!("{} documents; {note}", self.docs))
+        let note = format!("{} documents; {note}", self.docs);
+        save::model_json(&self.model, &self.forests, &note)
     }
 
     /// A stripper using this model, with the default settings otherwise.
     pub fn stripper(&self) -> Stripper {
         Stripper::builder()
-            .loaded_model(Arc::clone(&self.model))
-            .build()
+            .build_with(|| Ok(Some(Arc::clone(&self.model))))
             .expect("default settings are valid")
     }
 }

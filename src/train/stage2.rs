@@ -4,7 +4,7 @@
 use crate::classify::stage2::Rescorer;
 use crate::io::batch::{default_threads, map_batch};
 use crate::model::inputs::{Kind, STAGE2};
-use crate::model::trees::Forest;
+use crate::model::trees::{Forest, ForestFile};
 use crate::model::Model;
 use crate::train::boost::{self, BoostOptions};
 use crate::train::dataset::LineLabel;
@@ -66,6 +66,11 @@ pub(super) fn stage2_rows(
     (x, y, w)
 }
 
+/// The forest of a file that training wrote: it evaluates what it fitted.
+pub(super) fn forest(file: &ForestFile) -> Forest {
+    Forest::from_file(file.clone(), STAGE2).expect("trees fitted here are well formed")
+}
+
 /// Fits the second-stage trees and tunes the decoder for them on
 /// out-of-fold tree scores (two folds by site: trees fit their training
 /// rows closely, so in-sample scores would mislead the tuning). With more
@@ -78,7 +83,7 @@ pub(super) fn fit_forests_tuned(
     opts: &TrainOptions,
     model: &mut Model,
     progress: &mut dyn FnMut(&str),
-) -> Vec<Forest> {
+) -> Vec<ForestFile> {
     let boost = BoostOptions {
         trees: opts.trees,
         leaves: opts.leaves,
@@ -94,7 +99,7 @@ pub(super) fn fit_forests_tuned(
         for k in 0..2 {
             progress(&format!("trees {}: half {}/2", stage + 1, k + 1));
             let (x, y, w) = stage2_rows(docs, &inputs, |d| halves[d] != k);
-            let forest = boost::fit(&x, STAGE2, &y, &w, &boost);
+            let forest = forest(&boost::fit(&x, STAGE2, &y, &w, &boost));
             for (d, doc) in docs.iter().enumerate() {
                 if halves[d] == k {
                     z[d] = (0..doc.rows())

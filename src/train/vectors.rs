@@ -3,10 +3,11 @@
 
 use crate::classify::evidence::Evidence;
 use crate::classify::features::LineFeatures;
+use crate::classify::{vetoed, Scratch};
 use crate::error::Error;
 use crate::hints::Hints;
 use crate::io::batch::{default_threads, map_batch};
-use crate::model::inputs::CROSSES;
+use crate::model::inputs::{Kind, CROSSES, DENSE};
 use crate::site::lookup::SiteLines;
 use crate::site::{Patterns, DEFAULT_MIN_PAGES};
 use crate::strip::Stripper;
@@ -90,7 +91,7 @@ pub(crate) fn vectorise(
     opts: &TrainOptions,
 ) -> Result<Vec<DocVectors>, Error> {
     let heuristics = Stripper::builder().heuristics_only().build()?;
-    let heuristics = heuristics.classifier();
+    let heuristics = &heuristics.classifier;
     let patterns = opts.site_patterns.then(|| learn_sites(docs));
     map_batch(docs, default_threads(), |doc| {
         let labels = doc.line_labels()?;
@@ -128,18 +129,33 @@ pub(crate) fn vectorise(
             url: doc.url.as_deref(),
             site: None,
         };
-        (v.lines, v.evidence, v.knows_language) =
-            heuristics.training_rows(&doc.text, &hints, |row| {
-                v.x.extend_from_slice(row.x);
-                v.sparse.extend_from_slice(row.sparse);
-                v.sparse_start.push(v.sparse.len() as u32);
-                v.crosses.extend_from_slice(row.crosses);
-                v.labels.push(labels[row.line]);
-                v.chars.push(row.features.chars.max(1) as f32);
-                v.new_block.push(row.new_block);
-                v.barrier.push(row.emission.barrier);
-                v.vetoed.push(row.vetoed);
-            });
+        // The heuristics' run, then the first-stage inputs of every
+        // non-blank line as a combined model reads them.
+        let mut s = Scratch::default();
+        heuristics.run(&doc.text, &hints, &mut s);
+        s.vectorizer.prepare(&s.doc, &s.emissions, &s.evidence);
+        s.x.resize(DENSE, 0.0);
+        let mut new_block = true;
+        for (i, &label) in labels.iter().enumerate() {
+            if s.doc.lines[i].blank {
+                new_block = true;
+                continue;
+            }
+            s.line_inputs(&doc.text, Kind::Combined, i);
+            v.x.extend_from_slice(&s.x);
+            v.sparse.extend_from_slice(&s.sparse);
+            v.sparse_start.push(v.sparse.len() as u32);
+            v.crosses.extend_from_slice(&s.crosses);
+            v.labels.push(label);
+            v.chars.push(s.doc.lines[i].chars.max(1) as f32);
+            v.new_block.push(new_block);
+            v.barrier.push(s.emissions[i].barrier);
+            v.vetoed.push(vetoed(&s.emissions, &s.evidence, i));
+            new_block = false;
+        }
+        v.knows_language = s.doc.knows_language();
+        v.lines = std::mem::take(&mut s.doc.lines);
+        v.evidence = std::mem::take(&mut s.evidence);
         Ok(v)
     })
     .into_iter()
