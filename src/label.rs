@@ -124,6 +124,22 @@ impl Label {
         )
     }
 
+    /// The label's index in [`Label::ALL`] (its place in the taxonomy):
+    /// `Label::ALL[label.index()] == label`, for tables by label.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use decruft::Label;
+    ///
+    /// assert_eq!(Label::Title.index(), 0);
+    /// assert_eq!(Label::ALL[Label::Share.index()], Label::Share);
+    /// ```
+    #[inline]
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The label's index among the boilerplate labels
     /// ([`Label::BOILERPLATE`], the lexicon's categories); `None` for the
     /// content labels and blank. `Label::BOILERPLATE[c]` is the way back.
@@ -257,6 +273,13 @@ mod tests {
             assert_eq!(label.as_str().parse::<Label>().unwrap(), label);
         }
         assert!("article".parse::<Label>().is_err());
+    }
+
+    #[test]
+    fn indices_are_places_in_the_taxonomy() {
+        for (i, label) in Label::ALL.into_iter().enumerate() {
+            assert_eq!(label.index(), i);
+        }
     }
 
     #[test]

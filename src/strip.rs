@@ -182,7 +182,7 @@ impl StripperBuilder {
     /// let mut patterns = Patterns::new();
     /// patterns.add_page("example.com", "Home\nNews\n\nAn article.\n");
     /// let stripper = Stripper::builder().patterns(Arc::new(patterns)).build().unwrap();
-    /// let hints = Hints { site: Some("example.com"), ..Hints::default() };
+    /// let hints = Hints::new().site("example.com");
     /// let out = stripper.strip_with("Home\nNews\n\nAnother article.\n", &hints);
     /// # drop(out);
     /// ```
@@ -351,11 +351,9 @@ impl Stripper {
     ///
     /// Les débats commenceront à l'Assemblée nationale la semaine prochaine, a indiqué le ministre chargé des comptes publics.
     /// ";
-    /// let hints = Hints {
-    ///     title: Some("Le gouvernement présente son budget | Le Journal"),
-    ///     url: Some("https://example.com/politique/le-gouvernement-presente-son-budget"),
-    ///     ..Hints::default()
-    /// };
+    /// let hints = Hints::new()
+    ///     .title("Le gouvernement présente son budget | Le Journal")
+    ///     .url("https://example.com/politique/le-gouvernement-presente-son-budget");
     /// let out = Stripper::new().strip_with(page, &hints);
     /// let i = out.lines().iter().position(|v| v.label == Label::Title).unwrap();
     /// assert_eq!(out.line_bytes(i), "Le gouvernement présente son budget".as_bytes());

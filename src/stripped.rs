@@ -87,6 +87,7 @@ impl fmt::Display for Reason {
 
 /// The verdict on one input line.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Verdict {
     /// Byte range of the line in the input, without its terminator.
     pub range: Range<usize>,

@@ -400,10 +400,11 @@ fn options() -> impl Strategy<Value = JsonlOptions> {
         any::<bool>(),
         select(&["text", "body", "decruft", "t\"x"][..]),
     )
-        .prop_map(|(labels, field)| JsonlOptions {
-            field: field.to_string(),
-            labels,
-            ..JsonlOptions::default()
+        .prop_map(|(labels, field)| {
+            let mut opts = JsonlOptions::default();
+            opts.field = field.to_string();
+            opts.labels = labels;
+            opts
         })
 }
 
@@ -433,7 +434,8 @@ proptest! {
         labels in any::<bool>(),
         other in json_value().prop_filter("strict JSON", |v| serde_json::from_str::<Value>(v).is_ok()),
     ) {
-        let opts = JsonlOptions { labels, ..JsonlOptions::default() };
+        let mut opts = JsonlOptions::default();
+        opts.labels = labels;
         let head = r#"{"id":"x\u00e9", "n" : 1.50,"text":"#;
         let tail = format!(r#","other":{other}}}"#);
         let line = format!("{head}{}{tail}", serde_json::to_string(&text).unwrap());

@@ -44,7 +44,7 @@ impl State {
         State::Closed,
     ];
 
-    pub fn kept(self) -> bool {
+    pub(crate) fn kept(self) -> bool {
         self == State::Keep
     }
 }
@@ -53,11 +53,11 @@ impl State {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Step {
     /// Log-odds that the line is content, from the line alone.
-    pub logit: f32,
+    pub(crate) logit: f32,
     /// Cost of continuing the article past this line.
-    pub barrier: f32,
+    pub(crate) barrier: f32,
     /// Whether a blank line separates this line from the previous one.
-    pub new_block: bool,
+    pub(crate) new_block: bool,
 }
 
 /// What a line earns in a state: its log-odds if kept, nothing otherwise.

@@ -14,15 +14,15 @@ use crate::text::fold;
 use crate::text::tokens;
 
 /// The line repeats most of the page title.
-pub(crate) const TITLE_MATCH: u8 = 1;
+pub(super) const TITLE_MATCH: u8 = 1;
 /// The line is the page title itself: the first line, repeated below.
-pub(crate) const PAGE_TITLE: u8 = 2;
+pub(super) const PAGE_TITLE: u8 = 2;
 /// The line's words are the URL slug's.
-pub(crate) const SLUG_MATCH: u8 = 4;
+pub(super) const SLUG_MATCH: u8 = 4;
 
 /// Whether a line's evidence names it the headline: it repeats the page's
 /// title or the URL's slug, and is not the page title itself.
-pub(crate) fn names_headline(flags: u8) -> bool {
+pub(super) fn names_headline(flags: u8) -> bool {
     flags & (TITLE_MATCH | SLUG_MATCH) != 0 && flags & PAGE_TITLE == 0
 }
 
@@ -35,9 +35,9 @@ const MAX_LINES: usize = 4000;
 #[derive(Debug, Default)]
 pub(crate) struct Evidence {
     /// Per line: [`TITLE_MATCH`], [`PAGE_TITLE`], [`SLUG_MATCH`] bits.
-    pub flags: Vec<u8>,
+    pub(crate) flags: Vec<u8>,
     /// The headline the evidence points at: the first matching line.
-    pub headline: Option<u32>,
+    pub(crate) headline: Option<u32>,
     title: Vec<u64>,
     segment: usize,
     slug: Vec<u64>,

@@ -40,67 +40,67 @@ pub(crate) enum Ending {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LineFeatures {
     /// The line holds only white space.
-    pub blank: bool,
+    pub(crate) blank: bool,
     /// Byte range of the trimmed content (bullet included), relative to the document.
-    pub trim_start: u32,
-    pub trim_end: u32,
+    pub(crate) trim_start: u32,
+    pub(crate) trim_end: u32,
     /// Bytes of the content without bullet and without trailing symbols
     /// (arrows, colons): the denominator of lexicon shares.
-    pub core_len: u32,
+    pub(crate) core_len: u32,
     /// Leading white space, in characters (a tab counts 4).
-    pub indent: u16,
+    pub(crate) indent: u16,
     /// Characters of the trimmed content.
-    pub chars: u32,
+    pub(crate) chars: u32,
     /// Words (see [`tokens`]).
-    pub words: u32,
+    pub(crate) words: u32,
     /// Where the hashes of the line's first words are in the document's list.
-    pub words_at: (u32, u32),
+    pub(crate) words_at: (u32, u32),
     /// Words in the document language's stoplist.
-    pub stop: u32,
+    pub(crate) stop: u32,
     /// Words that start with an uppercase letter.
-    pub upper_words: u32,
+    pub(crate) upper_words: u32,
     /// Words made only of digits.
-    pub numeric_words: u32,
+    pub(crate) numeric_words: u32,
     /// Characters that are digits.
-    pub digits: u32,
+    pub(crate) digits: u32,
     /// Characters that are neither letters, digits nor white space.
-    pub punct: u32,
+    pub(crate) punct: u32,
     /// Starts with a list bullet (* + o - • · ► ▪ or "1.").
-    pub bullet: bool,
-    pub ending: Ending,
+    pub(crate) bullet: bool,
+    pub(crate) ending: Ending,
     /// Contains a URL or an e-mail address.
-    pub url: bool,
+    pub(crate) url: bool,
     /// Separator characters between items (| · • /).
-    pub separators: u16,
+    pub(crate) separators: u16,
     /// Bytes covered by lexicon phrases, per category.
-    pub lex_cover: [u16; CATEGORIES],
+    pub(crate) lex_cover: [u16; CATEGORIES],
     /// Categories with a phrase starting right at the beginning of the line.
-    pub lex_lead: u16,
+    pub(crate) lex_lead: u16,
     /// Lexicon hits per category (saturating).
-    pub lex_hits: [u8; CATEGORIES],
+    pub(crate) lex_hits: [u8; CATEGORIES],
     /// The phrase covering the most bytes (for reasons).
-    pub lex_best: Option<u32>,
+    pub(crate) lex_best: Option<u32>,
     /// Shape regexes (short lines only).
-    pub date: bool,
-    pub time: bool,
-    pub byline: bool,
-    pub reading_time: bool,
-    pub counter: bool,
+    pub(crate) date: bool,
+    pub(crate) time: bool,
+    pub(crate) byline: bool,
+    pub(crate) reading_time: bool,
+    pub(crate) counter: bool,
     /// Ends with a photo credit or source ("© Reuters", "Foto: dpa").
-    pub credit: bool,
+    pub(crate) credit: bool,
     /// Lower-case letter directly followed by an upper-case one inside a
     /// word ("Student-AthleteA 24-year-old"): glued headline and snippet.
-    pub glued: u16,
+    pub(crate) glued: u16,
     /// Words starting upper-case among the first eight.
-    pub lead_upper: u8,
+    pub(crate) lead_upper: u8,
     /// How many lines of the document have exactly this trimmed content.
-    pub repeats: u16,
+    pub(crate) repeats: u16,
 }
 
 impl LineFeatures {
     /// Stopword density: stopwords per word.
     #[inline]
-    pub fn stop_density(&self) -> f32 {
+    pub(crate) fn stop_density(&self) -> f32 {
         if self.words == 0 {
             0.0
         } else {
@@ -110,12 +110,12 @@ impl LineFeatures {
 
     /// Share of the trimmed line covered by lexicon phrases of category `c`.
     #[inline]
-    pub fn lex_share(&self, c: usize) -> f32 {
+    pub(crate) fn lex_share(&self, c: usize) -> f32 {
         (self.lex_cover[c] as f32 / self.core_len.max(1) as f32).min(1.0)
     }
 
     /// The category covering most of the line, with its share.
-    pub fn lex_top(&self) -> Option<(usize, f32)> {
+    pub(crate) fn lex_top(&self) -> Option<(usize, f32)> {
         (0..CATEGORIES)
             .filter(|&c| self.lex_cover[c] > 0)
             .map(|c| (c, self.lex_share(c)))
@@ -123,7 +123,7 @@ impl LineFeatures {
     }
 
     /// Share of all lexicon categories together.
-    pub fn lex_total_share(&self) -> f32 {
+    pub(crate) fn lex_total_share(&self) -> f32 {
         (self.lex_cover.iter().map(|&c| c as f32).sum::<f32>() / self.core_len.max(1) as f32)
             .min(1.0)
     }
@@ -132,11 +132,11 @@ impl LineFeatures {
 /// The features of a whole document.
 #[derive(Debug, Default)]
 pub(crate) struct DocFeatures {
-    pub lines: Vec<LineFeatures>,
+    pub(crate) lines: Vec<LineFeatures>,
     /// Index of the document language in the lexicon's stoplists, if any words matched.
-    pub lang: Option<usize>,
+    pub(crate) lang: Option<usize>,
     /// Share of the document's words that are stopwords of its language.
-    pub stop_rate: f32,
+    pub(crate) stop_rate: f32,
     /// The hashes of the first [`KEPT_WORDS`] words of each line (see
     /// [`LineFeatures::words_at`]).
     word_hashes: Vec<u64>,
@@ -242,7 +242,7 @@ fn indent_width(ws: &str) -> u16 {
 }
 
 /// Words per line whose hashes are kept for the model's n-grams.
-pub(crate) const KEPT_WORDS: usize = 10;
+pub(super) const KEPT_WORDS: usize = 10;
 
 impl DocFeatures {
     /// Whether the document's stoplist fits it: a language was found and

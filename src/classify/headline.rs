@@ -13,22 +13,22 @@ use crate::label::Label;
 
 /// The head chosen after decoding: the title line and the standfirst lines.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub(crate) struct Head {
-    pub title: Option<usize>,
-    pub standfirst: Vec<usize>,
+pub(super) struct Head {
+    pub(crate) title: Option<usize>,
+    pub(crate) standfirst: Vec<usize>,
     /// The article right below the title when decoding kept none of it: a
     /// short article under its headline is not given up for a longer
     /// sidebar.
-    pub lead: Vec<usize>,
+    pub(crate) lead: Vec<usize>,
     /// Lines decoding kept above the title that are not prose (a menu, a
     /// breadcrumb, a kicker): not the article.
-    pub above: Vec<usize>,
+    pub(crate) above: Vec<usize>,
 }
 
 /// Whether a line is shaped like a headline: a few words, no list bullet or
 /// URL, little boilerplate vocabulary, not a date or byline, and no final
 /// full stop (a question or exclamation may end one).
-pub(crate) fn headline_shaped(f: &LineFeatures, text: &str) -> bool {
+pub(super) fn headline_shaped(f: &LineFeatures, text: &str) -> bool {
     // Chinese and Japanese count a word per character: a headline of
     // 30 characters is no longer than one of eight words.
     let unspaced = f.words * 2 > f.chars;
@@ -123,7 +123,7 @@ fn in_menu(lines: &[LineFeatures], i: usize) -> bool {
 /// Picks the title and standfirst of a document whose lines were decoded
 /// (`states[i]`: line `i`'s decoded state; `first`: the article's first
 /// line, if any).
-pub(crate) fn pick(
+pub(super) fn pick(
     text: &str,
     doc: &DocFeatures,
     emissions: &[Emission],

@@ -40,43 +40,43 @@ use crate::text::lines::{self, Span};
 #[derive(Clone, Debug)]
 pub(crate) struct Classifier {
     /// Boilerplate phrases and stoplists.
-    pub lexicon: Arc<Lexicon>,
+    pub(crate) lexicon: Arc<Lexicon>,
     /// A stoplist forced on every document (else detected per document).
-    pub language: Option<usize>,
+    pub(crate) language: Option<usize>,
     /// Subtracted from every line's log-odds (the threshold setting).
-    pub bias: f32,
+    pub(crate) bias: f32,
     /// The learned model; `None`: the heuristics alone.
-    pub model: Option<Arc<Model>>,
+    pub(crate) model: Option<Arc<Model>>,
     /// Lines learned from the pages of each site (`site.rs`), if given.
-    pub patterns: Option<Arc<Patterns>>,
+    pub(crate) patterns: Option<Arc<Patterns>>,
     /// Sites with fewer pages than this are read as without patterns.
-    pub min_site_pages: u32,
+    pub(crate) min_site_pages: u32,
 }
 
 /// A classified document, line by line (views into the thread's scratch).
 pub(crate) struct Classified<'s> {
-    pub spans: &'s [Span],
-    pub lines: &'s [LineFeatures],
+    pub(crate) spans: &'s [Span],
+    pub(crate) lines: &'s [LineFeatures],
     /// The document's features (language, stopword rate).
-    pub doc: &'s DocFeatures,
+    pub(crate) doc: &'s DocFeatures,
     /// Which lines repeat the page title or the URL slug.
-    pub evidence: &'s Evidence,
+    pub(crate) evidence: &'s Evidence,
     /// What the site's patterns say of each line (nothing without them).
-    pub site: &'s SiteLines,
+    pub(crate) site: &'s SiteLines,
     /// The heuristics' score and cause of each line.
-    pub emissions: &'s [Emission],
+    pub(crate) emissions: &'s [Emission],
     /// The log-odds the decoder read (the heuristics' or the model's, less
     /// the bias).
-    pub logits: &'s [f32],
+    pub(crate) logits: &'s [f32],
     /// The decoded state of each line (blank lines: `Before`).
-    pub states: &'s [State],
+    pub(crate) states: &'s [State],
     /// With explanations on, the inputs that weighed most for each line
     /// (see [`Model::explain`]); else empty.
-    pub top: &'s [Vec<(&'static str, f32)>],
+    pub(crate) top: &'s [Vec<(&'static str, f32)>],
     /// Decoding kept almost nothing of a page with text, so the states are
     /// those of a second decoding that trusts the scores more (see
     /// [`RESCUE_SHIFTS`]).
-    pub rescued: bool,
+    pub(crate) rescued: bool,
 }
 
 /// A page of at least this many words whose decoding keeps fewer than

@@ -11,7 +11,7 @@ use crate::label::Label;
 
 /// Why a line got its own score: the strongest single factor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Cause {
+pub(super) enum Cause {
     /// A lexicon phrase of this category covers much of the line.
     Phrase(Label, u32),
     /// A shape rule; the label is the boilerplate kind it points to.
@@ -26,11 +26,11 @@ pub(crate) enum Cause {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Emission {
     /// Log-odds that the line is article content, from the line alone.
-    pub logit: f32,
+    pub(crate) logit: f32,
     /// Cost of carrying the article on past this line: end-of-article markers
     /// (a comment form, a related-articles header, a copyright line).
-    pub barrier: f32,
-    pub cause: Cause,
+    pub(crate) barrier: f32,
+    pub(super) cause: Cause,
 }
 
 /// Whether a line reads like a heading or title: a handful of words, no

@@ -18,11 +18,11 @@ use crate::util::math::sigmoid;
 /// How verdicts are drawn from a classified document.
 pub(crate) struct Labelling<'a> {
     /// The labels kept in the cleaned text.
-    pub keep: LabelSet,
+    pub(crate) keep: LabelSet,
     /// The lexicon whose phrases the reasons quote.
-    pub lexicon: &'a Lexicon,
+    pub(crate) lexicon: &'a Lexicon,
     /// Whether the learned model scored the lines (else the heuristics did).
-    pub model: bool,
+    pub(crate) model: bool,
 }
 
 impl Labelling<'_> {

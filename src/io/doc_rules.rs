@@ -17,7 +17,10 @@ use std::fmt;
 /// ```
 /// use decruft::{DocRules, Rejection};
 ///
-/// let rules = DocRules { drop_empty: true, min_kept_chars: 200, min_kept_share: 0.1 };
+/// let mut rules = DocRules::default();
+/// rules.drop_empty = true;
+/// rules.min_kept_chars = 200;
+/// rules.min_kept_share = 0.1;
 /// assert_eq!(rules.judge(1000, " \n"), Some(Rejection::Empty));
 /// assert_eq!(rules.judge(1000, "Short."), Some(Rejection::TooShort));
 /// assert_eq!(rules.judge(10_000, &"x".repeat(500)), Some(Rejection::LowKeptShare));
@@ -25,6 +28,7 @@ use std::fmt;
 /// assert!(DocRules::default().is_off());
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocRules {
     /// Reject a document whose cleaned text is empty or only white space
     /// ([`Rejection::Empty`]).

@@ -37,6 +37,7 @@ pub enum OnError {
 
 /// What a [`JsonlStream`] has done so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StreamStats {
     /// Input lines stripped and handed to the writer (blank lines and bad
     /// records included).
@@ -196,7 +197,9 @@ impl<'a> JsonlStream<'a> {
     /// let input = "{\"id\":1,\"text\":\"Accueil\\nContact\\n\"}\n";
     /// let (mut out, mut rejected) = (Vec::new(), Vec::new());
     /// let mut stream = JsonlStream::new(&stripper, JsonlOptions::default());
-    /// stream.doc_rules(DocRules { drop_empty: true, ..DocRules::default() });
+    /// let mut rules = DocRules::default();
+    /// rules.drop_empty = true;
+    /// stream.doc_rules(rules);
     /// stream.run_with_rejected("input", input.as_bytes(), &mut out, Some(&mut rejected), |_| {
     ///     ControlFlow::Continue(())
     /// })?;

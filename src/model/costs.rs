@@ -5,19 +5,19 @@
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Costs {
     /// Starting the article.
-    pub enter: f32,
+    pub(crate) enter: f32,
     /// Leaving the article.
-    pub exit: f32,
+    pub(crate) exit: f32,
     /// Coming back to the article after leaving it.
-    pub reenter: f32,
+    pub(crate) reenter: f32,
     /// Extra cost of coming back after an end-of-article marker.
-    pub closed: f32,
+    pub(crate) closed: f32,
     /// Opening a hole in the article.
-    pub gap_open: f32,
+    pub(crate) gap_open: f32,
     /// Each dropped line inside a hole.
-    pub gap_line: f32,
+    pub(crate) gap_line: f32,
     /// Switching between kept and dropped with no blank line in between.
-    pub split: f32,
+    pub(crate) split: f32,
 }
 
 /// The heuristics' costs. They were fitted once, by the same coordinate

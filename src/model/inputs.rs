@@ -17,7 +17,7 @@ const HASH_MASK: u64 = (1 << HASH_BITS) - 1;
 
 /// Words of a line that give unigram features (see
 /// [`DocFeatures::words`]); the first few give bigrams.
-pub(crate) const UNIGRAM_WORDS: usize = 10;
+pub(super) const UNIGRAM_WORDS: usize = 10;
 pub(crate) const BIGRAM_WORDS: usize = 4;
 /// Characters at the start of a line that give character trigrams.
 pub(crate) const TRIGRAM_CHARS: usize = 14;
@@ -85,7 +85,7 @@ pub(crate) enum Kind {
 }
 
 /// The hashing and n-gram settings, for the model's fingerprint.
-pub(crate) fn layout() -> String {
+pub(super) fn layout() -> String {
     format!("bits={HASH_BITS} uni={UNIGRAM_WORDS} bi={BIGRAM_WORDS} tri={TRIGRAM_CHARS} tok=1")
 }
 

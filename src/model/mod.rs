@@ -25,19 +25,19 @@ use crate::util::math::dot;
 /// and the decoder costs tuned with it.
 #[derive(Clone, Debug)]
 pub(crate) struct Model {
-    pub kind: Kind,
-    pub bias: f32,
-    pub dense: Vec<f32>,
-    pub sparse: Vec<f32>,
+    pub(crate) kind: Kind,
+    pub(crate) bias: f32,
+    pub(crate) dense: Vec<f32>,
+    pub(crate) sparse: Vec<f32>,
     /// Second stage: bias and weights over [`STAGE2_NAMES`]. With trees,
     /// `bias2` is the offset added to the last forest's log-odds.
-    pub bias2: f32,
-    pub stage2: Vec<f32>,
+    pub(crate) bias2: f32,
+    pub(crate) stage2: Vec<f32>,
     /// Second stage as gradient-boosted trees over the same inputs, in place
     /// of `stage2`'s weights; each forest after the first reads the
     /// document through the previous one's scores.
-    pub forests: Vec<Forest>,
-    pub costs: Costs,
+    pub(crate) forests: Vec<Forest>,
+    pub(crate) costs: Costs,
 }
 
 impl Model {

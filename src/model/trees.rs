@@ -25,7 +25,7 @@ struct Node {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Forest {
     /// The log-odds before any tree.
-    pub base: f32,
+    pub(crate) base: f32,
     nodes: Vec<Node>,
     leaves: Vec<f32>,
     /// Per tree: its root (a node index, or a leaf index with [`LEAF`]).
@@ -299,14 +299,14 @@ fn flatten(nodes: &[Node], leaves: &[f32], roots: &[u32]) -> Option<Flat> {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ForestFile {
     /// The log-odds before any tree.
-    pub base: f32,
+    pub(crate) base: f32,
     /// Per tree: its root.
-    pub roots: Vec<u32>,
-    pub feature: Vec<u32>,
-    pub threshold: Vec<f32>,
-    pub left: Vec<u32>,
-    pub right: Vec<u32>,
-    pub leaves: Vec<f32>,
+    pub(crate) roots: Vec<u32>,
+    pub(crate) feature: Vec<u32>,
+    pub(crate) threshold: Vec<f32>,
+    pub(crate) left: Vec<u32>,
+    pub(crate) right: Vec<u32>,
+    pub(crate) leaves: Vec<f32>,
 }
 
 #[cfg(test)]

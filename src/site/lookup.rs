@@ -7,12 +7,12 @@ use crate::text::lines::Span;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SiteLines {
     /// The site's pages (0: no patterns for this document).
-    pub pages: u32,
+    pub(crate) pages: u32,
     /// Per line: the effective pages of the site holding it (0 for blank
     /// lines and lines never seen).
-    pub counts: Vec<u32>,
+    pub(crate) counts: Vec<u32>,
     /// The site's name, for reasons.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 impl SiteLines {

@@ -9,7 +9,7 @@ use crate::label::Label;
 pub(crate) const CATEGORIES: usize = Label::BOILERPLATE.len();
 
 /// The embedded phrase files, in [`Label::BOILERPLATE`] order.
-pub(crate) const PHRASE_FILES: [&str; CATEGORIES] = [
+pub(super) const PHRASE_FILES: [&str; CATEGORIES] = [
     include_str!("../../data/lexicon/navigation.txt"),
     include_str!("../../data/lexicon/metadata.txt"),
     include_str!("../../data/lexicon/teaser.txt"),
@@ -29,7 +29,7 @@ macro_rules! stoplists {
 }
 
 /// The embedded stopword lists: (language code, file).
-pub(crate) const STOPLISTS: [(&str, &str); 56] = stoplists!(
+pub(super) const STOPLISTS: [(&str, &str); 56] = stoplists!(
     "en", "fr", "de", "es", "it", "pt", "nl", "pl", "cs", "sk", "sv", "da", "nb", "fi", "ru", "uk",
     "tr", "ro", "hu", "el", "hr", "sr", "sl", "bg", "ca", "id", "vi", "ko", "ar", "fa", "he", "hi",
     "et", "lv", "lt", "ms", "tl", "sw", "bn", "ur", "gl", "eu", "is", "af", "cy", "ga", "sq", "mk",

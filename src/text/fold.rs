@@ -34,7 +34,7 @@ pub(crate) const FILLER: u8 = 0x01;
 /// What the typographic apostrophe (U+2019, three bytes) folds to: three
 /// control bytes, so that the many lines and phrases that hold one stay
 /// ASCII (see [`crate::text::lexicon::Lexicon`]).
-pub(crate) const APOSTROPHE: [u8; 3] = [0x02, 0x03, 0x04];
+pub(super) const APOSTROPHE: [u8; 3] = [0x02, 0x03, 0x04];
 
 /// What the control bytes that folding uses stand for when they are in the
 /// text: another control byte, which no phrase holds.

@@ -19,8 +19,8 @@ use crate::text::tokens;
 /// One phrase of the lexicon.
 #[derive(Clone, Debug)]
 pub(crate) struct Phrase {
-    pub text: Arc<str>,
-    pub category: u8,
+    pub(crate) text: Arc<str>,
+    pub(crate) category: u8,
     /// Whether its first / last character must sit at a word boundary.
     bounds: (bool, bool),
 }
@@ -72,9 +72,9 @@ pub(crate) struct Lexicon {
     /// The non-ASCII characters of those phrases (once folded), one bit per
     /// code point: a line with none of them needs no search for them.
     wide_chars: Vec<u64>,
-    pub phrases: Vec<Phrase>,
+    pub(crate) phrases: Vec<Phrase>,
     stop: StopTable,
-    pub langs: Vec<&'static str>,
+    pub(crate) langs: Vec<&'static str>,
 }
 
 /// Whether the character of folded text `s` that ends at `i` continues a
@@ -122,9 +122,9 @@ pub(crate) struct ScanBufs {
 /// A lexicon match in a document.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Hit {
-    pub start: usize,
-    pub end: usize,
-    pub phrase: u32,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) phrase: u32,
 }
 
 /// The embedded default lexicon, built on first use.
@@ -338,18 +338,6 @@ impl Lexicon {
         Some(Hit { start, end, phrase })
     }
 
-    /// The folded phrases, for the benchmarks' reference automaton.
-    pub(crate) fn folded_phrases(&self) -> Vec<Vec<u8>> {
-        self.phrases
-            .iter()
-            .map(|p| {
-                let mut folded = Vec::new();
-                fold::fold_into(&p.text, &mut folded);
-                folded
-            })
-            .collect()
-    }
-
     /// The bit mask of languages whose stoplist holds the word with this hash.
     #[inline]
     pub(crate) fn stop_mask(&self, hash: u64) -> u64 {
@@ -366,6 +354,12 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn folded(phrase: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        fold::fold_into(phrase, &mut out);
+        out
+    }
 
     fn hits(text: &str) -> Vec<(&str, Label)> {
         let lex = &*DEFAULT;
@@ -444,7 +438,7 @@ mod tests {
         let lex = &*DEFAULT;
         let one = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(lex.folded_phrases())
+            .build(lex.phrases.iter().map(|p| folded(&p.text)))
             .unwrap();
         let mut lines: Vec<String> = [
             include_str!("../../seeds/000_02118dcf92a12854.txt"),

@@ -8,16 +8,16 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub(crate) struct Span {
     /// First byte of the line.
-    pub start: u32,
+    pub(crate) start: u32,
     /// One past the last content byte (before `\r\n` or `\n`).
-    pub end: u32,
+    pub(crate) end: u32,
     /// One past the terminator: where the next line starts.
-    pub next: u32,
+    pub(crate) next: u32,
 }
 
 impl Span {
     #[inline]
-    pub fn content(self) -> std::ops::Range<usize> {
+    pub(crate) fn content(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
 }

@@ -6,7 +6,7 @@
 /// this many lines…
 pub(crate) const PART_LINES: usize = 1 << 14;
 /// …or of about this many bytes.
-pub(crate) const PART_BYTES: usize = 64 << 20;
+pub(super) const PART_BYTES: usize = 64 << 20;
 
 /// The byte ranges of the parts of `text`: each ends after a blank line
 /// once it holds [`PART_LINES`] lines or [`PART_BYTES`] bytes, or wherever

@@ -88,7 +88,7 @@ pub(crate) fn digit_shapes(line: &str) -> [bool; 4] {
 }
 
 /// Bytes at the end of a line searched for a credit.
-pub(crate) const CREDIT_TAIL: usize = 80;
+pub(super) const CREDIT_TAIL: usize = 80;
 
 /// Markers that introduce a photo credit or source at the end of a caption
 /// ("© Noah Addis", "Foto: dpa", "Source : AFP"). Matched ASCII

@@ -11,7 +11,7 @@ use crate::util::hash::HashedMap;
 /// Word hash → language mask, open addressing with linear probing: one
 /// probe for most words, on the hottest lookup of feature extraction.
 #[derive(Clone, Debug)]
-pub(crate) struct StopTable {
+pub(super) struct StopTable {
     /// (high half of the word hash, 1 + index of its mask in `masks`); a
     /// zero index marks an empty slot. Eight bytes a slot keep the table
     /// small enough for the cache; the low bits of the hash are the slot.

@@ -12,13 +12,13 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Word {
     /// Case-folded FxHash-style hash of the word's characters.
-    pub hash: u64,
+    pub(crate) hash: u64,
     /// Number of characters.
-    pub chars: u32,
+    pub(crate) chars: u32,
     /// Whether the first character is an uppercase letter.
-    pub upper: bool,
+    pub(crate) upper: bool,
     /// Whether every character is an ASCII digit.
-    pub numeric: bool,
+    pub(crate) numeric: bool,
 }
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
@@ -67,7 +67,7 @@ fn is_word_char(c: char) -> bool {
 /// Whether `c` is a character that continues a word (used for lexicon
 /// word-boundary checks). Unspaced scripts never form boundaries.
 #[inline]
-pub(crate) fn joins_word(c: char) -> bool {
+pub(super) fn joins_word(c: char) -> bool {
     is_word_char(c) && !is_unspaced(c)
 }
 
@@ -86,7 +86,7 @@ fn fold_char(c: char) -> u32 {
 #[derive(Clone, Copy)]
 pub(crate) struct CharInfo {
     /// The lower-case form (see [`fold_char`]).
-    pub folded: u32,
+    pub(crate) folded: u32,
     flags: u8,
 }
 
@@ -142,15 +142,15 @@ impl CharInfo {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct CharStats {
     /// Characters.
-    pub chars: u32,
+    pub(crate) chars: u32,
     /// ASCII digits.
-    pub digits: u32,
+    pub(crate) digits: u32,
     /// Characters that are neither letters, digits nor white space.
-    pub punct: u32,
+    pub(crate) punct: u32,
     /// Item separators: | · • / ‧ ∙
-    pub separators: u32,
+    pub(crate) separators: u32,
     /// A lower-case letter directly followed by an upper-case one.
-    pub glued: u32,
+    pub(crate) glued: u32,
 }
 
 const ALNUM: u8 = 1;
@@ -307,14 +307,14 @@ pub(crate) fn scan(line: &str, mut f: impl FnMut(Word)) -> CharStats {
 
 /// Calls `f` with each word of `line`, in order.
 #[inline]
-pub(crate) fn for_each_word(line: &str, f: impl FnMut(Word)) {
+pub(super) fn for_each_word(line: &str, f: impl FnMut(Word)) {
     scan(line, f);
 }
 
 /// The folded hash of a single word as the tokenizer would produce it, or
 /// `None` if `word` is not exactly one word.
 #[cfg(test)]
-pub(crate) fn word_hash(word: &str) -> Option<u64> {
+pub(super) fn word_hash(word: &str) -> Option<u64> {
     let mut out = None;
     let mut n = 0;
     for_each_word(word, |w| {

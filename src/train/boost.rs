@@ -14,24 +14,24 @@ use crate::train::rng::Rng;
 #[derive(Clone, Debug)]
 pub(crate) struct BoostOptions {
     /// Number of trees.
-    pub trees: usize,
+    pub(crate) trees: usize,
     /// Leaves per tree at most.
-    pub leaves: usize,
+    pub(crate) leaves: usize,
     /// Depth of a tree at most.
-    pub depth: usize,
+    pub(crate) depth: usize,
     /// Shrinkage of every tree's output.
-    pub rate: f32,
+    pub(crate) rate: f32,
     /// L2 regularisation of leaf values.
-    pub lambda: f64,
+    pub(crate) lambda: f64,
     /// Smallest sum of hessians (weighted rows) in a leaf.
-    pub min_hessian: f64,
+    pub(crate) min_hessian: f64,
     /// Share of rows each tree sees.
-    pub row_sample: f64,
+    pub(crate) row_sample: f64,
     /// Share of inputs each tree may split on.
-    pub input_sample: f64,
+    pub(crate) input_sample: f64,
     /// Bins per input at most (≤ 256).
-    pub bins: usize,
-    pub seed: u64,
+    pub(crate) bins: usize,
+    pub(crate) seed: u64,
 }
 
 impl Default for BoostOptions {

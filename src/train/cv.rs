@@ -17,6 +17,7 @@ use crate::train::vectors::{learn_sites, site_key, vectorise, DocVectors};
 /// The held-out result of one configuration on one dataset in
 /// cross-validation.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CvRow {
     /// The dataset's name.
     pub dataset: String,
@@ -31,6 +32,7 @@ pub struct CvRow {
 
 /// One held-out document of a [`CvRow`].
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CvDoc {
     /// The document's id.
     pub id: String,
@@ -113,11 +115,7 @@ pub fn cross_validate(
             // With patterns, a page without a site gets none (not its URL's
             // host: patterns are keyed by data file and site).
             let site = site_key(&labelled[i]).unwrap_or_default();
-            let hints = Hints {
-                title: None,
-                url: gold.url.as_deref(),
-                site: Some(&site),
-            };
+            let hints = Hints::new().url(gold.url.as_deref()).site(site.as_str());
             strippers
                 .iter()
                 .map(|s| {

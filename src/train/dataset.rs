@@ -42,6 +42,7 @@ pub(crate) enum LineLabel {
 
 /// One labelled document.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LabelledDoc {
     /// Document id.
     pub id: String,
@@ -145,7 +146,7 @@ impl LabelledDoc {
 /// The site a document comes from, for grouping folds: the host of its URL
 /// (the archived host for web.archive.org), else the id without a trailing
 /// number.
-pub(crate) fn group_of(id: &str, url: Option<&str>) -> String {
+pub(super) fn group_of(id: &str, url: Option<&str>) -> String {
     if let Some(url) = url {
         let rest = url.split_once("://").map(|(_, r)| r);
         if let Some(rest) = rest {

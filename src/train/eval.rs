@@ -23,6 +23,7 @@ use crate::train::words;
 
 /// One gold document.
 #[derive(Clone, Debug, Deserialize)]
+#[non_exhaustive]
 pub struct GoldDoc {
     /// Document id.
     pub id: String,
@@ -69,6 +70,7 @@ impl GoldDoc {
 
 /// Per-document counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DocCounts {
     /// Snippets: counts; bodies: normalised shares.
     pub tp: f64,
@@ -86,6 +88,7 @@ pub struct DocCounts {
 
 /// Aggregate scores of a set of documents of one kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Scores {
     /// Number of documents.
     pub docs: usize,
@@ -105,7 +108,7 @@ fn is_py_space(c: char) -> bool {
 
 /// Collapses runs of white space to one space and trims (Python's
 /// `re.sub(r"\s+", " ", s).strip()`).
-pub(crate) fn norm(s: &str) -> String {
+pub(super) fn norm(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for part in s.split(is_py_space).filter(|p| !p.is_empty()) {
         if !out.is_empty() {

@@ -16,7 +16,7 @@ use crate::train::vectors::DocVectors;
 /// and tunes the decoder on out-of-fold scores. With `opts.trees`, also a
 /// model whose second stage is gradient-boosted trees (same first stage),
 /// with its forests as the model file holds them.
-pub(crate) fn train_vectors(
+pub(super) fn train_vectors(
     docs: &[&DocVectors],
     opts: &TrainOptions,
     progress: &mut dyn FnMut(&str),

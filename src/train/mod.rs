@@ -26,10 +26,10 @@ pub(crate) mod fit;
 pub(crate) mod folds;
 pub(crate) mod linear;
 pub(crate) mod options;
-pub(crate) mod rng;
+mod rng;
 pub(crate) mod save;
 pub(crate) mod stage2;
-pub(crate) mod tune;
+mod tune;
 pub(crate) mod vectors;
 pub(crate) mod words;
 

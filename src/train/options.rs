@@ -2,6 +2,7 @@
 
 /// Training settings.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct TrainOptions {
     /// Passes over the data.
     pub epochs: usize,

@@ -9,7 +9,7 @@ const SEED_MIX: u64 = 0x9e37_79b9_7f4a_7c15;
 /// xorshift64* (Vigna, 2016): a 64-bit xorshift whose output is
 /// multiplied by an odd constant. Small and fast; its quality is ample for
 /// shuffling and sampling.
-pub(crate) struct Rng(u64);
+pub(super) struct Rng(u64);
 
 impl Rng {
     /// The generator of `seed`.

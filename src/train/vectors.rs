@@ -17,7 +17,7 @@ use crate::util::hash::{fnv1a, FNV_OFFSET};
 
 /// One document, vectorised: every non-blank line's inputs and label.
 pub(crate) struct DocVectors {
-    pub group: String,
+    pub(crate) group: String,
     /// Dense inputs, one row of [`DENSE`] per non-blank line.
     pub(super) x: Vec<f32>,
     pub(super) sparse: Vec<u32>,
@@ -124,11 +124,7 @@ pub(crate) fn vectorise(
             site,
             set: doc.set,
         };
-        let hints = Hints {
-            title: None,
-            url: doc.url.as_deref(),
-            site: None,
-        };
+        let hints = Hints::new().url(doc.url.as_deref());
         // The heuristics' run, then the first-stage inputs of every
         // non-blank line as a combined model reads them.
         let mut s = Scratch::default();

@@ -5,7 +5,7 @@
 /// Python's `re` finds them, for scoring against gold data and deriving
 /// training labels from it. Not the tokenizer's words (`text::tokens::scan`) on purpose: the metrics
 /// must be the ones `../shared/bench/score.py` computes.
-pub(crate) fn bench_words(s: &str) -> impl Iterator<Item = &str> {
+pub(super) fn bench_words(s: &str) -> impl Iterator<Item = &str> {
     s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|t| !t.is_empty())
 }
@@ -13,7 +13,7 @@ pub(crate) fn bench_words(s: &str) -> impl Iterator<Item = &str> {
 /// [`bench_words`] with every Han or kana character a word of its own, as
 /// `../shared/bench/score_cjk.py` counts Chinese and Japanese pages: their
 /// `\w+` runs are whole clauses, too coarse to compare in shingles.
-pub(crate) fn bench_words_cjk(s: &str) -> impl Iterator<Item = &str> {
+pub(super) fn bench_words_cjk(s: &str) -> impl Iterator<Item = &str> {
     let is_cjk = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}');
     bench_words(s).flat_map(move |run| {
         let mut pieces = Vec::new();

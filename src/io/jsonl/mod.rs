@@ -49,18 +49,18 @@ pub fn strip_record_flagged(
 
 /// What became of a record stripped under [`DocRules`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Decided {
+pub(in crate::io) struct Decided {
     /// Whether it lost nearly all its words ([`Stripped::loss_flagged`]).
-    pub flagged: bool,
+    pub(crate) flagged: bool,
     /// The rule that rejected it, if one did.
-    pub rejected: Option<Rejection>,
+    pub(crate) rejected: Option<Rejection>,
 }
 
 /// [`strip_record_flagged`], then `rules` on what is left. A rejected
 /// record is appended as it came (its text too, so the rejection can be
 /// reviewed and undone), with a `<labels field>_rejected` field naming the
 /// reason, and the labels when `opts.labels` is set.
-pub(crate) fn strip_record_decided(
+pub(in crate::io) fn strip_record_decided(
     stripper: &Stripper,
     opts: &JsonlOptions,
     rules: &DocRules,
@@ -105,11 +105,10 @@ pub(crate) fn strip_record_decided(
         string_field(&opts.url_field),
         string_field(&opts.site_field),
     );
-    let hints = Hints {
-        title: title.as_deref(),
-        url: url.as_deref(),
-        site: site.as_deref(),
-    };
+    let hints = Hints::new()
+        .title(title.as_deref())
+        .url(url.as_deref())
+        .site(site.as_deref());
     let stripped = stripper.strip_with(&text, &hints);
     if !stripped.judged() {
         return Err(Error::record(format!(

@@ -14,6 +14,7 @@
 /// assert_eq!(out, br#"{"id":7,"text":"","lang":"fr"}"#);
 /// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct JsonlOptions {
     /// The field holding the text to strip (default `"text"`).
     pub field: String,
