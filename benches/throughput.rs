@@ -7,7 +7,8 @@
 //! the same lexicon is the reference: decruft cannot be faster than reading
 //! its input once with its phrase automaton.
 //!
-//! Run with `cargo bench --bench throughput`.
+//! Run with `cargo bench --features bench --bench throughput` (the stages'
+//! entry points are behind the `bench` feature).
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::Error;
+use crate::error::Error;
 
 /// What a line of scraped text is.
 ///
@@ -122,6 +122,22 @@ impl Label {
             self,
             Label::Title | Label::Standfirst | Label::Heading | Label::Body
         )
+    }
+
+    /// The label's index in [`Label::ALL`] (its place in the taxonomy):
+    /// `Label::ALL[label.index()] == label`, for tables by label.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use decruft::Label;
+    ///
+    /// assert_eq!(Label::Title.index(), 0);
+    /// assert_eq!(Label::ALL[Label::Share.index()], Label::Share);
+    /// ```
+    #[inline]
+    pub fn index(self) -> usize {
+        self as usize
     }
 
     /// The label's index among the boilerplate labels
@@ -257,6 +273,13 @@ mod tests {
             assert_eq!(label.as_str().parse::<Label>().unwrap(), label);
         }
         assert!("article".parse::<Label>().is_err());
+    }
+
+    #[test]
+    fn indices_are_places_in_the_taxonomy() {
+        for (i, label) in Label::ALL.into_iter().enumerate() {
+            assert_eq!(label.index(), i);
+        }
     }
 
     #[test]

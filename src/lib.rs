@@ -7,31 +7,48 @@ notices, each with a label and a reason.
 
 # Overview
 
-The data flow follows the module names:
+A document goes through seven stages, in this order; the folders of `src/`
+follow them:
 
 ```text
-bytes ─► lines ─► features ─► rules ──────────────► decode ─► verdict (labels, reasons, cleaned text)
-                     │            ╲                   ▲
-                     ▼             ► model (stage 1) ─► context (stage 2)
-          lexicon (Aho-Corasick), stopwords, patterns (regex), tokens
+ text ─► 1 lines ─► 2 features ─► 3 rules ─► 4 stage 1 ─► 5 stage 2 ─► 6 decode ─► 7 verdicts ─► Stripped
+           text/      classify/     classify/   classify/     classify/     classify/    classify/
+                      features      rules,      stage1        stage2        decode       headline,
+                                    evidence                                             verdict
+             ▲            ▲                        ▲            ▲     ▲
+        text/lexicon, stopwords, shapes        model/      model/trees site/
 ```
 
-* `lines` splits the input into spans (no copies);
-* `features` measures each line: shape, stopword density against the
-  document's language, boilerplate phrases (one Aho-Corasick scan over the
-  document, lexicon in `data/lexicon`), metadata regexes, repetition;
-* `rules` turns the features into a log-odds per line and a cause;
-* `vectorize` and `model` score each line with the learned model, `context`
-  re-scores it from the scores around it;
-* `decode` reads the scores as a sequence (before the article, inside it,
-  in a hole of it, after it) so context decides what a line cannot decide
-  alone;
-* `verdict` gives each line its [`Verdict`]: label, reason, kept or not.
+1. **lines** (`text/`): the input cut into line spans (no copies), a long
+   line (a page that arrived as one line, a menu glued to the article) cut
+   further into pieces at sentence ends, item separators and where a menu
+   turns into prose (`text/segment`): every later stage judges these units,
+   a piece as a line; words and their hashes; the boilerplate phrase lexicon (one Aho-Corasick scan
+   per document, phrases in `data/lexicon`), the stoplists
+   (`data/stopwords`) and the regex shapes of metadata lines.
+2. **features** (`classify/features`): each line measured: its shape,
+   stopword density against the document's language, phrases by category,
+   dates and bylines, repetition.
+3. **rules** (`classify/rules`, `classify/evidence`): the heuristics' log-odds
+   and cause per line, end-of-article markers; the lines that repeat the
+   page's title or its URL's slug.
+4. **stage 1** (`classify/stage1`, `model/`): the learned model scores each
+   line from its own features, its neighbours' and hashed n-grams.
+5. **stage 2** (`classify/stage2`, `model/trees`, `site/`): each line scored
+   again from the first stage's scores around it (gradient-boosted trees),
+   and from the share of its site's pages that hold it (site [`Patterns`]).
+6. **decode** (`classify/decode`): a Viterbi pass reads the scores as one
+   article (before it, inside it, in a hole of it, after it), so context
+   decides what a line cannot decide alone.
+7. **verdicts** (`classify/headline`, `classify/verdict`): the title and
+   standfirst picked, each line given its [`Verdict`] (label, score,
+   [`Reason`], kept or not) in a [`Stripped`].
 
-[`Stripper`] runs them over a document; [`strip_record`] and
-[`JsonlStream`] over JSON Lines; [`map_batch`] over many documents at once.
-Training and evaluation (`decruft train`, `decruft eval`) are behind the
-`train` feature.
+[`Stripper`] runs them over a document; `io/` runs a stripper over many:
+[`strip_record`] and [`JsonlStream`] over JSON Lines, [`map_batch`] over
+any batch, [`DocRules`] on what is left of each. Training and evaluation
+(`decruft train`, `decruft eval`) live in `train/`, behind the `train`
+feature; they fit the model with the same stages.
 
 # Example
 
@@ -60,132 +77,46 @@ assert_eq!(out.lines()[0].label, Label::Navigation);
 */
 
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
-mod batch;
-#[cfg(feature = "train")]
-mod boost;
-mod context;
-#[cfg(feature = "train")]
-mod dataset;
-mod decision;
-mod decode;
+#[cfg(feature = "bench")]
+#[doc(hidden)]
+pub mod bench;
+mod classify;
 mod error;
-#[cfg(feature = "train")]
-mod eval;
-mod features;
-mod head;
-mod jsonl;
+mod hints;
+mod io;
 mod label;
-mod lexicon;
-mod lines;
-mod math;
 mod model;
-mod patterns;
-mod pipeline;
-mod rules;
-mod segment;
 mod site;
-mod stream;
 mod strip;
-mod tokens;
+mod stripped;
+mod text;
 #[cfg(feature = "train")]
 mod train;
-mod trees;
-mod vectorize;
-mod verdict;
+mod util;
 
-pub use crate::batch::{default_threads, map_batch};
-pub use crate::decision::{DocRules, Rejection};
 pub use crate::error::Error;
-pub use crate::head::Hints;
-pub use crate::jsonl::{strip_record, strip_record_flagged, JsonlOptions};
+pub use crate::hints::Hints;
+pub use crate::io::batch::{default_threads, map_batch};
+pub use crate::io::doc_rules::{DocRules, Rejection};
+pub use crate::io::jsonl::options::JsonlOptions;
+pub use crate::io::jsonl::{strip_record, strip_record_flagged};
+pub use crate::io::stream::{JsonlStream, OnError, StreamStats, MAX_RECORD_BYTES};
 pub use crate::label::{Label, LabelSet};
-pub use crate::site::{
-    site_of_url, Page, Patterns, DEFAULT_BUDGET, DEFAULT_MIN_PAGES, DEFAULT_SITE_CAP,
-    FORMAT_VERSION as PATTERNS_VERSION,
-};
-pub use crate::stream::{JsonlStream, OnError, StreamStats, MAX_RECORD_BYTES};
+pub use crate::site::url::site_of_url;
+pub use crate::site::wire::PATTERNS_VERSION;
+pub use crate::site::{Page, Patterns, DEFAULT_BUDGET, DEFAULT_MIN_PAGES, DEFAULT_SITE_CAP};
 pub use crate::strip::{Stripper, StripperBuilder};
-pub use crate::verdict::{Reason, Stripped, Verdict};
-
+pub use crate::stripped::{Reason, Stripped, Verdict};
 #[cfg(feature = "train")]
-pub use crate::{
+pub use crate::train::{
+    cv::{cross_validate, CvDoc, CvRow},
     dataset::LabelledDoc,
     eval::{
         aggregate, bootstrap_std, doc_counts, doc_score, first_line_kept, DocCounts, GoldDoc,
         Scores,
     },
-    train::{cross_validate, train, CvDoc, CvRow, TrainOptions, TrainedModel},
+    options::TrainOptions,
+    train, TrainedModel,
 };
-
-/// Entry points into the pipeline's stages, for the benchmarks in
-/// `benches/`. Not a stable API.
-#[doc(hidden)]
-pub mod bench {
-    use std::sync::LazyLock;
-
-    use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-
-    use crate::features::DocFeatures;
-    use crate::lexicon::{ScanBufs, DEFAULT};
-    use crate::lines::{self, Span};
-
-    /// The units of `text` the pipeline judges, as `(start, end, next,
-    /// continues)`: its lines, each long line replaced by its pieces
-    /// (`segment.rs`). For the fuzz target and the property tests.
-    pub fn units(text: &str) -> Vec<(usize, usize, usize, bool)> {
-        let mut spans: Vec<Span> = Vec::new();
-        crate::segment::split(text, &mut spans);
-        spans
-            .iter()
-            .map(|s| (s.start as usize, s.end as usize, s.next as usize, s.cont))
-            .collect()
-    }
-
-    /// The longest piece the segmenter cuts, in bytes.
-    pub const MAX_PIECE: usize = crate::segment::MAX_PIECE;
-
-    /// Splits `text` into line spans; returns the number of lines.
-    pub fn split_lines(text: &str) -> usize {
-        let mut spans: Vec<Span> = Vec::new();
-        lines::split(text.as_bytes(), &mut spans);
-        spans.len()
-    }
-
-    /// Runs the bare Aho-Corasick automaton of the default lexicon over
-    /// `text` (no word-boundary checks); returns the number of matches.
-    pub fn bare_scan(text: &str) -> usize {
-        // One DFA of all the phrases: the fastest single pass there is.
-        static ALL: LazyLock<AhoCorasick> = LazyLock::new(|| {
-            AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(DEFAULT.folded_phrases())
-                .expect("the lexicon builds")
-        });
-        ALL.find_iter(text).count()
-    }
-
-    /// Runs the lexicon scan as the features use it (every line a piece);
-    /// returns the number of hits.
-    pub fn lexicon_scan(text: &str) -> usize {
-        let mut spans: Vec<Span> = Vec::new();
-        lines::split(text.as_bytes(), &mut spans);
-        let pieces: Vec<(u32, u32)> = spans
-            .iter()
-            .map(|s| (s.content().start as u32, s.content().end as u32))
-            .collect();
-        let mut n = 0;
-        DEFAULT.scan(text, &pieces, &mut ScanBufs::default(), |_, _| n += 1);
-        n
-    }
-
-    /// Extracts the line features of `text`; returns the number of words.
-    pub fn features(text: &str) -> u64 {
-        let mut spans: Vec<Span> = Vec::new();
-        lines::split(text.as_bytes(), &mut spans);
-        let mut doc = DocFeatures::default();
-        doc.extract(&DEFAULT, text, &spans, None);
-        doc.lines.iter().map(|f| f.words as u64).sum()
-    }
-}

@@ -4,14 +4,18 @@
 
 use std::sync::Arc;
 
-use crate::head::Hints;
-use crate::lexicon::{self, Lexicon};
-use crate::lines;
+use crate::classify::verdict::Labelling;
+use crate::classify::Classifier;
+use crate::error::Error;
+use crate::hints::Hints;
+use crate::label::{Label, LabelSet};
 use crate::model::{self, Model};
-use crate::pipeline::Classifier;
 use crate::site::{Patterns, DEFAULT_MIN_PAGES};
-use crate::verdict::{keep_all, Labelling, Stripped};
-use crate::{Error, Label, LabelSet};
+use crate::stripped::Stripped;
+use crate::text::data;
+use crate::text::lexicon::{self, Lexicon};
+use crate::text::lines;
+use crate::text::parts::{parts, PART_LINES};
 
 /// Strips boilerplate from scraped text.
 ///
@@ -47,7 +51,9 @@ use crate::{Error, Label, LabelSet};
 #[derive(Clone, Debug)]
 pub struct Stripper {
     keep: LabelSet,
-    classifier: Classifier,
+    /// What classifies documents (training vectorises them with the
+    /// heuristics' one).
+    pub(crate) classifier: Classifier,
     explain: bool,
     stable: bool,
 }
@@ -92,8 +98,6 @@ enum ModelChoice {
     Default,
     Heuristics,
     Json(String),
-    #[cfg(feature = "train")]
-    Loaded(Arc<Model>),
 }
 
 impl Default for StripperBuilder {
@@ -155,12 +159,6 @@ impl StripperBuilder {
         self
     }
 
-    #[cfg(feature = "train")]
-    pub(crate) fn loaded_model(&mut self, model: Arc<Model>) -> &mut StripperBuilder {
-        self.model = ModelChoice::Loaded(model);
-        self
-    }
-
     /// Makes model verdicts carry the inputs that weighed most (see
     /// [`Reason::Model`](crate::Reason::Model)). Costs an allocation per line; meant for review.
     pub fn explain(&mut self, yes: bool) -> &mut StripperBuilder {
@@ -184,7 +182,7 @@ impl StripperBuilder {
     /// let mut patterns = Patterns::new();
     /// patterns.add_page("example.com", "Home\nNews\n\nAn article.\n");
     /// let stripper = Stripper::builder().patterns(Arc::new(patterns)).build().unwrap();
-    /// let hints = Hints { site: Some("example.com"), ..Hints::default() };
+    /// let hints = Hints::new().site("example.com");
     /// let out = stripper.strip_with("Home\nNews\n\nAnother article.\n", &hints);
     /// # drop(out);
     /// ```
@@ -206,7 +204,7 @@ impl StripperBuilder {
         }
         let mut files: Vec<(Label, &str)> =
             self.extra.iter().map(|(l, f)| (*l, f.as_str())).collect();
-        files.extend(lexicon::default_files());
+        files.extend(data::default_files());
         Ok(Arc::new(Lexicon::build(&files)?))
     }
 
@@ -219,8 +217,6 @@ impl StripperBuilder {
             )),
             ModelChoice::Heuristics => None,
             ModelChoice::Json(json) => Some(Arc::new(Model::from_json(json)?)),
-            #[cfg(feature = "train")]
-            ModelChoice::Loaded(m) => Some(Arc::clone(m)),
         })
     }
 
@@ -250,6 +246,16 @@ impl StripperBuilder {
     /// Fails on an unknown language code, a non-finite threshold, or extra
     /// phrases under a label that is not boilerplate.
     pub fn build(&self) -> Result<Stripper, Error> {
+        self.build_with(|| self.model())
+    }
+
+    /// Builds the stripper with the model `model` gives (called while the
+    /// lexicon builds on another thread): [`build`](Self::build) with the
+    /// model of the settings, training with a model it has just fitted.
+    pub(crate) fn build_with(
+        &self,
+        model: impl FnOnce() -> Result<Option<Arc<Model>>, Error>,
+    ) -> Result<Stripper, Error> {
         if !self.threshold.is_finite() {
             return Err(Error::setting(format!(
                 "threshold must be finite, got {}",
@@ -260,8 +266,8 @@ impl StripperBuilder {
         // ready on this thread meanwhile.
         let (lexicon, model) = std::thread::scope(|scope| {
             let lexicon = scope.spawn(|| self.lexicon());
-            crate::patterns::warm();
-            let model = self.model();
+            crate::text::shapes::warm();
+            let model = model();
             let lexicon = lexicon.join().expect("building the lexicon does not panic");
             (lexicon, model)
         });
@@ -345,11 +351,9 @@ impl Stripper {
     ///
     /// Les débats commenceront à l'Assemblée nationale la semaine prochaine, a indiqué le ministre chargé des comptes publics.
     /// ";
-    /// let hints = Hints {
-    ///     title: Some("Le gouvernement présente son budget | Le Journal"),
-    ///     url: Some("https://example.com/politique/le-gouvernement-presente-son-budget"),
-    ///     ..Hints::default()
-    /// };
+    /// let hints = Hints::new()
+    ///     .title("Le gouvernement présente son budget | Le Journal")
+    ///     .url("https://example.com/politique/le-gouvernement-presente-son-budget");
     /// let out = Stripper::new().strip_with(page, &hints);
     /// let i = out.lines().iter().position(|v| v.label == Label::Title).unwrap();
     /// assert_eq!(out.line_bytes(i), "Le gouvernement présente son budget".as_bytes());
@@ -501,7 +505,7 @@ impl Stripper {
 
     fn strip_part<'a>(&self, input: &'a [u8], text: &str, hints: &Hints<'_>) -> Stripped<'a> {
         if text.len() > lines::MAX_INPUT {
-            return keep_all(input);
+            return Stripped::keep_all(input);
         }
         let labelling = Labelling {
             keep: self.keep,
@@ -532,72 +536,14 @@ impl Stripper {
         }
         out
     }
-
-    /// The classifier of this stripper (training vectorises documents with
-    /// the heuristics' one).
-    #[cfg(feature = "train")]
-    pub(crate) fn classifier(&self) -> &Classifier {
-        &self.classifier
-    }
 }
 
 /// The most passes of a [`StripperBuilder::stable`] stripper.
 const STABLE_PASSES: usize = 8;
 
-/// A document of more lines than this is classified in parts of about
-/// this many lines…
-const PART_LINES: usize = 1 << 14;
-/// …or of about this many bytes.
-const PART_BYTES: usize = 64 << 20;
-
-/// The byte ranges of the parts of `text`: each ends after a blank line
-/// once it holds [`PART_LINES`] lines or [`PART_BYTES`] bytes, or wherever
-/// it is when it reaches twice that with no blank line; a part is never
-/// over [`lines::MAX_INPUT`] bytes unless a single line is.
-fn parts(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
-    let mut parts = Vec::new();
-    let (mut start, mut lines, mut line_start) = (0usize, 0usize, 0usize);
-    for nl in memchr::memchr_iter(b'\n', bytes) {
-        let line = &bytes[line_start..nl];
-        let blank = line.iter().all(u8::is_ascii_whitespace);
-        lines += 1;
-        line_start = nl + 1;
-        let size = line_start - start;
-        let full = lines >= PART_LINES || size >= PART_BYTES;
-        let overfull = lines >= 2 * PART_LINES || size >= 2 * PART_BYTES;
-        if (full && blank) || overfull {
-            parts.push(start..line_start);
-            start = line_start;
-            lines = 0;
-        }
-    }
-    if start < bytes.len() || parts.is_empty() {
-        parts.push(start..bytes.len());
-    }
-    parts
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parts_cover_the_text_and_end_after_blank_lines() {
-        let small = "a\n\nb\n";
-        assert_eq!(parts(small.as_bytes()), vec![0..small.len()]);
-        let big = "une ligne\n\n".repeat(PART_LINES);
-        let got = parts(big.as_bytes());
-        assert_eq!(got.len(), 2);
-        assert_eq!(got[0].start, 0);
-        assert_eq!(got[0].end, got[1].start);
-        assert_eq!(got[1].end, big.len());
-        assert!(big[..got[0].end].ends_with("\n\n"));
-        // No blank line: cut at twice the size.
-        let dense = "x\n".repeat(5 * PART_LINES);
-        let got = parts(dense.as_bytes());
-        assert_eq!(got.len(), 3);
-        assert!(got.iter().all(|p| p.len() <= 4 * PART_LINES));
-    }
 
     /// Issue 13: 10 MB of blank lines took 2.66 GB: the classifier's
     /// memory grew with the document's lines, and inputs over 4 GiB were
@@ -656,7 +602,7 @@ mod tests {
     fn public_types_are_send_and_sync() {
         assert_send_sync::<Stripper>();
         assert_send_sync::<Stripped<'_>>();
-        assert_send_sync::<crate::Verdict>();
+        assert_send_sync::<crate::stripped::Verdict>();
     }
 
     /// Issue 13: `Stripper(phrases={'share': 'a' * 8000})` took 9–16 s to

@@ -246,10 +246,8 @@ fn right_to_left_and_cjk_text() {
             reference_lines(input.as_bytes()).len()
         );
         // JSONL labels count characters, not bytes.
-        let opts = JsonlOptions {
-            labels: true,
-            ..JsonlOptions::default()
-        };
+        let mut opts = JsonlOptions::default();
+        opts.labels = true;
         let line = serde_json::to_vec(&serde_json::json!({ "text": input })).unwrap();
         let mut rec = Vec::new();
         strip_record(stripper(), &opts, &line, &mut rec).unwrap();

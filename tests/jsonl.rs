@@ -104,10 +104,8 @@ fn messages_say_what_is_wrong_with_the_text_field() {
         );
     }
     // With another field, a record without it is bad even if it has "text".
-    let body = JsonlOptions {
-        field: "body".into(),
-        ..JsonlOptions::default()
-    };
+    let mut body = JsonlOptions::default();
+    body.field = "body".into();
     let g1 = br#"{"id":1,"body":"Le texte."}"#;
     let ran = run_with(&stream(&[g1, &good(2)]), &body, OnError::Fail, 2);
     let mut want = Vec::new();
@@ -561,10 +559,8 @@ fn over_long_and_truncated_records_are_counted() {
 /// record. Messages about a record are cut to a few hundred bytes.
 #[test]
 fn a_bad_record_message_is_cut() {
-    let opts = JsonlOptions {
-        field: "x".repeat(5000),
-        ..JsonlOptions::default()
-    };
+    let mut opts = JsonlOptions::default();
+    opts.field = "x".repeat(5000);
     let ran = run_with(&stream(&[b"{\"text\":\"a\"}"]), &opts, OnError::Fail, 1);
     let msg = ran.end.unwrap_err();
     assert!(

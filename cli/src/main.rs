@@ -117,11 +117,9 @@ fn run() -> Result<(), Failure> {
         // Flagged: every part lost nearly all its words (no part: none).
         let (mut judged, mut flagged, mut removed) = (true, None, 0.0);
         let mut write_failed = false;
-        let hints = Hints {
-            title: None,
-            url: args.url.as_deref(),
-            site: args.site.as_deref(),
-        };
+        let hints = Hints::new()
+            .url(args.url.as_deref())
+            .site(args.site.as_deref());
         let ran = stripper.strip_reader_with(input.reader, &hints, |stripped| {
             judged &= stripped.judged();
             flagged = Some(flagged.unwrap_or(true) && stripped.loss_flagged());

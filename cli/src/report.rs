@@ -215,10 +215,7 @@ impl Totals {
 /// The index of a label's name in the taxonomy (names decruft does not
 /// know, from another version's labels, sort last).
 fn label_index(name: &str) -> usize {
-    Label::ALL
-        .iter()
-        .position(|l| l.as_str() == name)
-        .unwrap_or(Label::ALL.len())
+    name.parse::<Label>().map_or(Label::ALL.len(), Label::index)
 }
 
 fn label_name(i: usize) -> &'static str {
@@ -287,11 +284,7 @@ fn page(stripper: &Stripper, args: &Args, number: usize, line: &[u8]) -> Option<
         .site_field
         .as_deref()
         .and_then(|k| record.get(k).and_then(Value::as_str));
-    let hints = Hints {
-        title: None,
-        url: url.as_deref(),
-        site,
-    };
+    let hints = Hints::new().url(url.as_deref()).site(site);
     let out = stripper.strip_with(text, &hints);
     let mut per_label: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
     let mut lines = Vec::with_capacity(out.lines().len());

@@ -20,10 +20,8 @@ use invariants::{check_record as record, stripper};
 
 fuzz_target!(|data: &[u8]| {
     let plain = JsonlOptions::default();
-    let labelled = JsonlOptions {
-        labels: true,
-        ..JsonlOptions::default()
-    };
+    let mut labelled = JsonlOptions::default();
+    labelled.labels = true;
 
     // 1. The bytes as a record.
     let _ = record(&plain, data);

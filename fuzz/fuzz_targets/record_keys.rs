@@ -87,10 +87,8 @@ fuzz_target!(|data: &[u8]| {
     let texts: Vec<&String> = fields.iter().filter(|(k, _)| *k == "text").map(|(_, v)| v).collect();
     let all_strings = texts.iter().all(|v| v.starts_with('"'));
     for labels in [false, true] {
-        let opts = JsonlOptions {
-            labels,
-            ..JsonlOptions::default()
-        };
+        let mut opts = JsonlOptions::default();
+        opts.labels = labels;
         let got = record(&opts, &line);
         let Ok(rec) = got else {
             assert!(texts.is_empty() || !all_strings, "a record with string texts was refused: {got:?}");

@@ -244,18 +244,13 @@ fn annotate_lines(stripper: &Stripper, text: &str, hints: &Hints<'_>) -> Vec<Lin
         .collect()
 }
 
-/// The position of `label` in `Label::ALL`.
-fn label_index(label: Label) -> usize {
-    Label::ALL.iter().position(|&l| l == label).expect("every label is in Label::ALL")
-}
-
 /// Cleaned text and the number of dropped (non-blank) lines per label.
 fn strip_counting(stripper: &Stripper, text: &str, hints: &Hints<'_>) -> (String, [u32; Label::ALL.len()]) {
     let out = stripper.strip_with(text, hints);
     let mut counts = [0u32; Label::ALL.len()];
     for v in out.lines() {
         if !v.kept && v.label != Label::Blank {
-            counts[label_index(v.label)] += 1;
+            counts[v.label.index()] += 1;
         }
     }
     (out.text(), counts)
@@ -287,7 +282,7 @@ fn strip_list<T: Send>(
     let sites = optional_strs(sites, encoded.len(), "sites")?;
     let inputs: Vec<(&[u8], Option<&str>)> =
         encoded.iter().zip(&sites).map(|(b, s)| (b.as_bytes(), s.as_deref())).collect();
-    Ok(py.detach(|| map_batch(&inputs, threads, |(b, site)| f(as_str(b), &Hints { site: *site, ..Hints::default() }))))
+    Ok(py.detach(|| map_batch(&inputs, threads, |(b, site)| f(as_str(b), &Hints::new().site(*site)))))
 }
 
 /// Reads `items`, an iterable of `str` or `None` as long as the texts
@@ -431,7 +426,7 @@ impl PyStripper {
     ) -> PyResult<Bound<'py, PyString>> {
         let bytes = encode(text, "text")?;
         let input = bytes.as_bytes();
-        let hints = Hints { title: None, url: url.as_deref(), site: site.as_deref() };
+        let hints = Hints::new().url(url.as_deref()).site(site.as_deref());
         let out = py.detach(|| self.inner.strip_with(as_str(input), &hints).text());
         Ok(PyString::new(py, &out))
     }
@@ -460,7 +455,7 @@ impl PyStripper {
     ) -> PyResult<Bound<'py, PyDict>> {
         let bytes = encode(text, "text")?;
         let input = bytes.as_bytes();
-        let hints = Hints { title: None, url: url.as_deref(), site: site.as_deref() };
+        let hints = Hints::new().url(url.as_deref()).site(site.as_deref());
         let (out, removed, flagged, judged) = py.detach(|| {
             let s = self.inner.strip_with(as_str(input), &hints);
             (s.text(), s.removed_fraction(), s.loss_flagged(), s.judged())
@@ -501,13 +496,13 @@ impl PyStripper {
     ) -> PyResult<Bound<'py, PyList>> {
         let bytes = encode(text, "text")?;
         let input = bytes.as_bytes();
-        let hints = Hints { title: None, url: url.as_deref(), site: site.as_deref() };
+        let hints = Hints::new().url(url.as_deref()).site(site.as_deref());
         let lines = py.detach(|| annotate_lines(&self.inner, as_str(input), &hints));
         let names: Vec<Bound<'py, PyString>> = Label::ALL.iter().map(|l| PyString::intern(py, l.as_str())).collect();
         let list = PyList::empty(py);
         for l in lines {
             let d = PyDict::new(py);
-            d.set_item(intern!(py, "label"), &names[label_index(l.label)])?;
+            d.set_item(intern!(py, "label"), &names[l.label.index()])?;
             d.set_item(intern!(py, "score"), l.score as f64)?;
             d.set_item(intern!(py, "kept"), l.kept)?;
             d.set_item(intern!(py, "reason"), l.reason)?;

@@ -1,0 +1,474 @@
+//! Site memory: the lines a site repeats on its pages (menus, rails of
+//! other articles, author bios, footers), learned from a corpus and kept as
+//! a patterns file.
+//!
+//! A line that recurs verbatim on most pages of a site is template, whatever
+//! it reads like (CCNet's observation). [`Patterns`] counts, per site, on how
+//! many distinct pages each normalised line occurs (white space collapsed,
+//! case folded, digit runs masked: "12 comments" and "3 comments" are one
+//! line), and how many pages the site has. At strip time the share of the
+//! site's pages holding a line is a second-stage model input (`context.rs`),
+//! not a hard rule. The file format is in [`wire`].
+//!
+//! # Duplicate pages
+//!
+//! The same article published twice on a site (AMP and canonical, a
+//! re-crawl) shares its body lines with its twin: counted naively, a site of
+//! three pages, two of them twins, has its body "on 2 of 3 pages". Each page
+//! therefore also gets a *group*: a hash of its two longest lines, which
+//! twins share (their bodies are the same) and different articles do not.
+//! Per line, a 64-bit bitmap records the groups of the pages holding it
+//! (bit = group mod 64), and the line's *effective* page count is the
+//! number of distinct groups estimated from that bitmap (linear counting),
+//! capped by its page count: a line seen only on twins counts once. The
+//! estimate is exact for one group, close (a few percent) up to about a
+//! hundred groups; a full bitmap means "many groups", and the page count
+//! stands.
+//!
+//! # Memory
+//!
+//! Learning is one pass. Each site keeps at most `cap` distinct lines
+//! (default [`DEFAULT_SITE_CAP`]); past `2·cap` it keeps the `cap` lines on
+//! the most pages (ties: lowest hash), so a template line, which is on most
+//! pages, survives while lines seen once are dropped. Across sites, at most
+//! `budget` lines are held (default [`DEFAULT_BUDGET`]); past it, lines seen
+//! on one page only are dropped from every site, then on two, … until half
+//! the budget is free. A line's count is exact unless it was dropped and
+//! came back (then it is a lower bound). Each line costs 24 bytes in a
+//! hash table (hash, page count, group bitmap) plus its slack: about 60
+//! bytes measured (`decruft learn --max-lines 1000000` peaks at 75 MB, I/O
+//! included), so the default budget bounds the tables at about 250 MB
+//! however large the corpus.
+//!
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use crate::text::lines::{self, Span};
+use crate::util::hash::{fnv1a, IdentityHasher, FNV_OFFSET};
+
+pub(crate) mod lookup;
+pub(crate) mod url;
+pub(crate) mod wire;
+
+/// Default cap on the distinct lines kept per site.
+pub const DEFAULT_SITE_CAP: usize = 1 << 16;
+
+/// Default cap on the lines kept across all sites.
+pub const DEFAULT_BUDGET: usize = 1 << 22;
+
+/// Default minimum number of pages a site needs before its patterns are
+/// read: smaller sites are stripped as without patterns.
+pub const DEFAULT_MIN_PAGES: u32 = 3;
+
+/// Line hashes are already well mixed: hash tables use them as they are.
+type LineMap = HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>;
+
+/// One line of a site: on how many pages, and the groups of those pages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Entry {
+    pages: u32,
+    groups: u64,
+}
+
+impl Entry {
+    /// The pages holding the line, counting twins (pages of one group) once.
+    fn effective(self) -> u32 {
+        let bits = self.groups.count_ones();
+        if bits >= 64 {
+            return self.pages;
+        }
+        // Linear counting: the expected number of distinct groups that
+        // leave `64 - bits` of 64 bins empty.
+        let est = -64.0 * ((64 - bits) as f64 / 64.0).ln();
+        (est.round() as u32).clamp(1, self.pages.max(1))
+    }
+}
+
+/// The lines of one site.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Site {
+    pages: u32,
+    lines: LineMap,
+}
+
+/// Lines that recur across the pages of each site, learned from a corpus.
+///
+/// Learn with [`Patterns::add_page`] (one call per page), combine with
+/// [`Patterns::merge`], save with [`Patterns::to_bytes`], load with
+/// [`Patterns::from_bytes`], and give them to a stripper with
+/// [`StripperBuilder::patterns`](crate::StripperBuilder::patterns). See the
+/// module notes in the README for the memory bound and the file format.
+///
+/// # Example
+///
+/// ```
+/// use decruft::Patterns;
+///
+/// let mut a = Patterns::new();
+/// a.add_page("example.com", "Home\nNews\n\nFirst article.\n");
+/// let mut b = Patterns::new();
+/// b.add_page("example.com", "Home\nNews\n\nSecond article, 12 comments.\n");
+/// a.merge(&b);
+/// assert_eq!(a.pages("example.com"), 2);
+/// assert_eq!(a.line_pages("example.com", "  HOME "), 2);
+/// let bytes = a.to_bytes();
+/// assert_eq!(Patterns::from_bytes(&bytes).unwrap().to_bytes(), bytes);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Patterns {
+    sites: HashMap<Box<str>, Site>,
+    cap: usize,
+    budget: usize,
+    /// Lines held across sites.
+    held: usize,
+}
+
+impl Default for Patterns {
+    fn default() -> Patterns {
+        Patterns::new()
+    }
+}
+
+/// One page's normalised lines, hashed (sorted and distinct), and its
+/// group (see [`Patterns`]): what [`Patterns::add`] counts. Hashing is the
+/// costly part of learning and needs no shared state: hash pages on many
+/// threads, add them on one.
+///
+/// # Example
+///
+/// ```
+/// use decruft::{Page, Patterns};
+///
+/// let pages = ["Home\nFirst article.\n", "Home\nSecond article.\n"];
+/// let hashed: Vec<Page> = pages.iter().map(|t| Page::new(t)).collect(); // (in parallel)
+/// let mut patterns = Patterns::new();
+/// for page in &hashed {
+///     patterns.add("example.com", page);
+/// }
+/// assert_eq!(patterns.line_pages("example.com", "home"), 2);
+/// ```
+#[derive(Clone, Default, Debug)]
+pub struct Page {
+    hashes: Vec<u64>,
+    group: u8,
+}
+
+/// Hashes a line normalised: white space collapsed and trimmed, case
+/// folded, each run of digits one `0`. `None` for a line with nothing left.
+pub(crate) fn line_hash(line: &str) -> Option<u64> {
+    let mut h = FNV_OFFSET;
+    let mut any = false;
+    let mut space = false;
+    let mut digits = false;
+    let mut buf = [0u8; 4];
+    for c in line.chars() {
+        if c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}' | '\u{00ad}') {
+            space = any;
+            digits = false;
+            continue;
+        }
+        if space {
+            h = fnv1a(h, b" ");
+            space = false;
+        }
+        any = true;
+        if c.is_numeric() {
+            if !digits {
+                h = fnv1a(h, b"0");
+                digits = true;
+            }
+            continue;
+        }
+        digits = false;
+        if c.is_ascii() {
+            h = fnv1a(h, &[c.to_ascii_lowercase() as u8]);
+        } else {
+            for l in c.to_lowercase() {
+                h = fnv1a(h, l.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    any.then_some(h)
+}
+
+impl Page {
+    /// Hashes the lines of `text`.
+    pub fn new(text: &str) -> Page {
+        let mut page = Page::default();
+        page.fill(text, &mut Vec::new());
+        page
+    }
+
+    /// The number of distinct normalised lines.
+    pub fn lines(&self) -> usize {
+        self.hashes.len()
+    }
+
+    fn fill(&mut self, text: &str, spans: &mut Vec<Span>) {
+        self.hashes.clear();
+        if text.len() >= lines::MAX_INPUT {
+            return;
+        }
+        // The units the pipeline judges: lines, and pieces of long ones.
+        crate::text::segment::split(text, spans);
+        // The two longest lines (by bytes, ties by hash) name the page's
+        // group: twins share their body, so their longest lines.
+        let mut longest = [(0usize, 0u64); 2];
+        for s in spans.iter() {
+            let line = &text[s.content()];
+            let Some(h) = line_hash(line) else { continue };
+            self.hashes.push(h);
+            let key = (line.trim().len(), h);
+            if key > longest[0] {
+                longest = [key, longest[0]];
+            } else if key > longest[1] {
+                longest[1] = key;
+            }
+        }
+        self.hashes.sort_unstable();
+        self.hashes.dedup();
+        let g = fnv1a(
+            fnv1a(FNV_OFFSET, &longest[0].1.to_le_bytes()),
+            &longest[1].1.to_le_bytes(),
+        );
+        self.group = (g % 64) as u8;
+    }
+}
+
+impl Patterns {
+    /// No patterns yet, with the default memory caps.
+    pub fn new() -> Patterns {
+        Patterns::with_caps(DEFAULT_SITE_CAP, DEFAULT_BUDGET)
+    }
+
+    /// No patterns yet, keeping at most `site_cap` distinct lines per site
+    /// and `budget` lines in all (see the type's notes; both at least 16).
+    pub fn with_caps(site_cap: usize, budget: usize) -> Patterns {
+        Patterns {
+            sites: HashMap::new(),
+            cap: site_cap.max(16),
+            budget: budget.max(16),
+            held: 0,
+        }
+    }
+
+    /// Counts one page of `site`: its site's page count, and every distinct
+    /// normalised line of `text` once.
+    pub fn add_page(&mut self, site: &str, text: &str) {
+        self.add(site, &Page::new(text));
+    }
+
+    /// [`Patterns::add_page`] with the page's lines already hashed.
+    pub fn add(&mut self, site: &str, page: &Page) {
+        let s = match self.sites.get_mut(site) {
+            Some(s) => s,
+            None => self.sites.entry(site.into()).or_default(),
+        };
+        s.pages = s.pages.saturating_add(1);
+        let before = s.lines.len();
+        let bit = 1u64 << page.group;
+        for &h in &page.hashes {
+            let e = s.lines.entry(h).or_default();
+            e.pages = e.pages.saturating_add(1);
+            e.groups |= bit;
+        }
+        self.held += s.lines.len() - before;
+        self.enforce(Some(site));
+    }
+
+    /// Adds the counts of `other` to these: pages of a site add up, and so
+    /// do a line's pages; groups join. Merging is associative and
+    /// order-independent as long as no cap was reached (see the type's
+    /// notes).
+    pub fn merge(&mut self, other: &Patterns) {
+        let mut names: Vec<&Box<str>> = other.sites.keys().collect();
+        names.sort();
+        for name in names {
+            let theirs = &other.sites[name];
+            let s = self.sites.entry(name.clone()).or_default();
+            s.pages = s.pages.saturating_add(theirs.pages);
+            let before = s.lines.len();
+            for (&h, e) in &theirs.lines {
+                let mine = s.lines.entry(h).or_default();
+                mine.pages = mine.pages.saturating_add(e.pages);
+                mine.groups |= e.groups;
+            }
+            self.held += s.lines.len() - before;
+            self.enforce(Some(name));
+        }
+    }
+
+    /// Keeps the site's lines under its cap, and all lines under the budget.
+    fn enforce(&mut self, site: Option<&str>) {
+        if let Some(s) = site.and_then(|n| self.sites.get_mut(n)) {
+            if s.lines.len() > 2 * self.cap {
+                let before = s.lines.len();
+                let mut all: Vec<(u64, Entry)> = s.lines.drain().collect();
+                all.sort_unstable_by(|a, b| b.1.pages.cmp(&a.1.pages).then(a.0.cmp(&b.0)));
+                all.truncate(self.cap);
+                s.lines.shrink_to(self.cap);
+                s.lines.extend(all);
+                self.held -= before - s.lines.len();
+            }
+        }
+        let mut floor = 1;
+        while self.held > self.budget {
+            let mut held = 0;
+            for s in self.sites.values_mut() {
+                s.lines.retain(|_, e| e.pages > floor);
+                // Emptied tables give their memory back: the budget bounds
+                // memory, not only lines.
+                s.lines.shrink_to_fit();
+                held += s.lines.len();
+            }
+            self.held = held;
+            if held <= self.budget / 2 {
+                break;
+            }
+            floor += 1;
+        }
+    }
+
+    /// The number of sites.
+    pub fn sites(&self) -> usize {
+        self.sites.len()
+    }
+
+    /// The number of lines held across sites.
+    pub fn lines(&self) -> usize {
+        self.held
+    }
+
+    /// The pages seen of `site` (0 if none).
+    pub fn pages(&self, site: &str) -> u32 {
+        self.sites.get(site).map_or(0, |s| s.pages)
+    }
+
+    /// On how many pages of `site` the line occurs, normalised as when
+    /// learning, twins counted once (0 if never seen).
+    pub fn line_pages(&self, site: &str, line: &str) -> u32 {
+        match (self.sites.get(site), line_hash(line)) {
+            (Some(s), Some(h)) => s.lines.get(&h).map_or(0, |e| e.effective()),
+            _ => 0,
+        }
+    }
+
+    /// The site's page count and its table, if it has `min_pages` pages.
+    fn site(&self, name: &str, min_pages: u32) -> Option<&Site> {
+        self.sites.get(name).filter(|s| s.pages >= min_pages.max(2))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation() {
+        for (a, b) in [
+            ("12 comments", "3 comments"),
+            ("  Home\t ", "home"),
+            ("Lire  la suite", "lire la suite"),
+            ("Étoile 2024-05-01", "étoile 7-7-7"),
+            ("a\u{a0}b", "a b"),
+        ] {
+            assert_eq!(line_hash(a), line_hash(b), "{a:?} vs {b:?}");
+        }
+        for (a, b) in [("home", "homes"), ("a b", "ab"), ("1 a", "a")] {
+            assert_ne!(line_hash(a), line_hash(b), "{a:?} vs {b:?}");
+        }
+        assert_eq!(line_hash(" \t\u{200b}"), None);
+        assert_eq!(line_hash(""), None);
+    }
+
+    pub(super) fn page(i: usize) -> String {
+        format!(
+            "Home\nNews\nSport\n\nArticle number {i} about something {}\n\nBody paragraph of article {} with words.\n\n© Example {i}\n",
+            "x".repeat(i % 7),
+            "y".repeat(i)
+        )
+    }
+
+    #[test]
+    fn counts_pages_not_repeats() {
+        let mut p = Patterns::new();
+        p.add_page("s", "Home\nHome\nhome\n");
+        p.add_page("s", "Home\nOther\n");
+        assert_eq!(p.pages("s"), 2);
+        assert_eq!(p.line_pages("s", "HOME"), 2);
+        assert_eq!(p.line_pages("s", "Other"), 1);
+        assert_eq!(p.line_pages("s", "nope"), 0);
+        assert_eq!(p.line_pages("t", "Home"), 0);
+    }
+
+    #[test]
+    fn twins_count_once() {
+        let mut p = Patterns::new();
+        let article = "Short menu\n\nA long paragraph of the article that is the same on both copies of the page.\n\nAnother long paragraph, the second longest line of this page.\n";
+        p.add_page("s", article);
+        p.add_page("s", &format!("AMP\n{article}"));
+        p.add_page("s", &format!("{article}\nRe-crawled footer\n"));
+        assert_eq!(p.pages("s"), 3);
+        let line = "A long paragraph of the article that is the same on both copies of the page.";
+        assert_eq!(p.line_pages("s", line), 1, "three copies of one article");
+        // Different articles count apart.
+        let mut q = Patterns::new();
+        for i in 0..40 {
+            q.add_page("s", &page(i));
+        }
+        let n = q.line_pages("s", "Home");
+        assert!((34..=40).contains(&n), "{n}");
+        // Digits masked: the footer is one line, on the pages "Home" is on.
+        assert_eq!(q.line_pages("s", "© Example 3"), n);
+    }
+
+    #[test]
+    fn merge_equals_whole_in_any_order() {
+        let pages: Vec<(String, String)> = (0..60)
+            .map(|i| (format!("site{}", i % 4), page(i)))
+            .collect();
+        let mut whole = Patterns::new();
+        for (s, t) in &pages {
+            whole.add_page(s, t);
+        }
+        let mut shards = vec![Patterns::new(); 4];
+        for (i, (s, t)) in pages.iter().enumerate() {
+            shards[(i * 7) % 4].add_page(s, t);
+        }
+        let mut ab = shards[0].clone();
+        ab.merge(&shards[1]);
+        let mut cd = shards[2].clone();
+        cd.merge(&shards[3]);
+        ab.merge(&cd);
+        let mut rev = shards[3].clone();
+        for s in shards[..3].iter().rev() {
+            rev.merge(s);
+        }
+        assert_eq!(ab.to_bytes(), whole.to_bytes());
+        assert_eq!(rev.to_bytes(), whole.to_bytes());
+        assert_ne!(shards[0].to_bytes(), whole.to_bytes());
+    }
+
+    #[test]
+    fn caps_bound_memory_and_keep_template_lines() {
+        let mut p = Patterns::with_caps(16, 1 << 20);
+        for i in 0..200 {
+            p.add_page("s", &page(i));
+        }
+        assert!(p.lines() <= 32, "{}", p.lines());
+        assert!(
+            p.line_pages("s", "home") >= 150,
+            "{}",
+            p.line_pages("s", "home")
+        );
+        let mut q = Patterns::with_caps(1 << 16, 64);
+        for i in 0..200 {
+            q.add_page(&format!("s{}", i % 10), &page(i));
+        }
+        assert!(q.lines() <= 64, "{}", q.lines());
+        assert_eq!(q.pages("s7"), 20, "page counts stay exact");
+        // A line dropped while rare comes back with a lower count.
+        let home = q.line_pages("s7", "home");
+        assert!((15..=20).contains(&home), "{home}");
+    }
+}
