@@ -101,6 +101,9 @@ pub(crate) struct LineFeatures {
     /// The next unit continues this one's line: a piece of a long line,
     /// not its last.
     pub(crate) continued: bool,
+    /// The share, in percent, of the unit's word 5-grams that an earlier
+    /// unit holds (see [`ECHO_WORDS`]): text printed twice.
+    pub(crate) echo: u8,
 }
 
 impl LineFeatures {
@@ -160,7 +163,21 @@ pub(crate) struct DocFeatures {
     piece_lines: Vec<(u32, u32)>,
     /// Scratch: (line, factor) of sampled lines, to scale their stopword counts.
     stop_scale: Vec<(u32, f32)>,
+    /// Scratch: the hashes of every sampled word, and where each line's are.
+    sample_words: Vec<u64>,
+    sample_at: Vec<(u32, u32)>,
+    /// Scratch: the word 5-grams of the lines read so far (see
+    /// [`LineFeatures::echo`]).
+    seen: HashedMap<()>,
 }
+
+/// Words in a shingle of [`LineFeatures::echo`]: five words in a row
+/// rarely repeat in a page unless its text does (an article printed twice:
+/// a summary and the body, a hidden copy glued into one long line).
+const ECHO_WORDS: usize = 5;
+/// The seed of a shingle's hash (any constant: shingles are compared
+/// within one document).
+const ECHO_SEED: u64 = 0x5348_494e_474c_4535;
 
 static URL: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("://"));
 static WWW: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("www."));
@@ -280,6 +297,8 @@ impl DocFeatures {
         self.repeat_counts.clear();
         self.line_hashes.clear();
         self.pieces.clear();
+        self.sample_words.clear();
+        self.sample_at.clear();
         self.piece_lines.clear();
         let mut lang_counts = LangCounts::default();
         let mut total_words = 0u64;
@@ -315,7 +334,9 @@ impl DocFeatures {
                 body.len() as f32 / sample.len() as f32
             };
             let words_from = self.word_hashes.len() as u32;
+            let sample_from = self.sample_words.len() as u32;
             let st = tokens::scan(sample, |w| {
+                self.sample_words.push(w.hash);
                 if f.words < 8 && w.upper {
                     f.lead_upper += 1;
                 }
@@ -332,6 +353,8 @@ impl DocFeatures {
                 }
             });
             f.words_at = (words_from, self.word_hashes.len() as u32);
+            self.sample_at
+                .push((sample_from, self.sample_words.len() as u32));
             f.chars = st.chars;
             f.digits = st.digits;
             f.punct = st.punct;
@@ -430,6 +453,34 @@ impl DocFeatures {
         for (f, h) in self.lines.iter_mut().zip(&self.line_hashes) {
             if !f.blank {
                 f.repeats = self.repeat_counts.get(h).copied().unwrap_or(1);
+            }
+        }
+        self.echo();
+    }
+
+    /// Fills [`LineFeatures::echo`] from the sampled words: each line's
+    /// 5-grams are looked up among those of the lines above, then added.
+    fn echo(&mut self) {
+        self.seen.clear();
+        let mut at = self.sample_at.iter();
+        for f in self.lines.iter_mut() {
+            if f.blank {
+                continue;
+            }
+            let Some(&(a, b)) = at.next() else { break };
+            let words = &self.sample_words[a as usize..b as usize];
+            if words.len() < ECHO_WORDS {
+                continue;
+            }
+            let shingle = |w: &[u64]| w.iter().fold(ECHO_SEED, |h, &x| tokens::combine(h, x));
+            let hits = words
+                .windows(ECHO_WORDS)
+                .filter(|w| self.seen.contains_key(&shingle(w)))
+                .count();
+            let n = words.len() + 1 - ECHO_WORDS;
+            f.echo = (100 * hits / n) as u8;
+            for w in words.windows(ECHO_WORDS) {
+                self.seen.insert(shingle(w), ());
             }
         }
     }
@@ -624,5 +675,17 @@ mod tests {
     fn repeats_saturate_rather_than_wrap() {
         let doc = features(&"Partager\n".repeat(65_537));
         assert_eq!(doc.lines[0].repeats, u16::MAX);
+    }
+
+    /// Issue 22: an article printed twice (here its paragraph again, glued
+    /// to other text in a later line) echoes the first copy; the first copy
+    /// echoes nothing.
+    #[test]
+    fn echo_is_the_share_of_five_word_runs_seen_above() {
+        let p = "Le conseil municipal a voté jeudi le budget des écoles de la ville pour l'année prochaine.";
+        let doc = features(&format!("{p}\nUne autre phrase sans rapport avec la première.\nÀ lire aussi {p}\n"));
+        assert_eq!(doc.lines[0].echo, 0);
+        assert_eq!(doc.lines[1].echo, 0);
+        assert!(doc.lines[2].echo >= 75, "{}", doc.lines[2].echo);
     }
 }

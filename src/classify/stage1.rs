@@ -255,6 +255,8 @@ impl Vectorizer {
         } else if f.repeats > 2 {
             set(Stage1Input::repeats_3_, 1.0);
         }
+        set(Stage1Input::echo, f.echo as f32 / 100.0);
+        set(Stage1Input::echo_most, (f.echo >= 50) as u8 as f32);
         set(
             Stage1Input::heading_like,
             self.has(i as u32, HEADING) as u8 as f32,

@@ -50,7 +50,7 @@ dense_features!(Stage1Input, NAMES:
     hits_navigation, hits_metadata, hits_teaser, hits_read_more, hits_newsletter,
     hits_donation, hits_share, hits_comments, hits_legal, hits_ad,
     date, time, byline, reading_time, counter, credit, glued, lead_upper,
-    repeats_2, repeats_3_,
+    repeats_2, repeats_3_, echo, echo_most,
     heading_like,
     // the article's head (see head.rs)
     head_title, head_slug, page_title, is_headline, before_head, after_head_1_3, after_head_4_15, after_head_16_,

@@ -65,7 +65,7 @@ pub(crate) const ONE_LINE_DOC: usize = 200;
 
 /// Neighbouring pieces that both read as prose are joined again up to this
 /// many bytes: sentences of one paragraph stay together.
-pub(crate) const MAX_PROSE: usize = 1000;
+pub(crate) const MAX_PROSE: usize = 600;
 
 /// No piece is longer than this many bytes: a longer run without a
 /// boundary is cut at the last white space before it (inside a word only
