@@ -220,8 +220,11 @@ pub const FLAGS: &[Flag] = &[
         default: Some(|| decruft::DEFAULT_MIN_PAGES.to_string()),
         set: |a, v| {
             let k: u32 = number("--min-site-pages", v)?;
-            if k < 2 {
-                return Err(Failure::new("--min-site-pages takes 2 or more"));
+            if k < decruft::LEAST_MIN_PAGES {
+                return Err(Failure::new(format!(
+                    "--min-site-pages takes {} or more",
+                    decruft::LEAST_MIN_PAGES
+                )));
             }
             a.min_site_pages = Some(k);
             Ok(())

@@ -373,8 +373,9 @@ impl PyStripper {
         patterns: Option<PyRef<'_, PyPatterns>>,
         min_site_pages: Option<u32>,
     ) -> PyResult<PyStripper> {
-        if min_site_pages.is_some_and(|k| k < 2) {
-            return Err(PyValueError::new_err("min_site_pages must be at least 2"));
+        if let Some(k) = min_site_pages.filter(|&k| k < decruft::LEAST_MIN_PAGES) {
+            let least = decruft::LEAST_MIN_PAGES;
+            return Err(PyValueError::new_err(format!("min_site_pages must be at least {least}, got {k}")));
         }
         let keep = match keep {
             None => None,

@@ -494,7 +494,7 @@ fn line_hash(content: &str) -> u64 {
     let b = content.as_bytes();
     let head = &b[..b.len().min(48)];
     let tail = &b[b.len().saturating_sub(48)..];
-    let mut h = tokens::combine(0x9e37_79b9_7f4a_7c15, b.len() as u64);
+    let mut h = tokens::combine(tokens::HASH_SEED, b.len() as u64);
     for part in [head, tail] {
         let mut chunks = part.chunks_exact(8);
         for c in &mut chunks {

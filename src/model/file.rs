@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::model::costs::Costs;
+use crate::model::costs::{Cost, Costs};
 use crate::model::inputs::{self, Kind, DENSE, NAMES, STAGE2, STAGE2_NAMES};
 use crate::model::trees::{Forest, ForestFile};
 use crate::model::Model;
@@ -149,12 +149,10 @@ impl Model {
             && model.dense.iter().all(bounded)
             && model.sparse.iter().all(bounded)
             && model.forests.iter().all(|f| f.values_within(MAX_WEIGHT));
-        let c = &model.costs;
-        let costs_ok = [
-            c.enter, c.exit, c.reenter, c.closed, c.gap_open, c.gap_line, c.split,
-        ]
-        .iter()
-        .all(|v| v.is_finite() && (0.0..=MAX_WEIGHT).contains(v));
+        let costs_ok = Cost::ALL
+            .iter()
+            .map(|&c| model.costs.get(c))
+            .all(|v| v.is_finite() && (0.0..=MAX_WEIGHT).contains(&v));
         if !finite || !costs_ok {
             return Err(Error::model(format!(
                 "weights and costs must be finite and at most {MAX_WEIGHT} in size (costs \

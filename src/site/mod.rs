@@ -60,6 +60,13 @@ pub const DEFAULT_BUDGET: usize = 1 << 22;
 /// read: smaller sites are stripped as without patterns.
 pub const DEFAULT_MIN_PAGES: u32 = 3;
 
+/// The smallest minimum of pages a stripper takes
+/// ([`StripperBuilder::min_site_pages`](crate::StripperBuilder::min_site_pages),
+/// `decruft --min-site-pages`, Python's `min_site_pages`; a smaller one is
+/// an error in all three): a site of one page holds every line of that
+/// page on all its pages, so the share says nothing until there are two.
+pub const LEAST_MIN_PAGES: u32 = 2;
+
 /// Line hashes are already well mixed: hash tables use them as they are.
 type LineMap = HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>;
 
@@ -354,7 +361,7 @@ impl Patterns {
 
     /// The site's page count and its table, if it has `min_pages` pages.
     fn site(&self, name: &str, min_pages: u32) -> Option<&Site> {
-        self.sites.get(name).filter(|s| s.pages >= min_pages.max(2))
+        self.sites.get(name).filter(|s| s.pages >= min_pages)
     }
 }
 
