@@ -1,6 +1,8 @@
 //! The public entry point: a [`Stripper`] and its settings
-//! ([`StripperBuilder`]). Stripping runs the classifier (`pipeline.rs`) and
-//! draws the verdicts (`verdict.rs`).
+//! ([`StripperBuilder`]). Stripping runs the classifier's stages
+//! (`classify/`) and draws the verdicts (`classify/verdict.rs`), a part at
+//! a time for outsized input (`text/parts.rs`), again and again with
+//! [`StripperBuilder::stable`].
 
 use std::sync::Arc;
 

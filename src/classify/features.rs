@@ -1,4 +1,4 @@
-//! Per-line features, shared by the heuristics, the model and training.
+//! Stage 2 of the pipeline: per-line features, shared by the heuristics, the model and training.
 //!
 //! One pass over each line's characters gives its shape (length, words,
 //! punctuation, capitals, digits, bullets, URLs); one Aho-Corasick scan over

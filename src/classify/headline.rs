@@ -1,4 +1,4 @@
-//! The article's head, after decoding: the title and the standfirst.
+//! Stage 7 of the pipeline, with `verdict.rs`: the article's head, after decoding: the title and the standfirst.
 //!
 //! [`pick`] chooses the headline among the headline-shaped lines above the
 //! article's first paragraph (looking past bylines, dates, share rows and

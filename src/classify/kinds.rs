@@ -123,7 +123,7 @@ pub(crate) fn read_more_shaped(f: &LineFeatures) -> bool {
     f.lex_share(rm) >= 0.5 || (f.ending == Ending::Arrow && f.words <= 4)
 }
 
-/// A read-more link that closes a teaser block (`rules.rs`): read-more
+/// A read-more link that closes a teaser block (`classify/rules.rs`): read-more
 /// shaped, and short (a paragraph ending "… Lire la suite" is not one).
 pub(crate) fn read_more_link(f: &LineFeatures) -> bool {
     f.words <= 6 && read_more_shaped(f)

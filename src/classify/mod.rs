@@ -1,5 +1,7 @@
-//! The classifier's stages, in order, over one document: line spans,
-//! features, the heuristics' scores, the model's two stages, decoding.
+//! Stages 2 to 7 of the pipeline (the crate's docs number them), run in
+//! order over one document by [`Classifier::run`]: features, the
+//! heuristics' scores and head evidence, the model's two stages, decoding;
+//! then the verdicts.
 //!
 //! A [`Classifier`] holds what the stages read (lexicon, stoplists, model);
 //! the per-thread [`Scratch`] holds what they write, reused from one
@@ -48,7 +50,7 @@ pub(crate) struct Classifier {
     pub(crate) bias: f32,
     /// The learned model; `None`: the heuristics alone.
     pub(crate) model: Option<Arc<Model>>,
-    /// Lines learned from the pages of each site (`site.rs`), if given.
+    /// Lines learned from the pages of each site (`site/`), if given.
     pub(crate) patterns: Option<Arc<Patterns>>,
     /// Sites with fewer pages than this are read as without patterns.
     pub(crate) min_site_pages: u32,

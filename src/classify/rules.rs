@@ -1,4 +1,4 @@
-//! Hand-written scores: how much each line, on its own, looks like article
+//! Stage 3 of the pipeline, with `evidence.rs`: hand-written scores: how much each line, on its own, looks like article
 //! content, and why.
 //!
 //! The score is a log-odds (positive: content). It follows jusText's key

@@ -1,4 +1,4 @@
-//! Second-stage scores: each line re-scored in the light of its neighbours'
+//! Stage 5 of the pipeline, the model's second stage: each line re-scored in the light of its neighbours'
 //! first-stage scores.
 //!
 //! The first stage judges a line from its own features and its immediate

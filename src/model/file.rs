@@ -19,9 +19,11 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// The version of what the model's inputs mean. Bump it with any change
 /// that alters the value of an input without renaming it: a feature's
-/// definition (features.rs, patterns.rs, tokens.rs), a rule's score or
-/// cause (rules.rs), the vectorizer's binning or hashing (vectorize.rs), the
-/// second stage's inputs (context.rs). The fingerprint then changes and
+/// definition (`classify/features.rs`, `classify/kinds.rs`,
+/// `text/shapes.rs`, `text/tokens.rs`), a rule's score or cause
+/// (`classify/rules.rs`), the first stage's binning or hashing
+/// (`classify/stage1.rs`), the second stage's inputs
+/// (`classify/stage2.rs`). The fingerprint then changes and
 /// models made before are refused instead of misread. (Input names, the
 /// n-gram settings and the embedded lexicon and stoplists are hashed
 /// already.)

@@ -7,7 +7,7 @@
 //! many distinct pages each normalised line occurs (white space collapsed,
 //! case folded, digit runs masked: "12 comments" and "3 comments" are one
 //! line), and how many pages the site has. At strip time the share of the
-//! site's pages holding a line is a second-stage model input (`context.rs`),
+//! site's pages holding a line is a second-stage model input (`classify/stage2.rs`),
 //! not a hard rule. The file format is in [`wire`].
 //!
 //! # Duplicate pages
