@@ -103,8 +103,9 @@ struct Site {
 /// Learn with [`Patterns::add_page`] (one call per page), combine with
 /// [`Patterns::merge`], save with [`Patterns::to_bytes`], load with
 /// [`Patterns::from_bytes`], and give them to a stripper with
-/// [`StripperBuilder::patterns`](crate::StripperBuilder::patterns). See the
-/// module notes in the README for the memory bound and the file format.
+/// [`StripperBuilder::patterns`](crate::StripperBuilder::patterns). The
+/// memory bound and the twin-page guard are described in `docs/GUIDE.md`
+/// ("Site memory"), the file format in `site/wire.rs`.
 ///
 /// # Example
 ///
