@@ -145,7 +145,7 @@ def main() -> int:
     ok &= size > 20_000  # a blank page is a few kB
     if args.screenshot:
         shutil.copy(shot, args.screenshot)
-        # The README's copy, made small when pngquant is there.
+        # The copy in docs/ (docs/GUIDE.md shows it), made small when pngquant is there.
         if shutil.which("pngquant"):
             subprocess.run(
                 ["pngquant", "--quality", "60-85", "--speed", "1", "--strip", "--force", "--output", args.screenshot, str(shot)],

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput and peak memory of `decruft --jsonl` over a 1 GB stream, plain
-# and gzip-compressed (README, "Speed"). Synthetic pages (word salad from the
+# and gzip-compressed (docs/BENCHMARKS.md, "Speed"). Synthetic pages (word salad from the
 # seeds' vocabulary, so gzip compresses it about as much as real text, with
 # menu, byline, share and teaser lines around it) are made in $DIR (default
 # /tmp/decruft-1gb) and not kept in the repository.
@@ -8,7 +8,7 @@
 #   bash benches/compressed.sh [ROUNDS]      # from the repository root
 #
 # Each round runs plain, .gz (file), .gz (stdin) and .gz -> .zst back to
-# back, so that load from other processes weighs on all alike; the README
+# back, so that load from other processes weighs on all alike; docs/BENCHMARKS.md
 # gives the best of 5 rounds and CPU time. Needs /usr/bin/time (GNU time).
 set -euo pipefail
 cd "$(dirname "$0")/.."

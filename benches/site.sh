@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Site memory at scale (README, "Site memory"): `decruft learn` over 1 GB of
+# Site memory at scale (docs/BENCHMARKS.md, "Site memory"): `decruft learn` over 1 GB of
 # JSON Lines, then `decruft --jsonl` with and without the patterns.
 #
 #   bash benches/site.sh [ROUNDS]      # from the repository root

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's speed table: decruft --jsonl against the plain-Python C4 line
+# The speed table of docs/BENCHMARKS.md: decruft --jsonl against the plain-Python C4 line
 # filter (../shared/bench/c4_filter.py), measured in the same run.
 #
 #   bash benches/speed.sh [--write] [--reps N] [--no-direct] [--no-rss] [--bin PATH]
@@ -16,7 +16,7 @@
 # and the median of the per-round ratios to the C4 filter; then start-up
 # (median wall time of 21 runs on empty input) and peak RSS on a 2 GB
 # stream (the dev corpus repeated, 2 threads). With --write it puts the
-# table between the README's `speed:begin` and `speed:end` markers.
+# table between the `speed:begin` and `speed:end` markers of docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 write=0 reps=5 rss=1 direct=1 bin=""
@@ -159,11 +159,11 @@ if rss_line:
 table = "\n".join(out)
 print(table)
 if os.environ["SPEED_WRITE"] == "1":
-    readme = open("README.md", encoding="utf-8").read()
+    doc = open("docs/BENCHMARKS.md", encoding="utf-8").read()
     new, n = re.subn(r"(<!-- speed:begin -->\n).*?(<!-- speed:end -->)",
-                     lambda m: m.group(1) + table + m.group(2), readme, flags=re.S)
+                     lambda m: m.group(1) + table + m.group(2), doc, flags=re.S)
     if n != 1:
-        sys.exit("README.md has no speed:begin / speed:end markers")
-    open("README.md", "w", encoding="utf-8").write(new)
-    print("README.md updated", file=sys.stderr)
+        sys.exit("docs/BENCHMARKS.md has no speed:begin / speed:end markers")
+    open("docs/BENCHMARKS.md", "w", encoding="utf-8").write(new)
+    print("docs/BENCHMARKS.md updated", file=sys.stderr)
 EOF

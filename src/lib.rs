@@ -106,7 +106,9 @@ pub use crate::io::stream::{JsonlStream, OnError, StreamStats, MAX_RECORD_BYTES}
 pub use crate::label::{Label, LabelSet};
 pub use crate::site::url::site_of_url;
 pub use crate::site::wire::PATTERNS_VERSION;
-pub use crate::site::{Page, Patterns, DEFAULT_BUDGET, DEFAULT_MIN_PAGES, DEFAULT_SITE_CAP};
+pub use crate::site::{
+    Page, Patterns, DEFAULT_BUDGET, DEFAULT_MIN_PAGES, DEFAULT_SITE_CAP, LEAST_MIN_PAGES,
+};
 pub use crate::strip::{Stripper, StripperBuilder};
 pub use crate::stripped::{Reason, Stripped, Verdict};
 #[cfg(feature = "train")]

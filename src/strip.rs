@@ -1,6 +1,8 @@
 //! The public entry point: a [`Stripper`] and its settings
-//! ([`StripperBuilder`]). Stripping runs the classifier (`pipeline.rs`) and
-//! draws the verdicts (`verdict.rs`).
+//! ([`StripperBuilder`]). Stripping runs the classifier's stages
+//! (`classify/`) and draws the verdicts (`classify/verdict.rs`), a part at
+//! a time for outsized input (`text/parts.rs`), again and again with
+//! [`StripperBuilder::stable`].
 
 use std::sync::Arc;
 
@@ -10,7 +12,7 @@ use crate::error::Error;
 use crate::hints::Hints;
 use crate::label::{Label, LabelSet};
 use crate::model::{self, Model};
-use crate::site::{Patterns, DEFAULT_MIN_PAGES};
+use crate::site::{Patterns, DEFAULT_MIN_PAGES, LEAST_MIN_PAGES};
 use crate::stripped::Stripped;
 use crate::text::data;
 use crate::text::lexicon::{self, Lexicon};
@@ -192,9 +194,21 @@ impl StripperBuilder {
     }
 
     /// Sites with fewer pages than `k` in the patterns are stripped exactly
-    /// as without patterns (default [`DEFAULT_MIN_PAGES`](crate::DEFAULT_MIN_PAGES); at least 2).
+    /// as without patterns (default [`DEFAULT_MIN_PAGES`](crate::DEFAULT_MIN_PAGES)).
+    /// [`build`](Self::build) fails if `k` is below
+    /// [`LEAST_MIN_PAGES`](crate::LEAST_MIN_PAGES) (2).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use decruft::Stripper;
+    ///
+    /// assert!(Stripper::builder().min_site_pages(2).build().is_ok());
+    /// let err = Stripper::builder().min_site_pages(1).build().unwrap_err();
+    /// assert_eq!(err.to_string(), "min_site_pages must be at least 2, got 1");
+    /// ```
     pub fn min_site_pages(&mut self, k: u32) -> &mut StripperBuilder {
-        self.min_site_pages = k.max(2);
+        self.min_site_pages = k;
         self
     }
 
@@ -243,8 +257,9 @@ impl StripperBuilder {
 
     /// Builds the stripper.
     ///
-    /// Fails on an unknown language code, a non-finite threshold, or extra
-    /// phrases under a label that is not boilerplate.
+    /// Fails on an unknown language code, a non-finite threshold, a
+    /// `min_site_pages` below 2, extra phrases under a label that is not
+    /// boilerplate, or a bad model file.
     pub fn build(&self) -> Result<Stripper, Error> {
         self.build_with(|| self.model())
     }
@@ -260,6 +275,12 @@ impl StripperBuilder {
             return Err(Error::setting(format!(
                 "threshold must be finite, got {}",
                 self.threshold
+            )));
+        }
+        if self.min_site_pages < LEAST_MIN_PAGES {
+            return Err(Error::setting(format!(
+                "min_site_pages must be at least {LEAST_MIN_PAGES}, got {}",
+                self.min_site_pages
             )));
         }
         // The lexicon takes longest to build: the regexes and the model get

@@ -187,6 +187,11 @@ pub fn short_lines() -> (Vec<u8>, usize) {
     } else {
         1_000_000
     };
+    (menu_lines(n), n)
+}
+
+/// `n` short menu-like lines.
+pub fn menu_lines(n: usize) -> Vec<u8> {
     let mut input = Vec::with_capacity(n * 12);
     let items = [
         "Accueil",
@@ -205,7 +210,7 @@ pub fn short_lines() -> (Vec<u8>, usize) {
         }
         input.push(b'\n');
     }
-    (input, n)
+    input
 }
 
 /// One line of prose 100,000 times (20,000 in debug builds): the text, the

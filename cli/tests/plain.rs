@@ -4,8 +4,8 @@
 use std::process::{Command, Stdio};
 
 use crate::inputs::{
-    article, bad_utf8_at_line_ends, latin1_article, mixed_line_endings, one_huge_line, prose,
-    repeated_line, right_to_left_and_cjk, short_lines, with_nuls, BLANK_ONLY, HUGE,
+    article, bad_utf8_at_line_ends, latin1_article, menu_lines, mixed_line_endings, one_huge_line,
+    prose, right_to_left_and_cjk, with_nuls, BLANK_ONLY,
 };
 use crate::invariants::{reference_lines, stripper};
 use crate::run::{decruft, first_line_then_close, BIN};
@@ -84,9 +84,17 @@ fn prints_what_the_library_keeps_on_edge_cases() {
     }
 }
 
+// The library's outsized cases (a 100 MB line, a million lines, a line
+// repeated 100,000 times: tests/edge_cases.rs) are not run again through
+// the command. What the command adds is reading: input arrives in chunks
+// of 4 MiB and is stripped a part at a time (16,384 lines). These check
+// that path at the smallest sizes that exercise it.
+
+/// A line longer than two read chunks is read whole and stripped as the
+/// library strips it.
 #[test]
-fn huge_single_line() {
-    let line = one_huge_line(HUGE);
+fn a_line_longer_than_a_read_chunk() {
+    let line = one_huge_line(9 << 20);
     let kept = strip_both(&line);
     assert!(
         kept.is_empty() || kept == line,
@@ -94,14 +102,11 @@ fn huge_single_line() {
     );
 }
 
+/// More lines than a part: stripped part by part, as the library strips
+/// the whole.
 #[test]
-fn million_short_lines() {
-    strip_both(&short_lines().0);
-}
-
-#[test]
-fn same_line_repeated_100_000_times() {
-    strip_both(repeated_line().0.as_bytes());
+fn more_lines_than_a_part() {
+    strip_both(&menu_lines(3 * (1 << 14) + 100));
 }
 
 #[test]

@@ -86,7 +86,8 @@ class Stripper:
         patterns: site patterns (``Patterns``): the share of a page's site
             holding each line is a model input.
         min_site_pages: sites with fewer pages are stripped as without
-            patterns (default 3).
+            patterns (default 3; at least 2, as for ``decruft
+            --min-site-pages``: a smaller value is a ValueError).
 
     Raises:
         DecruftError: bad label, language, threshold, phrases or model.

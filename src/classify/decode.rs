@@ -1,4 +1,4 @@
-//! Context decoding: from each line's own score to a consistent reading of
+//! Stage 6 of the pipeline, context decoding: from each line's own score to a consistent reading of
 //! the whole document.
 //!
 //! Articles are contiguous. The decoder is a Viterbi pass over a five-state

@@ -1,4 +1,4 @@
-//! Head evidence, before the model: which lines repeat the page's title or
+//! Stage 3 of the pipeline, with `rules.rs`: head evidence, before the model: which lines repeat the page's title or
 //! the URL's slug.
 //!
 //! [`Evidence::gather`] marks them. A scraped page usually starts with its

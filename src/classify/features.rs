@@ -1,4 +1,4 @@
-//! Per-line features, shared by the heuristics, the model and training.
+//! Stage 2 of the pipeline: per-line features, shared by the heuristics, the model and training.
 //!
 //! One pass over each line's characters gives its shape (length, words,
 //! punctuation, capitals, digits, bullets, URLs); one Aho-Corasick scan over
@@ -553,7 +553,7 @@ fn line_hash(content: &str) -> u64 {
     let b = content.as_bytes();
     let head = &b[..b.len().min(48)];
     let tail = &b[b.len().saturating_sub(48)..];
-    let mut h = tokens::combine(0x9e37_79b9_7f4a_7c15, b.len() as u64);
+    let mut h = tokens::combine(tokens::HASH_SEED, b.len() as u64);
     for part in [head, tail] {
         let mut chunks = part.chunks_exact(8);
         for c in &mut chunks {

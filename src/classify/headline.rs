@@ -1,4 +1,4 @@
-//! The article's head, after decoding: the title and the standfirst.
+//! Stage 7 of the pipeline, with `verdict.rs`: the article's head, after decoding: the title and the standfirst.
 //!
 //! [`pick`] chooses the headline among the headline-shaped lines above the
 //! article's first paragraph (looking past bylines, dates, share rows and
@@ -8,7 +8,8 @@
 use crate::classify::decode::State;
 use crate::classify::evidence::{Evidence, PAGE_TITLE, SLUG_MATCH, TITLE_MATCH};
 use crate::classify::features::{DocFeatures, Ending, LineFeatures};
-use crate::classify::rules::{self, Cause, Emission};
+use crate::classify::kinds::{self, fluent, long_prose};
+use crate::classify::rules::{Cause, Emission};
 use crate::label::Label;
 
 /// The head chosen after decoding: the title line and the standfirst lines.
@@ -39,9 +40,9 @@ pub(super) fn headline_shaped(f: &LineFeatures, text: &str) -> bool {
             && !f.url
             && matches!(f.ending, Ending::Other | Ending::Sentence)
             && f.lex_total_share() < 0.3
-            && !(f.date || f.byline || f.reading_time || f.counter)
+            && !kinds::metadata_shaped(f)
     } else {
-        rules::heading_like(f) && f.words <= 25
+        kinds::heading_like(f) && f.words <= 25
     };
     if !shaped || f.repeats > 2 {
         return false;
@@ -89,27 +90,6 @@ fn skippable(f: &LineFeatures, e: &Emission) -> bool {
                     _
                 )
         )
-}
-
-/// A fluent line that may be a standfirst: a sentence or two of prose, no
-/// byline or date shape, little boilerplate vocabulary.
-/// Whether a line (a piece of a long line, mostly) is prose too long to be
-/// [`fluent`]: more than 80 words, stopwords among them.
-fn long_prose(f: &LineFeatures, know_language: bool) -> bool {
-    f.words > 80
-        && !f.bullet
-        && f.lex_total_share() < 0.2
-        && (!know_language || f.stop_density() >= 0.1)
-}
-
-fn fluent(f: &LineFeatures, know_language: bool) -> bool {
-    (6..=80).contains(&f.words)
-        && !f.bullet
-        && !f.url
-        && !(f.date || f.byline || f.reading_time || f.counter || f.credit)
-        && f.lex_total_share() < 0.2
-        && (!know_language || f.stop_density() >= 0.1)
-        && !matches!(f.ending, Ending::Ellipsis | Ending::Arrow | Ending::Colon)
 }
 
 /// Whether line `i` sits in a menu: a block of short lines.
@@ -369,11 +349,7 @@ fn lead(
             continue;
         }
         looked += 1;
-        let prose = f.words >= 6
-            && f.lex_total_share() < 0.3
-            && !(f.date || f.byline || f.counter || f.reading_time)
-            && (!know || f.stop_density() >= 0.1 || f.words * 2 > f.chars)
-            && !headline_shaped(f, text);
+        let prose = kinds::lead_prose(f, know) && !headline_shaped(f, text);
         if prose && states.get(j).is_some_and(|s| s.kept()) {
             // The article below the title was found.
             return Vec::new();

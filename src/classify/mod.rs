@@ -1,5 +1,7 @@
-//! The classifier's stages, in order, over one document: line spans,
-//! features, the heuristics' scores, the model's two stages, decoding.
+//! Stages 2 to 7 of the pipeline (the crate's docs number them), run in
+//! order over one document by [`Classifier::run`]: features, the
+//! heuristics' scores and head evidence, the model's two stages, decoding;
+//! then the verdicts.
 //!
 //! A [`Classifier`] holds what the stages read (lexicon, stoplists, model);
 //! the per-thread [`Scratch`] holds what they write, reused from one
@@ -12,6 +14,7 @@ pub(crate) mod decode;
 pub(crate) mod evidence;
 pub(crate) mod features;
 pub(crate) mod headline;
+pub(crate) mod kinds;
 pub(crate) mod rules;
 pub(crate) mod stage1;
 pub(crate) mod stage2;
@@ -48,7 +51,7 @@ pub(crate) struct Classifier {
     pub(crate) bias: f32,
     /// The learned model; `None`: the heuristics alone.
     pub(crate) model: Option<Arc<Model>>,
-    /// Lines learned from the pages of each site (`site.rs`), if given.
+    /// Lines learned from the pages of each site (`site/`), if given.
     pub(crate) patterns: Option<Arc<Patterns>>,
     /// Sites with fewer pages than this are read as without patterns.
     pub(crate) min_site_pages: u32,
@@ -129,16 +132,19 @@ pub(crate) struct Scratch {
     logits: Vec<f32>,
     pub(crate) vectorizer: Vectorizer,
     rescorer: Rescorer,
-    logits2: Vec<f32>,
+    /// The log-odds the next stage writes, swapped with `logits` once
+    /// written (so each stage reads the previous one's whole).
+    next_logits: Vec<f32>,
+    /// One line's first-stage inputs: dense, hashed n-grams, hashed
+    /// crosses.
     pub(crate) x: Vec<f32>,
     pub(crate) sparse: Vec<u32>,
     pub(crate) crosses: Vec<u32>,
-    /// Second-stage inputs: one row of [`STAGE2`] per non-blank line
-    /// (one row when explaining a line).
-    x2: Vec<f32>,
+    /// Second-stage inputs: one row of [`STAGE2`] per non-blank line.
+    stage2_inputs: Vec<f32>,
     /// The non-blank lines, and their second-stage log-odds.
     rows: Vec<u32>,
-    z2: Vec<f32>,
+    stage2_logits: Vec<f32>,
     top: Vec<Vec<(&'static str, f32)>>,
     decoder: Decoder,
 }
@@ -167,7 +173,7 @@ impl Classifier {
             self.run(text, hints, s);
             s.top.clear();
             if let (true, Some(model)) = (explain, &self.model) {
-                // The second stage's inputs are still in `x2`, one row per
+                // The second stage's inputs are still in `stage2_inputs`, one row per
                 // non-blank line, as the last stage read them.
                 let mut row = 0;
                 for i in 0..s.doc.lines.len() {
@@ -175,9 +181,9 @@ impl Classifier {
                         Vec::new()
                     } else {
                         s.line_inputs(text, model.kind, i);
-                        let x2 = &s.x2[row * STAGE2..(row + 1) * STAGE2];
+                        let row_inputs = &s.stage2_inputs[row * STAGE2..(row + 1) * STAGE2];
                         row += 1;
-                        model.explain(&s.x, &s.crosses, &s.sparse, x2, 5)
+                        model.explain(&s.x, &s.crosses, &s.sparse, row_inputs, 5)
                     };
                     s.top.push(top);
                 }
@@ -244,8 +250,8 @@ impl Classifier {
         let Some(model) = &self.model else {
             return;
         };
-        s.logits2.clear();
-        s.logits2.resize(s.logits.len(), 0.0);
+        s.next_logits.clear();
+        s.next_logits.resize(s.logits.len(), 0.0);
         s.vectorizer.prepare(&s.doc, &s.emissions, &s.evidence);
         s.x.resize(DENSE, 0.0);
         for i in 0..s.doc.lines.len() {
@@ -266,18 +272,18 @@ impl Classifier {
             let knows = s.doc.knows_language();
             s.rescorer
                 .prepare(&s.doc.lines, knows, &s.logits, &s.evidence, &s.site);
-            s.x2.clear();
-            s.x2.resize(s.rows.len() * STAGE2, 0.0);
-            for (row, &i) in s.x2.chunks_exact_mut(STAGE2).zip(&s.rows) {
+            s.stage2_inputs.clear();
+            s.stage2_inputs.resize(s.rows.len() * STAGE2, 0.0);
+            for (row, &i) in s.stage2_inputs.chunks_exact_mut(STAGE2).zip(&s.rows) {
                 s.rescorer.line(&s.doc.lines, i as usize, row);
             }
-            s.z2.clear();
-            s.z2.resize(s.rows.len(), 0.0);
-            model.logit2_rows(stage, &s.x2, &mut s.z2);
-            for (&z, &i) in s.z2.iter().zip(&s.rows) {
-                s.logits2[i as usize] = z;
+            s.stage2_logits.clear();
+            s.stage2_logits.resize(s.rows.len(), 0.0);
+            model.logit2_rows(stage, &s.stage2_inputs, &mut s.stage2_logits);
+            for (&z, &i) in s.stage2_logits.iter().zip(&s.rows) {
+                s.next_logits[i as usize] = z;
             }
-            std::mem::swap(&mut s.logits, &mut s.logits2);
+            std::mem::swap(&mut s.logits, &mut s.next_logits);
         }
         for i in 0..s.doc.lines.len() {
             if !s.doc.lines[i].blank {
@@ -287,10 +293,10 @@ impl Classifier {
                 } else {
                     z
                 };
-                s.logits2[i] = z - self.bias;
+                s.next_logits[i] = z - self.bias;
             }
         }
-        std::mem::swap(&mut s.logits, &mut s.logits2);
+        std::mem::swap(&mut s.logits, &mut s.next_logits);
         let mut states = std::mem::take(&mut s.line_states);
         s.decode(&model.costs, combined, 0.0, &mut states);
         s.rescued = false;

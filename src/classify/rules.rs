@@ -1,4 +1,4 @@
-//! Hand-written scores: how much each line, on its own, looks like article
+//! Stage 3 of the pipeline, with `evidence.rs`: hand-written scores: how much each line, on its own, looks like article
 //! content, and why.
 //!
 //! The score is a log-odds (positive: content). It follows jusText's key
@@ -7,6 +7,7 @@
 //! ([`crate::classify::decode`]) then reads the scores as a sequence.
 
 use crate::classify::features::{DocFeatures, Ending, LineFeatures};
+use crate::classify::kinds;
 use crate::label::Label;
 
 /// Why a line got its own score: the strongest single factor.
@@ -31,20 +32,6 @@ pub(crate) struct Emission {
     /// (a comment form, a related-articles header, a copyright line).
     pub(crate) barrier: f32,
     pub(super) cause: Cause,
-}
-
-/// Whether a line reads like a heading or title: a handful of words, no
-/// sentence-final punctuation except ? or !, no lexicon phrase.
-pub(crate) fn heading_like(f: &LineFeatures) -> bool {
-    !f.blank
-        && (2..=20).contains(&f.words)
-        && f.chars <= 160
-        && !f.bullet
-        && !f.url
-        && matches!(f.ending, Ending::Other | Ending::Sentence)
-        && f.lex_total_share() < 0.3
-        && !(f.date || f.byline || f.reading_time || f.counter)
-        && f.numeric_words * 3 <= f.words
 }
 
 /// Heuristic log-odds at or below which a line is boilerplate for the
@@ -114,25 +101,59 @@ pub(crate) fn score(doc: &DocFeatures, out: &mut Vec<Emission>) {
         since_read_more = since_read_more.saturating_add(1);
         let why = match since_read_more {
             1 => Some("snippet before a read-more link"),
-            2 if heading_like(f) => Some(TEASER_HEADLINE),
+            2 if kinds::heading_like(f) => Some(TEASER_HEADLINE),
             _ => None,
         };
         if let Some(why) = why {
-            if out[i].logit > -3.0 {
-                out[i].logit = out[i].logit.min(0.0) - 3.0;
+            if out[i].logit > -TEASER_PENALTY {
+                out[i].logit = out[i].logit.min(0.0) - TEASER_PENALTY;
                 out[i].cause = Cause::Shape(Label::Teaser, why);
             }
         }
-        if is_read_more(f) {
+        if kinds::read_more_link(f) {
             since_read_more = 0;
         }
     }
 }
 
-fn is_read_more(f: &LineFeatures) -> bool {
-    let rm = Label::ReadMore.category().expect("a boilerplate label");
-    f.words <= 6 && (f.lex_share(rm) >= 0.5 || (f.ending == Ending::Arrow && f.words <= 4))
-}
+// The line's own score starts from its length and stopword density
+// (jusText: article prose is long and dense in stopwords), in log-odds.
+// With the density slope of 8, a tenth more stopwords is 0.8 more log-odds
+// (odds a little over twice as high). The three lengths cross zero at:
+// long lines, a density of 0.03 (1.5 / 8 below 0.22: a long line with a
+// few stopwords is prose); medium lines, 0.24 (0.3 / 8 below 0.28: they
+// need the density of running text); short lines, never (6 words: -0.3).
+// Every later rule adds or takes off log-odds from there: a sentence end
+// +0.8, an ellipsis -1, an arrow -2 (a link), a metadata shape 1.5 to 4
+// (enough to outweigh a medium line's prose score), phrases up to 7 times
+// the share of the line they cover.
+
+/// Lines of at least this many words are long…
+const LONG_WORDS: u32 = 15;
+/// …with these log-odds at [`LONG_PIVOT`]…
+const LONG_AT_PIVOT: f32 = 1.5;
+/// …a stopword density.
+const LONG_PIVOT: f32 = 0.22;
+/// Lines of at least this many words (and fewer than [`LONG_WORDS`]) are
+/// medium…
+const MEDIUM_WORDS: u32 = 7;
+/// …with these log-odds at [`MEDIUM_PIVOT`]…
+const MEDIUM_AT_PIVOT: f32 = 0.3;
+/// …a stopword density.
+const MEDIUM_PIVOT: f32 = 0.28;
+/// Log-odds per unit of stopword density, for long and medium lines.
+const DENSITY_SLOPE: f32 = 8.0;
+/// Shorter lines start from these log-odds…
+const SHORT_BASE: f32 = -1.2;
+/// …plus this much per word (negative up to the longest short line).
+const SHORT_PER_WORD: f32 = 0.15;
+/// The density read when the document's stoplist does not fit it (no
+/// stopword signal): that of ordinary prose, so that length and
+/// punctuation decide.
+const UNKNOWN_DENSITY: f32 = 0.3;
+/// What the snippet and headline of a teaser block lose: enough to drop
+/// a fluent snippet (they end up at most at minus this).
+const TEASER_PENALTY: f32 = 3.0;
 
 fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
     if f.blank {
@@ -143,14 +164,18 @@ fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
         };
     }
     let w = f.words as f32;
-    let d = if know_language { f.stop_density() } else { 0.3 };
-    // Length and stopword density (jusText): long dense lines are prose.
-    let mut logit = if f.words >= 15 {
-        1.5 + 8.0 * (d - 0.22)
-    } else if f.words >= 7 {
-        0.3 + 8.0 * (d - 0.28)
+    let d = if know_language {
+        f.stop_density()
     } else {
-        -1.2 + 0.15 * w
+        UNKNOWN_DENSITY
+    };
+    // Length and stopword density (jusText): long dense lines are prose.
+    let mut logit = if f.words >= LONG_WORDS {
+        LONG_AT_PIVOT + DENSITY_SLOPE * (d - LONG_PIVOT)
+    } else if f.words >= MEDIUM_WORDS {
+        MEDIUM_AT_PIVOT + DENSITY_SLOPE * (d - MEDIUM_PIVOT)
+    } else {
+        SHORT_BASE + SHORT_PER_WORD * w
     };
     let mut cause = if logit > 0.0 {
         Cause::Prose
@@ -282,14 +307,10 @@ fn score_line(f: &LineFeatures, know_language: bool) -> Emission {
             cause = Cause::Phrase(Label::BOILERPLATE[c], f.lex_best.unwrap_or(0));
         }
         logit -= strength;
-        if share >= 0.4 || (lead && f.words <= 8) {
-            barrier = match Label::BOILERPLATE[c] {
-                Label::Comments => 5.0,
-                Label::Newsletter | Label::Donation => 4.0,
-                Label::Legal => 2.5,
-                Label::Teaser => 2.0,
-                _ => 0.0,
-            };
+        // An end-of-article marker: mostly the phrase, or a short line
+        // opening with it.
+        if share >= kinds::MARKER_SHARE || (lead && f.words <= 8) {
+            barrier = kinds::barrier(Label::BOILERPLATE[c]);
         }
     }
     Emission {

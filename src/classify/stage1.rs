@@ -12,8 +12,8 @@
 use crate::classify::decode::State;
 use crate::classify::evidence::{self, Evidence};
 use crate::classify::features::{DocFeatures, Ending, LineFeatures};
-use crate::classify::rules::{self, Emission};
-use crate::label::Label;
+use crate::classify::kinds::{self, END_MARKERS, STAGE1_PROSE};
+use crate::classify::rules::Emission;
 use crate::model::inputs::{bucket, Kind, Stage1Input, BIGRAM_WORDS, CROSSES, TRIGRAM_CHARS};
 use crate::text::data::CATEGORIES;
 use crate::text::tokens;
@@ -49,24 +49,6 @@ const HEADING: u8 = 2;
 
 const NONE: u32 = u32::MAX;
 
-fn prose_like(f: &LineFeatures, know_language: bool) -> bool {
-    f.words >= 10 && (!know_language || f.stop_density() >= 0.2) && f.lex_total_share() < 0.3
-}
-
-fn marker_group(f: &LineFeatures) -> Option<usize> {
-    let (c, share) = f.lex_top()?;
-    if share < 0.4 {
-        return None;
-    }
-    match Label::BOILERPLATE[c] {
-        Label::Comments => Some(0),
-        Label::Newsletter | Label::Donation => Some(1),
-        Label::Teaser => Some(2),
-        Label::Legal => Some(3),
-        _ => None,
-    }
-}
-
 impl Vectorizer {
     /// Prepares the per-document context.
     pub(crate) fn prepare(&mut self, doc: &DocFeatures, rules: &[Emission], evidence: &Evidence) {
@@ -85,7 +67,8 @@ impl Vectorizer {
             if f.blank {
                 0
             } else {
-                (prose_like(f, know) as u8 * PROSE) | (rules::heading_like(f) as u8 * HEADING)
+                (STAGE1_PROSE.holds(f, know) as u8 * PROSE)
+                    | (kinds::heading_like(f) as u8 * HEADING)
             }
         }));
         let mut last = NONE;
@@ -106,7 +89,8 @@ impl Vectorizer {
                 }
                 rule += rules[i].logit;
                 nb += 1.0;
-                if let Some(g) = marker_group(f) {
+                let group = kinds::marker(f, &END_MARKERS).and_then(kinds::stage1_marker_group);
+                if let Some(g) = group {
                     marks[g] = marks[g].saturating_add(1);
                 }
             }
@@ -329,7 +313,6 @@ impl Vectorizer {
         }
 
         // Neighbours.
-        let rm = Label::ReadMore.category().expect("a boilerplate label");
         let mut neighbour = |j: u32,
                              short: Stage1Input,
                              long: Stage1Input,
@@ -351,9 +334,7 @@ impl Vectorizer {
             x[sentence as usize] = (g.ending == Ending::Sentence) as u8 as f32;
             x[heading as usize] = self.has(j, HEADING) as u8 as f32;
             x[lex as usize] = g.lex_total_share();
-            x[read_more as usize] = (g.lex_share(rm) >= 0.5
-                || (g.ending == Ending::Arrow && g.words <= 4))
-                as u8 as f32;
+            x[read_more as usize] = kinds::read_more_shaped(g) as u8 as f32;
         };
         let (p, nx) = (self.prev[i], self.next[i]);
         use Stage1Input::*;
@@ -463,7 +444,7 @@ impl Vectorizer {
         let content = &text[f.trim_start as usize..f.trim_end as usize];
         let words = doc.words(i);
         let mut prev_word = 0u64;
-        let mut whole = 0x9e37_79b9_7f4a_7c15u64;
+        let mut whole = tokens::HASH_SEED;
         for (k, &hash) in words.iter().enumerate() {
             sparse.push(bucket(tokens::combine(1, hash)));
             if k == 0 {
@@ -554,4 +535,39 @@ impl Vectorizer {
             out.push(bucket(tokens::combine(100 + k as u64, c)));
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::classify::Scratch;
+    use crate::hints::Hints;
+    use crate::model::inputs::{Kind, DENSE};
+    use crate::strip::Stripper;
+
+    /// The hashed n-gram and cross buckets of a known line, as the shipped
+    /// model's weights are filed (`text/tokens.rs` pins the word hash;
+    /// this pins the n-grams built from it: their tags, the seed of the
+    /// whole-line n-gram, the character trigrams, the bucket mask). If it
+    /// fails, the model reads other n-grams' weights: retrain it and bump
+    /// `FEATURES_VERSION`, or undo the change.
+    #[test]
+    fn ngram_buckets_are_pinned() {
+        let text = "Lire la suite de l'article\n";
+        let stripper = Stripper::builder().heuristics_only().build().unwrap();
+        let mut s = Scratch::default();
+        stripper.classifier.run(text, &Hints::new(), &mut s);
+        s.vectorizer.prepare(&s.doc, &s.emissions, &s.evidence);
+        s.x.resize(DENSE, 0.0);
+        s.line_inputs(text, Kind::Combined, 0);
+        assert_eq!(s.sparse, SPARSE);
+        assert_eq!(s.crosses, CROSSES);
+    }
+
+    /// Unigrams (and the first word), bigrams, the whole line's n-gram
+    /// (five words or fewer: none here), character trigrams.
+    const SPARSE: &[u32] = &[
+        19178, 15668, 57740, 13073, 13195, 11069, 53195, 6954, 51802, 15775, 56782, 12487, 57581,
+        20050, 14913, 47741, 36960, 4731, 46814, 25048, 926, 26699,
+    ];
+    const CROSSES: &[u32] = &[14945, 53865, 25971, 41721, 28708, 36601, 2623, 30265];
 }

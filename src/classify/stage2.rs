@@ -1,4 +1,4 @@
-//! Second-stage scores: each line re-scored in the light of its neighbours'
+//! Stage 5 of the pipeline, the model's second stage: each line re-scored in the light of its neighbours'
 //! first-stage scores.
 //!
 //! The first stage judges a line from its own features and its immediate
@@ -10,8 +10,7 @@
 
 use crate::classify::evidence::{Evidence, PAGE_TITLE, SLUG_MATCH, TITLE_MATCH};
 use crate::classify::features::{Ending, LineFeatures};
-use crate::classify::rules;
-use crate::label::Label;
+use crate::classify::kinds::{self, STAGE2_MARKERS, STAGE2_PROSE};
 use crate::model::inputs::Stage2Input;
 use crate::site::lookup::SiteLines;
 use crate::util::math::{ln_1p, sigmoid, window, window_share};
@@ -162,9 +161,9 @@ impl Rescorer {
         self.snippet.clear();
         for r in 0..n {
             let f = &lines[self.rows[r] as usize];
-            let head = |g: &LineFeatures| rules::heading_like(g) || (g.bullet && g.words <= 20);
+            let head = |g: &LineFeatures| kinds::heading_like(g) || (g.bullet && g.words <= 20);
             let tail = |g: &LineFeatures| head(g) || g.date || g.time || g.counter;
-            let prose = f.words >= 8 && !f.bullet;
+            let prose = kinds::snippet_prose(f);
             let above = r > 0 && head(&lines[self.rows[r - 1] as usize]);
             let below = r + 1 < n && tail(&lines[self.rows[r + 1] as usize]);
             self.snippet.push(prose && above && below);
@@ -175,11 +174,11 @@ impl Rescorer {
         for (r, &i) in self.rows.iter().enumerate() {
             let f = &lines[i as usize];
             let shape = [
-                f.date || f.time || f.byline || f.counter || f.reading_time,
-                rules::heading_like(f),
+                kinds::metadata_shaped(f) || f.time,
+                kinds::heading_like(f),
                 f.ending == Ending::Ellipsis,
                 f.words <= 3,
-                f.words >= 10 && f.lex_total_share() < 0.3,
+                STAGE2_PROSE.holds(f, !self.lang_unknown),
                 self.snippet[r],
             ];
             for (a, s) in acc.iter_mut().zip(shape) {
@@ -187,20 +186,7 @@ impl Rescorer {
             }
             self.shapes.push(acc);
         }
-        let is_marker = |f: &LineFeatures| {
-            f.lex_top().is_some_and(|(c, share)| {
-                share >= 0.4
-                    && matches!(
-                        Label::BOILERPLATE[c],
-                        Label::Comments
-                            | Label::Newsletter
-                            | Label::Donation
-                            | Label::Teaser
-                            | Label::Legal
-                            | Label::Share
-                    )
-            })
-        };
+        let is_marker = |f: &LineFeatures| kinds::marker(f, &STAGE2_MARKERS).is_some();
         self.marker_up.clear();
         let mut last = None;
         for (r, &i) in self.rows.iter().enumerate() {
@@ -331,7 +317,7 @@ impl Rescorer {
         );
         set(
             Stage2Input::heading_like,
-            rules::heading_like(f) as u8 as f32,
+            kinds::heading_like(f) as u8 as f32,
         );
         set(
             Stage2Input::sentence,

@@ -8,7 +8,8 @@ use crate::classify::decode::State;
 use crate::classify::evidence::PAGE_TITLE;
 use crate::classify::features::{Ending, LineFeatures};
 use crate::classify::headline;
-use crate::classify::rules::{self, Cause, Emission};
+use crate::classify::kinds;
+use crate::classify::rules::{Cause, Emission};
 use crate::classify::Classified;
 use crate::label::{Label, LabelSet};
 use crate::stripped::{Reason, Stripped, Verdict};
@@ -224,7 +225,7 @@ impl Labelling<'_> {
 
 /// Whether a kept line reads as a heading rather than a paragraph.
 fn is_heading(f: &LineFeatures, text: &str) -> bool {
-    if !rules::heading_like(f) || f.words > 15 {
+    if !kinds::heading_like(f) || f.words > 15 {
         return false;
     }
     match f.ending {

@@ -37,3 +37,43 @@ impl Default for Costs {
         }
     }
 }
+
+/// One of the [`Costs`], by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cost {
+    Enter,
+    Exit,
+    Reenter,
+    Closed,
+    GapOpen,
+    GapLine,
+    Split,
+}
+
+impl Cost {
+    /// Every cost, in the order of the fields (and of the tuner's search).
+    pub(crate) const ALL: [Cost; 7] = [
+        Cost::Enter,
+        Cost::Exit,
+        Cost::Reenter,
+        Cost::Closed,
+        Cost::GapOpen,
+        Cost::GapLine,
+        Cost::Split,
+    ];
+}
+
+impl Costs {
+    /// The value of cost `c`.
+    pub(crate) fn get(&self, c: Cost) -> f32 {
+        match c {
+            Cost::Enter => self.enter,
+            Cost::Exit => self.exit,
+            Cost::Reenter => self.reenter,
+            Cost::Closed => self.closed,
+            Cost::GapOpen => self.gap_open,
+            Cost::GapLine => self.gap_line,
+            Cost::Split => self.split,
+        }
+    }
+}

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::model::costs::Costs;
+use crate::model::costs::{Cost, Costs};
 use crate::model::inputs::{self, Kind, DENSE, NAMES, STAGE2, STAGE2_NAMES};
 use crate::model::trees::{Forest, ForestFile};
 use crate::model::Model;
@@ -19,10 +19,12 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// The version of what the model's inputs mean. Bump it with any change
 /// that alters the value of an input without renaming it: a feature's
-/// definition (features.rs, patterns.rs, tokens.rs), a rule's score or
-/// cause (rules.rs), the vectorizer's binning or hashing (vectorize.rs), the
-/// second stage's inputs (context.rs), what a unit is (text/segment.rs:
-/// where long lines are cut). The fingerprint then changes and
+/// definition (`classify/features.rs`, `classify/kinds.rs`,
+/// `text/shapes.rs`, `text/tokens.rs`), a rule's score or cause
+/// (`classify/rules.rs`), the first stage's binning or hashing
+/// (`classify/stage1.rs`), the second stage's inputs
+/// (`classify/stage2.rs`), what a unit is (`text/segment.rs`: where long
+/// lines are cut). The fingerprint then changes and
 /// models made before are refused instead of misread. (Input names, the
 /// n-gram settings and the embedded lexicon and stoplists are hashed
 /// already.)
@@ -150,12 +152,10 @@ impl Model {
             && model.dense.iter().all(bounded)
             && model.sparse.iter().all(bounded)
             && model.forests.iter().all(|f| f.values_within(MAX_WEIGHT));
-        let c = &model.costs;
-        let costs_ok = [
-            c.enter, c.exit, c.reenter, c.closed, c.gap_open, c.gap_line, c.split,
-        ]
-        .iter()
-        .all(|v| v.is_finite() && (0.0..=MAX_WEIGHT).contains(v));
+        let costs_ok = Cost::ALL
+            .iter()
+            .map(|&c| model.costs.get(c))
+            .all(|v| v.is_finite() && (0.0..=MAX_WEIGHT).contains(&v));
         if !finite || !costs_ok {
             return Err(Error::model(format!(
                 "weights and costs must be finite and at most {MAX_WEIGHT} in size (costs \

@@ -52,7 +52,7 @@ dense_features!(Stage1Input, NAMES:
     date, time, byline, reading_time, counter, credit, glued, lead_upper,
     repeats_2, repeats_3_, echo, echo_most,
     heading_like,
-    // the article's head (see head.rs)
+    // the article's head (see classify/evidence.rs)
     head_title, head_slug, page_title, is_headline, before_head, after_head_1_3, after_head_4_15, after_head_16_,
     // position and block
     pos_0_10, pos_10_30, pos_30_70, pos_70_90, pos_90_100, first_lines, last_lines,
@@ -109,7 +109,7 @@ dense_features!(Stage2Input, STAGE2_NAMES:
     snippet,
     // end-of-article markers (comment header, newsletter box, related links, legal)
     marker_above, marker_below,
-    // site memory (`site.rs`): the share of the site's pages holding the line,
+    // site memory (`site/`): the share of the site's pages holding the line,
     // its log count, the site's size, the share around the line, and how much
     // of the document is template (a twin page's body is not)
     site_share, site_count, site_pages, site_window, site_doc,

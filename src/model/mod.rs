@@ -116,7 +116,7 @@ impl Model {
         x: &[f32],
         crosses: &[u32],
         sparse: &[u32],
-        x2: &[f32],
+        stage2_inputs: &[f32],
         top: usize,
     ) -> Vec<(&'static str, f32)> {
         let contributions = |names: &'static [&'static str], w: &[f32], x: &[f32]| {
@@ -129,11 +129,16 @@ impl Model {
         };
         let mut parts = contributions(NAMES, &self.dense, x);
         if self.forests.is_empty() {
-            parts.extend(contributions(STAGE2_NAMES, &self.stage2, x2));
+            parts.extend(contributions(STAGE2_NAMES, &self.stage2, stage2_inputs));
         } else {
             // Trees have no per-input weights: their whole say, and the
             // line's own first-stage score they started from.
-            let z = self.forests.iter().last().map_or(0.0, |f| f.eval(x2)) + self.bias2;
+            let z = self
+                .forests
+                .iter()
+                .last()
+                .map_or(0.0, |f| f.eval(stage2_inputs))
+                + self.bias2;
             parts.push(("trees", z));
         }
         let ngrams = self.ngrams(sparse);

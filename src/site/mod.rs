@@ -7,7 +7,7 @@
 //! many distinct pages each normalised line occurs (white space collapsed,
 //! case folded, digit runs masked: "12 comments" and "3 comments" are one
 //! line), and how many pages the site has. At strip time the share of the
-//! site's pages holding a line is a second-stage model input (`context.rs`),
+//! site's pages holding a line is a second-stage model input (`classify/stage2.rs`),
 //! not a hard rule. The file format is in [`wire`].
 //!
 //! # Duplicate pages
@@ -60,6 +60,13 @@ pub const DEFAULT_BUDGET: usize = 1 << 22;
 /// read: smaller sites are stripped as without patterns.
 pub const DEFAULT_MIN_PAGES: u32 = 3;
 
+/// The smallest minimum of pages a stripper takes
+/// ([`StripperBuilder::min_site_pages`](crate::StripperBuilder::min_site_pages),
+/// `decruft --min-site-pages`, Python's `min_site_pages`; a smaller one is
+/// an error in all three): a site of one page holds every line of that
+/// page on all its pages, so the share says nothing until there are two.
+pub const LEAST_MIN_PAGES: u32 = 2;
+
 /// Line hashes are already well mixed: hash tables use them as they are.
 type LineMap = HashMap<u64, Entry, BuildHasherDefault<IdentityHasher>>;
 
@@ -96,8 +103,9 @@ struct Site {
 /// Learn with [`Patterns::add_page`] (one call per page), combine with
 /// [`Patterns::merge`], save with [`Patterns::to_bytes`], load with
 /// [`Patterns::from_bytes`], and give them to a stripper with
-/// [`StripperBuilder::patterns`](crate::StripperBuilder::patterns). See the
-/// module notes in the README for the memory bound and the file format.
+/// [`StripperBuilder::patterns`](crate::StripperBuilder::patterns). The
+/// memory bound and the twin-page guard are described in `docs/GUIDE.md`
+/// ("Site memory"), the file format in `site/wire.rs`.
 ///
 /// # Example
 ///
@@ -355,7 +363,7 @@ impl Patterns {
 
     /// The site's page count and its table, if it has `min_pages` pages.
     fn site(&self, name: &str, min_pages: u32) -> Option<&Site> {
-        self.sites.get(name).filter(|s| s.pages >= min_pages.max(2))
+        self.sites.get(name).filter(|s| s.pages >= min_pages)
     }
 }
 

@@ -21,21 +21,42 @@ pub(crate) struct Word {
     pub(crate) numeric: bool,
 }
 
+// The word hash. Its values are part of the shipped model: the model's
+// n-gram and cross weights sit at buckets of these hashes
+// (`classify/stage1.rs`), and the stoplist table is keyed by them. Change
+// `K`, `mix`, `finish`, `combine` or `HASH_SEED` and every bucket moves:
+// the model then reads other n-grams' weights, with no error (the model's
+// fingerprint names the hashing layout, not these numbers). The test
+// `hashes_are_pinned` fails first; the fix is a retrain and a bump of
+// `FEATURES_VERSION` (`model/file.rs`).
+
+/// The multiplier of FxHash (rustc's and Firefox's hasher): odd, with its
+/// bits well spread, so that one multiply mixes a character into the state.
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
+/// A starting value for hashes of several parts (a line's n-gram of all
+/// its words, a line's content for counting repeats): the 64-bit golden
+/// ratio, so that an empty start is not zero.
+pub(crate) const HASH_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// One step of the word hash: the state rotated, the next character
+/// xored in, multiplied by [`K`] (FxHash's step).
 #[inline]
 fn mix(h: u64, x: u64) -> u64 {
     (h.rotate_left(5) ^ x).wrapping_mul(K)
 }
 
-/// Final avalanche so that low bits (used for bucketing) depend on every char.
+/// Final avalanche so that low bits (used for bucketing) depend on every
+/// char: the first half of MurmurHash3's 64-bit finaliser (`fmix64`), an
+/// xor-shift, a multiply by its first constant, an xor-shift.
 #[inline]
 pub(crate) fn finish(h: u64) -> u64 {
     let h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^ (h >> 29)
 }
 
-/// Combines two hashes into one (for n-grams).
+/// Combines two hashes into one (for n-grams: a tag and a word, two words,
+/// a running hash and the next part).
 #[inline]
 pub(crate) fn combine(a: u64, b: u64) -> u64 {
     finish(mix(a, b))
@@ -374,6 +395,31 @@ mod tests {
             }
         );
     }
+
+    /// The hashes the shipped model's n-gram weights are filed under (see
+    /// the note on the word hash above): if this fails, the model reads
+    /// other n-grams' weights. Retrain it and bump `FEATURES_VERSION`, or
+    /// undo the change.
+    #[test]
+    fn hashes_are_pinned() {
+        let h = |w: &str| word_hash(w).unwrap();
+        assert_eq!(h("the"), PINNED[0]);
+        assert_eq!(h("Lire"), h("lire"));
+        assert_eq!(h("lire"), PINNED[1]);
+        assert_eq!(h("été"), PINNED[2]);
+        assert_eq!(h("文"), PINNED[3]);
+        assert_eq!(combine(h("la"), h("suite")), PINNED[4]);
+        assert_eq!(combine(HASH_SEED, 0), PINNED[5]);
+    }
+
+    const PINNED: [u64; 6] = [
+        0x03db_8149_f6ef_8a8b,
+        0x8795_72f0_c79e_afda,
+        0x2b80_535f_609b_f085,
+        0x28ba_26cb_53a6_cd00,
+        0x36ba_1b79_6008_204e,
+        0x22dc_a2a1_c84d_e903,
+    ];
 
     #[test]
     fn word_hash_requires_one_word() {

@@ -49,7 +49,7 @@ pub(super) fn train_vectors(
     let inputs = all_stage2_inputs(docs, &oof);
     fit_stage2(docs, &inputs, opts, &mut model);
     progress("tuning the decoder");
-    let z2: Vec<Vec<f32>> = docs
+    let stage2_logits: Vec<Vec<f32>> = docs
         .iter()
         .zip(&inputs)
         .map(|(d, x)| {
@@ -58,7 +58,7 @@ pub(super) fn train_vectors(
                 .collect()
         })
         .collect();
-    let pairs: Vec<(&DocVectors, Vec<f32>)> = docs.iter().copied().zip(z2).collect();
+    let pairs: Vec<(&DocVectors, Vec<f32>)> = docs.iter().copied().zip(stage2_logits).collect();
     let (costs, offset) = tune(&pairs, kind == Kind::Combined, opts.min_recall);
     progress("fitting on all documents");
     let first = fit(docs, kind, opts);

@@ -3,7 +3,7 @@
 
 use crate::classify::decode::{Decoder, State, Step};
 use crate::classify::rules;
-use crate::model::costs::Costs;
+use crate::model::costs::{Cost, Costs};
 use crate::train::dataset::LineLabel;
 use crate::train::vectors::DocVectors;
 
@@ -89,14 +89,51 @@ pub(super) fn objective(
     }
 }
 
-/// Coordinate search over the decoder costs and the decision offset.
-/// Lower bounds of the tuned costs (enter, exit, reenter, closed, gap_open,
-/// gap_line, split). They keep the decoder's prior that an article is one
-/// block and ends at an end-of-article marker: the dev data alone would let
-/// the tuner trade that away for a sliver of F1 (a donation appeal after the
-/// article scored like prose is still a donation appeal).
-const MIN_COSTS: [f32; 7] = [0.0, 0.0, 1.0, 2.0, 0.0, 0.0, 0.0];
+/// A parameter the tuner searches: one of the decoder's costs, or the
+/// decision offset added to every line's log-odds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Param {
+    Cost(Cost),
+    Offset,
+}
 
+/// The parameters in the order the search visits them: the costs, then
+/// the offset.
+const PARAMS: [Param; 8] = [
+    Param::Cost(Cost::Enter),
+    Param::Cost(Cost::Exit),
+    Param::Cost(Cost::Reenter),
+    Param::Cost(Cost::Closed),
+    Param::Cost(Cost::GapOpen),
+    Param::Cost(Cost::GapLine),
+    Param::Cost(Cost::Split),
+    Param::Offset,
+];
+
+/// The lowest value the tuner gives a cost. Coming back to the article
+/// costs at least 1, and at least 2 more past an end-of-article marker:
+/// they keep the decoder's prior that an article is one block and ends at
+/// such a marker, which the dev data alone would let the tuner trade away
+/// for a sliver of F1 (a donation appeal after the article scored like
+/// prose is still a donation appeal).
+fn floor(c: Cost) -> f32 {
+    match c {
+        Cost::Reenter => 1.0,
+        Cost::Closed => 2.0,
+        _ => 0.0,
+    }
+}
+
+/// The steps tried from a cost's current value: factors (then at least
+/// 0.05 and the cost's [`floor`]).
+const COST_FACTORS: [f32; 5] = [0.0, 0.5, 0.75, 1.33, 2.0];
+/// The steps tried from the offset's current value: shifts in log-odds.
+const OFFSET_SHIFTS: [f32; 8] = [-1.0, -0.5, -0.25, -0.1, 0.1, 0.25, 0.5, 1.0];
+
+/// Coordinate search over the decoder costs and the decision offset:
+/// three rounds over [`PARAMS`], each parameter set in turn to the best of
+/// its candidate values (the others held), starting from the heuristics'
+/// costs and no offset.
 pub(super) fn tune(
     docs: &[(&DocVectors, Vec<f32>)],
     barriers: bool,
@@ -106,30 +143,22 @@ pub(super) fn tune(
     let mut offset = 0.0f32;
     let mut best = objective(docs, barriers, &costs, offset, min_recall);
     for _round in 0..3 {
-        for param in 0..8 {
-            let current = if param == 7 {
-                offset
-            } else {
-                get(&costs, param)
-            };
-            let candidates: Vec<f32> = if param == 7 {
-                [-1.0, -0.5, -0.25, -0.1, 0.1, 0.25, 0.5, 1.0]
-                    .iter()
-                    .map(|d| current + d)
-                    .collect()
-            } else {
-                let floor = MIN_COSTS.get(param).copied().unwrap_or(0.0);
-                [0.0, 0.5, 0.75, 1.33, 2.0]
-                    .iter()
-                    .map(|f| (current * f).max(0.05).max(floor))
-                    .collect()
+        for param in PARAMS {
+            let candidates: Vec<f32> = match param {
+                Param::Offset => OFFSET_SHIFTS.iter().map(|d| offset + d).collect(),
+                Param::Cost(c) => {
+                    let current = costs.get(c);
+                    COST_FACTORS
+                        .iter()
+                        .map(|f| (current * f).max(0.05).max(floor(c)))
+                        .collect()
+                }
             };
             for v in candidates {
                 let (mut c, mut o) = (costs, offset);
-                if param == 7 {
-                    o = v;
-                } else {
-                    set(&mut c, param, v);
+                match param {
+                    Param::Offset => o = v,
+                    Param::Cost(cost) => *cost_mut(&mut c, cost) = v,
                 }
                 let score = objective(docs, barriers, &c, o, min_recall);
                 if score > best + 1e-6 {
@@ -143,20 +172,15 @@ pub(super) fn tune(
     (costs, offset)
 }
 
-fn get(c: &Costs, i: usize) -> f32 {
-    [
-        c.enter, c.exit, c.reenter, c.closed, c.gap_open, c.gap_line, c.split,
-    ][i]
-}
-
-fn set(c: &mut Costs, i: usize, v: f32) {
-    *[
-        &mut c.enter,
-        &mut c.exit,
-        &mut c.reenter,
-        &mut c.closed,
-        &mut c.gap_open,
-        &mut c.gap_line,
-        &mut c.split,
-    ][i] = v;
+/// Cost `c` of `costs`, to set.
+fn cost_mut(costs: &mut Costs, c: Cost) -> &mut f32 {
+    match c {
+        Cost::Enter => &mut costs.enter,
+        Cost::Exit => &mut costs.exit,
+        Cost::Reenter => &mut costs.reenter,
+        Cost::Closed => &mut costs.closed,
+        Cost::GapOpen => &mut costs.gap_open,
+        Cost::GapLine => &mut costs.gap_line,
+        Cost::Split => &mut costs.split,
+    }
 }

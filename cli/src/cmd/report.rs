@@ -18,8 +18,9 @@ use decruft::{map_batch, Hints, Label, OnError, Stripper};
 use serde_json::Value;
 
 use crate::flags::Args;
-use crate::input::{inputs, Output};
-use crate::{warc, write_err, Failure};
+use crate::io::input::{inputs, Output};
+use crate::io::warc;
+use crate::{write_err, Failure};
 
 /// Pages listed under "lost most".
 const WORST: usize = 20;
@@ -130,7 +131,7 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
             }
         }
     }
-    crate::jsonl::report_warc(&warc_counts);
+    crate::cmd::jsonl::report_warc(&warc_counts);
     totals
         .worst
         .sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));

@@ -10,8 +10,9 @@ use decruft::{
     GoldDoc, LabelledDoc, TrainOptions,
 };
 
+use crate::cmd::builder;
 use crate::flags::Args;
-use crate::{builder, write_err, Failure};
+use crate::{write_err, Failure};
 
 /// Reads a JSONL file, one `parse`d value per non-blank line; errors name
 /// the file and the line.

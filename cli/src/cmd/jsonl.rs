@@ -8,8 +8,9 @@ use std::ops::ControlFlow;
 use decruft::{JsonlStream, Rejection, StreamStats, Stripper};
 
 use crate::flags::Args;
-use crate::input::{inputs, Output};
-use crate::{signals, warc, Failure};
+use crate::io::input::{inputs, Output};
+use crate::io::{signals, warc};
+use crate::Failure;
 
 /// `decruft --jsonl`: every file (or stdin) through one stream, to stdout
 /// or `-o FILE`.

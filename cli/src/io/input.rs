@@ -167,7 +167,7 @@ impl Stdin {
 impl Read for Stdin {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.at == self.piece.len() {
-            if crate::signals::received().is_some() {
+            if crate::io::signals::received().is_some() {
                 return Ok(0);
             }
             match self.pieces.recv_timeout(Duration::from_millis(50)) {

@@ -9,7 +9,7 @@ use decruft::{default_threads, map_batch, site_of_url, JsonlOptions, OnError, Pa
 use serde_json::value::RawValue;
 
 use crate::flags::Args;
-use crate::input::inputs;
+use crate::io::input::inputs;
 use crate::Failure;
 
 /// Records hashed together on the worker threads.
