@@ -417,5 +417,6 @@ impl Rescorer {
             );
             set(Stage2Input::site_doc, self.site_doc);
         }
+        set(Stage2Input::echo, f.echo as f32 / 100.0);
     }
 }
