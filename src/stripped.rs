@@ -456,7 +456,9 @@ fn kept_parts<E>(
             }
             match prev {
                 // Contiguous pieces: the white space between them.
-                Some(p) if p + 1 == k => emit(&input[verdicts[p].range.end..verdicts[p].end], None)?,
+                Some(p) if p + 1 == k => {
+                    emit(&input[verdicts[p].range.end..verdicts[p].end], None)?
+                }
                 // Dropped pieces between: a line break.
                 Some(_) if terminator.is_empty() => emit(b"\n", None)?,
                 Some(_) => emit(terminator, None)?,

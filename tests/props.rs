@@ -116,7 +116,10 @@ fn glued_item() -> impl Strategy<Value = String> {
 /// spaces, or nothing), mostly longer than the segmenter's threshold.
 fn glued_line() -> impl Strategy<Value = String> {
     prop::collection::vec(
-        (glued_item(), select(&[" ", " ", " ", "  ", "\u{a0}", "\t", "", " | ", " · "][..])),
+        (
+            glued_item(),
+            select(&[" ", " ", " ", "  ", "\u{a0}", "\t", "", " | ", " · "][..]),
+        ),
         20..160,
     )
     .prop_map(|items| items.into_iter().map(|(i, sep)| i + sep).collect())
@@ -352,7 +355,11 @@ fn check_pieces(input: &str) {
         let mut at = start;
         loop {
             let (s, e, next, cont) = *units.get(k).expect("a unit for every line");
-            assert_eq!(cont, k > first, "unit {k}: continues iff not its line's first");
+            assert_eq!(
+                cont,
+                k > first,
+                "unit {k}: continues iff not its line's first"
+            );
             assert_eq!(s, at, "unit {k}: no gap, no overlap");
             assert!(s <= e && e <= next, "unit {k}: ordered offsets");
             k += 1;
@@ -364,7 +371,11 @@ fn check_pieces(input: &str) {
                 );
             }
             if last {
-                assert_eq!((e, next), (content_end, end), "the last piece ends the line");
+                assert_eq!(
+                    (e, next),
+                    (content_end, end),
+                    "the last piece ends the line"
+                );
                 break;
             }
             assert!(

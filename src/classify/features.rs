@@ -683,7 +683,9 @@ mod tests {
     #[test]
     fn echo_is_the_share_of_five_word_runs_seen_above() {
         let p = "Le conseil municipal a voté jeudi le budget des écoles de la ville pour l'année prochaine.";
-        let doc = features(&format!("{p}\nUne autre phrase sans rapport avec la première.\nÀ lire aussi {p}\n"));
+        let doc = features(&format!(
+            "{p}\nUne autre phrase sans rapport avec la première.\nÀ lire aussi {p}\n"
+        ));
         assert_eq!(doc.lines[0].echo, 0);
         assert_eq!(doc.lines[1].echo, 0);
         assert!(doc.lines[2].echo >= 75, "{}", doc.lines[2].echo);

@@ -48,9 +48,9 @@
 
 use std::collections::VecDeque;
 
+use crate::label::Label;
 use crate::text::lexicon::{ScanBufs, DEFAULT};
 use crate::text::lines::{self, Span};
-use crate::label::Label;
 
 /// Lines longer than this many bytes (runs of white space counted as one)
 /// are cut into pieces. Article paragraphs are rarely longer; the lines
@@ -265,8 +265,8 @@ fn is_cjk_end(c: char) -> bool {
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "rt", "hon", "jr", "sr", "prof", "gen", "gov", "sen", "rep",
     "pres", "inc", "ltd", "co", "corp", "no", "nr", "vs", "etc", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "fig", "vol", "pp", "ca", "bzw", "str", "mme",
-    "mlle", "av", "art",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "fig", "vol", "pp", "ca", "bzw", "str",
+    "mme", "mlle", "av", "art",
 ];
 
 /// Whether the word, which ends in a full stop, is an abbreviation, an
@@ -278,7 +278,7 @@ fn abbreviation(word: &str) -> bool {
     let core = word.trim_start_matches(is_opener).trim_end_matches('.');
     let mut chars = core.chars();
     match (chars.next(), chars.next()) {
-        (None, _) => return false, // a lone stop
+        (None, _) => return false,                   // a lone stop
         (Some(c), None) => return c.is_alphabetic(), // an initial
         _ => {}
     }
@@ -288,10 +288,7 @@ fn abbreviation(word: &str) -> bool {
     if core.len() <= 2 && core.bytes().all(|b| b.is_ascii_digit()) {
         return true; // "9. Oktober"
     }
-    core.len() <= 5
-        && ABBREVIATIONS
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(core))
+    core.len() <= 5 && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(core))
 }
 
 /// Reads what the cutter needs of one word.
@@ -323,7 +320,9 @@ fn word(line: &str, start: usize, end: usize) -> Word {
     }
     let mut flags = 0;
     let first = s.trim_start_matches(is_opener).chars().next();
-    if first.is_some_and(|c| c.is_uppercase() || c.is_numeric() || (c.is_alphabetic() && !c.is_lowercase())) {
+    if first.is_some_and(|c| {
+        c.is_uppercase() || c.is_numeric() || (c.is_alphabetic() && !c.is_lowercase())
+    }) {
         flags |= STARTS;
     }
     let bare = s.trim_end_matches(is_closer);
@@ -392,7 +391,11 @@ fn next_word(line: &str, pos: &mut usize) -> Option<Word> {
         if is_cjk_end(c) {
             // The sentence ends here, with its closing quotes: the next
             // word starts right after, space or not.
-            while let Some(c) = line[i..].chars().next().filter(|&c| is_closer(c) || is_cjk_end(c)) {
+            while let Some(c) = line[i..]
+                .chars()
+                .next()
+                .filter(|&c| is_closer(c) || is_cjk_end(c))
+            {
                 if i + c.len_utf8() > cap {
                     break;
                 }
@@ -495,7 +498,6 @@ impl Run {
 /// Bytes of a long line searched for stock phrases at a time (so that a
 /// long line is never folded whole).
 const SCAN_CHUNK: usize = 1 << 16;
-
 
 /// Appends to `out` where stock phrases of the (default) boilerplate
 /// lexicon start in `line`, capitalised as a header or a widget's label is
@@ -903,7 +905,9 @@ mod tests {
                     assert_eq!((u.end, u.next), (line.end, line.next));
                     break;
                 }
-                assert!(text[u.end as usize..u.next as usize].chars().all(char::is_whitespace));
+                assert!(text[u.end as usize..u.next as usize]
+                    .chars()
+                    .all(char::is_whitespace));
             }
         }
         assert_eq!(k, out.len());
@@ -914,10 +918,7 @@ mod tests {
     #[test]
     fn short_lines_are_units_as_they_are() {
         let text = format!("Accueil | Actualités | Sport\n\n{PROSE}\n");
-        assert_eq!(
-            units(&text),
-            ["Accueil | Actualités | Sport", "", PROSE]
-        );
+        assert_eq!(units(&text), ["Accueil | Actualités | Sport", "", PROSE]);
     }
 
     /// A paragraph longer than a long line is cut, but its sentences join
