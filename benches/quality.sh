@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the quality tables: 5-fold cross-validation by site over every
-# dev set in ../shared/data (both scraper styles), with bootstrap spreads,
+# dev set in ../shared/data (every scraper style), with bootstrap spreads,
 # languages apart, and the commit and machine it ran on.
 #
 #   benches/quality.sh            print the tables
@@ -69,6 +69,25 @@ for name, rows in f1.items():
     avg = [sum(r[1][c] for r in rows) / len(rows) for c in cols]
     out.append(f"| {name} | {pages} | " + " | ".join(f"{a:.3f}" for a in avg) + " |")
 out.append("| mean over files | | " + " | ".join(f"{mean[c]:.3f}" for c in cols) + " |")
+# By scraper style: the dev sets that hold the same pages in every style.
+styles = {}
+for l in lines:
+    m = re.match(r"\| ([\w-]+?)-dev\.([\w_]+) \((\d+)\) \|(.*)\|$", l)
+    if m:
+        cells = [c.strip() for c in m.group(4).split("|")]
+        styles.setdefault(m.group(1), {})[m.group(2)] = cells[configs.index("trees, no patterns")]
+sets = [s for s, by in styles.items() if len(by) > 2]
+if sets:
+    names = {"inscriptis": "`inscriptis.get_text` (layout kept)", "html_text": "`html_text.extract_text` (flat lines)",
+             "wet": "Common Crawl WET (no blank lines)", "resiliparse": "resiliparse plain text (alt texts too)",
+             "single_line": "`trafilatura.html2txt` (one line per page)"}
+    out += ["", "By scraper style: the same pages and gold, each as one scraper writes its text "
+            "(decruft as it runs by default; precision / recall / F1):", "",
+            "| scraper style | " + " | ".join(sets) + " |",
+            "|---|" + "---|" * len(sets)]
+    for style in ["inscriptis", "html_text", "wet", "resiliparse", "single_line"]:
+        if all(style in styles[s] for s in sets):
+            out.append(f"| {names[style]} | " + " | ".join(styles[s][style].split(" ±")[0] for s in sets) + " |")
 put("README.md", "quality-summary", "\n".join(out))
 PY
     echo "docs/BENCHMARKS.md and README.md updated" >&2

@@ -175,6 +175,10 @@ pub(crate) struct DocFeatures {
 /// rarely repeat in a page unless its text does (an article printed twice:
 /// a summary and the body, a hidden copy glued into one long line).
 const ECHO_WORDS: usize = 5;
+/// At most this many distinct shingles are remembered per document (about
+/// 5 MB): a page has far fewer; a 10 MB line stays bounded, later lines
+/// looked up against the first part.
+const ECHO_MAX_SHINGLES: usize = 1 << 18;
 /// The seed of a shingle's hash (any constant: shingles are compared
 /// within one document).
 const ECHO_SEED: u64 = 0x5348_494e_474c_4535;
@@ -479,8 +483,10 @@ impl DocFeatures {
                 .count();
             let n = words.len() + 1 - ECHO_WORDS;
             f.echo = (100 * hits / n) as u8;
-            for w in words.windows(ECHO_WORDS) {
-                self.seen.insert(shingle(w), ());
+            if self.seen.len() < ECHO_MAX_SHINGLES {
+                for w in words.windows(ECHO_WORDS) {
+                    self.seen.insert(shingle(w), ());
+                }
             }
         }
     }
