@@ -12,7 +12,7 @@ use crate::text::lines::{self, Span};
 
 /// The units of `text` the pipeline judges, as `(start, end, next,
 /// continues)`: its lines, each long line replaced by its pieces
-/// (`text/segment.rs`). For the fuzz target `segment`.
+/// (`text/segment/`). For the fuzz target `segment`.
 pub fn units(text: &str) -> Vec<(usize, usize, usize, bool)> {
     let mut spans: Vec<Span> = Vec::new();
     crate::text::segment::split(text, &mut spans);

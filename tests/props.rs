@@ -388,7 +388,7 @@ fn check_pieces(input: &str) {
     assert_eq!(k, units.len(), "no unit past the last line");
 }
 
-/// The segmenter's cap on a piece (`MAX_PIECE` in src/text/segment.rs).
+/// The segmenter's cap on a piece (`MAX_PIECE` in src/text/segment/).
 const MAX_PIECE: usize = 4096;
 
 #[test]

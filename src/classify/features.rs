@@ -96,7 +96,7 @@ pub(crate) struct LineFeatures {
     /// How many lines of the document have exactly this trimmed content.
     pub(crate) repeats: u16,
     /// The unit continues the line of the unit before it: a piece of a
-    /// long line (see `text/segment.rs`), not its first.
+    /// long line (see `text/segment/`), not its first.
     pub(crate) cont: bool,
     /// The next unit continues this one's line: a piece of a long line,
     /// not its last.

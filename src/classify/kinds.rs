@@ -95,7 +95,7 @@ pub(crate) fn fluent(f: &LineFeatures, know_language: bool) -> bool {
 
 /// Prose too long to be [`fluent`] (more than 80 words, stopwords among
 /// them, almost no boilerplate vocabulary): a paragraph, or a piece of a
-/// long line (`text/segment.rs`), never a headline's deck, nor a menu above
+/// long line (`text/segment/`), never a headline's deck, nor a menu above
 /// the headline.
 pub(crate) fn long_prose(f: &LineFeatures, know_language: bool) -> bool {
     const LONG: Prose = Prose {

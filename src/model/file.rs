@@ -23,7 +23,7 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 /// `text/shapes.rs`, `text/tokens.rs`), a rule's score or cause
 /// (`classify/rules.rs`), the first stage's binning or hashing
 /// (`classify/stage1.rs`), the second stage's inputs
-/// (`classify/stage2.rs`), what a unit is (`text/segment.rs`: where long
+/// (`classify/stage2.rs`), what a unit is (`text/segment/`: where long
 /// lines are cut). The fingerprint then changes and
 /// models made before are refused instead of misread. (Input names, the
 /// n-gram settings and the embedded lexicon and stoplists are hashed

@@ -57,7 +57,7 @@ dense_features!(Stage1Input, NAMES:
     // position and block
     pos_0_10, pos_10_30, pos_30_70, pos_70_90, pos_90_100, first_lines, last_lines,
     new_block, blank_after, block_1, block_2_3, block_4_,
-    // pieces of a long line (text/segment.rs)
+    // pieces of a long line (text/segment/)
     piece, piece_first, piece_last,
     // neighbours
     prev_short, prev_long, prev_prose, prev_sentence, prev_heading, prev_lex, prev_read_more,

@@ -16,7 +16,7 @@ pub(crate) struct Span {
     /// the white space between them.)
     pub(crate) next: u32,
     /// Whether this unit continues the line of the unit before it: it is a
-    /// piece of a long line (see `segment.rs`), not the first. Lines as
+    /// piece of a long line (see `text/segment/`), not the first. Lines as
     /// [`split`] gives them never do.
     pub(crate) cont: bool,
 }
