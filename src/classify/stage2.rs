@@ -417,6 +417,5 @@ impl Rescorer {
             );
             set(Stage2Input::site_doc, self.site_doc);
         }
-        set(Stage2Input::echo, f.echo as f32 / 100.0);
     }
 }

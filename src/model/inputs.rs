@@ -113,9 +113,6 @@ dense_features!(Stage2Input, STAGE2_NAMES:
     // its log count, the site's size, the share around the line, and how much
     // of the document is template (a twin page's body is not)
     site_share, site_count, site_pages, site_window, site_doc,
-    // text an earlier line holds (`classify/features.rs`, `echo`): a
-    // second copy of the article is not the article
-    echo,
 );
 
 /// Number of second-stage inputs.
