@@ -247,6 +247,15 @@ impl<'a> Stripped<'a> {
         }
     }
 
+    /// Gives `emit` the cleaned text (see [`Stripped::bytes`]) in parts, in
+    /// order: the one definition of what is kept, for every writer.
+    pub(crate) fn each_kept(&self, mut emit: impl FnMut(&[u8])) {
+        let _ = kept_parts(self.input, &self.lines, |bytes, _| {
+            emit(bytes);
+            Ok::<(), ()>(())
+        });
+    }
+
     /// Writes the cleaned text (see [`Stripped::bytes`]) to `w`.
     pub fn write_kept<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
         kept_parts(self.input, &self.lines, |bytes, _| w.write_all(bytes))

@@ -78,11 +78,10 @@ pub(super) fn write_json_str(out: &mut Vec<u8>, s: &str) {
 /// Writes the kept lines as one JSON string, without building the string first.
 pub(super) fn write_kept_json(out: &mut Vec<u8>, stripped: &Stripped<'_>) {
     out.push(b'"');
-    // The input was a `&str` and kept lines are whole lines of it, so the
-    // bytes are UTF-8: escaping works on them directly.
-    for v in stripped.lines().iter().filter(|v| v.kept) {
-        escape_into(out, &stripped.input()[v.range.start..v.end]);
-    }
+    // The input was a `&str` and kept units are char-aligned parts of it
+    // (pieces end at white space, line breaks are ASCII), so the bytes are
+    // UTF-8: escaping works on them directly.
+    stripped.each_kept(|bytes| escape_into(out, bytes));
     out.push(b'"');
 }
 
