@@ -202,7 +202,10 @@ fn huge_single_line() {
     let units = out.lines();
     assert!(units.len() > 1, "a {} MB line was not cut", HUGE >> 20);
     assert!(!units[0].continues && units[1..].iter().all(|v| v.continues));
-    assert_eq!((units[0].range.start, units[units.len() - 1].end), (0, line.len()));
+    assert_eq!(
+        (units[0].range.start, units[units.len() - 1].end),
+        (0, line.len())
+    );
     check_invariants(&line, &out);
     let kept = out.bytes();
     eprintln!(
@@ -282,8 +285,14 @@ fn text_without_line_breaks() {
         // One line: judged whole, or cut into pieces that tile it.
         let out = stripper().strip(input);
         let units = out.lines();
-        assert!(!units[0].continues && units[1..].iter().all(|v| v.continues), "{input:?}");
-        assert_eq!((units[0].range.start, units[units.len() - 1].end), (0, input.len()));
+        assert!(
+            !units[0].continues && units[1..].iter().all(|v| v.continues),
+            "{input:?}"
+        );
+        assert_eq!(
+            (units[0].range.start, units[units.len() - 1].end),
+            (0, input.len())
+        );
         check_invariants(input.as_bytes(), &out);
         strip_checked(input.as_bytes());
     }
