@@ -424,11 +424,6 @@ impl<'a> Stripped<'a> {
         changed
     }
 
-    /// The input the verdicts point into.
-    pub(crate) fn input(&self) -> &'a [u8] {
-        self.input
-    }
-
     /// The bytes of unit `i` (without terminator: see [`Verdict::range`]).
     pub fn line_bytes(&self, i: usize) -> &'a [u8] {
         &self.input[self.lines[i].range.clone()]
