@@ -79,7 +79,7 @@ assert_eq!(out.lines()[0].label, Label::Navigation);
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "bench")]
+#[cfg(feature = "stages")]
 #[doc(hidden)]
 pub mod bench;
 mod classify;
