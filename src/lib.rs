@@ -99,6 +99,7 @@ pub use crate::io::batch::{default_threads, map_batch};
 pub use crate::io::doc_rules::{DocRules, Rejection};
 pub use crate::io::jsonl::options::JsonlOptions;
 pub use crate::io::jsonl::{strip_record, strip_record_flagged};
+pub use crate::io::reader::Piece;
 pub use crate::io::stream::{JsonlStream, OnError, StreamStats, MAX_RECORD_BYTES};
 pub use crate::label::{Label, LabelSet};
 pub use crate::site::url::site_of_url;
