@@ -336,10 +336,32 @@ pub const FLAGS: &[Flag] = &[
         long: "max-record-bytes",
         short: None,
         value: Some("N"),
-        modes: &[Mode::Jsonl],
+        modes: &[Mode::Plain, Mode::Jsonl, Mode::Annotate, Mode::Report, Mode::Learn],
         help: "the longest record read, in bytes: a longer line is read past, never held \
-               whole, and is a bad record (--on-error; with keep it is dropped and counted)",
-        help_in: &[],
+               whole, and is a bad record (--on-error; with keep it is dropped and counted; \
+               a WARC record's block too)",
+        help_in: &[
+            (
+                Mode::Plain,
+                "the longest line read, in bytes: a longer one is read past, never held \
+                 whole, and left out with a message (exit status 2)",
+            ),
+            (
+                Mode::Annotate,
+                "the longest line read, in bytes: a longer one is read past, never held \
+                 whole, and shown as not read (exit status 2)",
+            ),
+            (
+                Mode::Report,
+                "the longest record read, in bytes: a longer one is read past, never held \
+                 whole, and left out and counted",
+            ),
+            (
+                Mode::Learn,
+                "the longest record read, in bytes: a longer one is read past, never held \
+                 whole, and is a bad record (--on-error)",
+            ),
+        ],
         default: Some(|| decruft::MAX_RECORD_BYTES.to_string()),
         set: |a, v| {
             let n: usize = number("--max-record-bytes", v)?;
@@ -347,6 +369,20 @@ pub const FLAGS: &[Flag] = &[
                 return Err(Failure::new("--max-record-bytes takes a number of at least 1"));
             }
             a.max_record_bytes = n;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "text",
+        short: Some('a'),
+        value: None,
+        modes: &[Mode::Plain, Mode::Annotate],
+        help: "strip binary files as text: by default a file with a NUL byte in its first \
+               64 KiB is skipped with a message (exit status 2)",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.text = true;
             Ok(())
         },
     },
