@@ -1,0 +1,590 @@
+//! Issue 20, as a user and as an attacker would try it: no input
+//! destroyed, no output left half-written, memory bounded on hostile
+//! input. Every input is built here.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::run::{decruft, BIN};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("decruft-trust-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run decruft")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// A paragraph decruft keeps, numbered.
+fn paragraph(i: usize) -> String {
+    format!(
+        "Le président du conseil régional a déclaré jeudi qu'il était prêt à reprendre le \
+         dialogue avec les syndicats, une première depuis le début du conflit numéro {i}."
+    )
+}
+
+/// `n` JSON Lines records with URLs.
+fn records(n: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let text = format!("Accueil\n\n{}\n\nPartager sur Facebook\n", paragraph(i));
+        let rec = serde_json::json!({
+            "id": i,
+            "url": format!("https://www.example.fr/{}/article/{i}", i % 7),
+            "text": text,
+        });
+        serde_json::to_writer(&mut out, &rec).unwrap();
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Every regular file of `dir` and its bytes, sorted by name.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| std::fs::symlink_metadata(p).unwrap().is_file())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Item 1: `decruft --jsonl x.jsonl -o x.jsonl` emptied its input with exit
+/// status 0, and so did `./x.jsonl`, a symbolic link, `.gz`, plain-text
+/// mode, `--jsonl --learn` and `learn -o`. Every such run is refused with
+/// exit status 2 before any output is opened: every file stays as it was.
+#[test]
+fn an_output_that_is_an_input_is_refused_before_anything_is_written() {
+    let dir = scratch("same");
+    let x = dir.join("x.jsonl");
+    std::fs::write(&x, records(3)).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&records(3)).unwrap();
+    let xgz = dir.join("x.jsonl.gz");
+    std::fs::write(&xgz, gz.finish().unwrap()).unwrap();
+    let txt = dir.join("x.txt");
+    std::fs::write(&txt, format!("{}\n", paragraph(1))).unwrap();
+    let link = dir.join("link.jsonl");
+    std::os::unix::fs::symlink(&x, &link).unwrap();
+    let hard = dir.join("hard.jsonl");
+    std::fs::hard_link(&x, &hard).unwrap();
+    let dotted = dir.join(".").join("x.jsonl");
+    let other = dir.join("other.jsonl");
+    let before = snapshot(&dir);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["--jsonl", p(&x), "-o", p(&x)],
+        vec!["--jsonl", p(&x), "-o", p(&dotted)],
+        vec!["--jsonl", p(&link), "-o", p(&x)],
+        vec!["--jsonl", p(&x), "-o", p(&link)],
+        vec!["--jsonl", p(&x), "-o", p(&hard)],
+        vec!["--jsonl", p(&xgz), "-o", p(&xgz)],
+        vec![p(&txt), "-o", p(&txt)],
+        vec!["--jsonl", "--learn", p(&x), "-o", p(&x)],
+        vec!["learn", p(&x), "-o", p(&x)],
+        vec![
+            "--jsonl",
+            "--drop-empty",
+            p(&x),
+            "-o",
+            p(&other),
+            "--rejected",
+            p(&x),
+        ],
+        vec!["report", p(&x), "-o", p(&x)],
+    ];
+    for args in cases {
+        let out = run(&args);
+        let msg = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {msg}");
+        assert!(msg.contains("refusing to write over it"), "{args:?}: {msg}");
+        assert!(snapshot(&dir) == before, "{args:?} changed a file");
+        assert!(!other.exists());
+    }
+    // Stdout appended to an input: `decruft --jsonl x.jsonl >> x.jsonl`.
+    let out = Command::new(BIN)
+        .args(["--jsonl", p(&x)])
+        .stdout(File::options().append(true).open(&x).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(snapshot(&dir) == before);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Item 1: `decruft --jsonl no-such.jsonl -o prev.jsonl` emptied
+/// `prev.jsonl` before failing, and `--rejected r.jsonl -o ./r.jsonl`
+/// interleaved two streams into one corrupt file. Inputs are opened before
+/// any output, and two outputs naming one file are refused.
+#[test]
+fn a_missing_input_or_two_outputs_in_one_file_leave_every_file_alone() {
+    let dir = scratch("missing");
+    let x = dir.join("x.jsonl");
+    std::fs::write(&x, records(3)).unwrap();
+    let prev = dir.join("prev.jsonl");
+    std::fs::write(&prev, "previous\n").unwrap();
+    let r = dir.join("r.jsonl");
+    std::fs::write(&r, "rejected before\n").unwrap();
+    let r_dotted = dir.join(".").join("r.jsonl");
+    let r_link = dir.join("r-link.jsonl");
+    std::os::unix::fs::symlink(&r, &r_link).unwrap();
+    let missing = dir.join("no-such.jsonl");
+    let before = snapshot(&dir);
+    for (args, says) in [
+        (vec!["--jsonl", p(&missing), "-o", p(&prev)], "No such file"),
+        (
+            vec!["--jsonl", p(&x), p(&missing), "-o", p(&prev)],
+            "No such file",
+        ),
+        (vec![p(&missing), "-o", p(&prev)], "No such file"),
+        (
+            vec![
+                "--jsonl",
+                "--drop-empty",
+                p(&x),
+                "-o",
+                p(&r),
+                "--rejected",
+                p(&r_dotted),
+            ],
+            "name the same file",
+        ),
+        (
+            vec![
+                "--jsonl",
+                "--drop-empty",
+                p(&x),
+                "-o",
+                p(&r_link),
+                "--rejected",
+                p(&r),
+            ],
+            "name the same file",
+        ),
+    ] {
+        let out = run(&args);
+        let msg = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {msg}");
+        assert!(msg.contains(says), "{args:?}: {msg}");
+        assert!(snapshot(&dir) == before, "{args:?} changed a file");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Runs decruft with writes limited to `limit` bytes a file (`ulimit -f`).
+fn run_with_file_limit(args: &[&str], limit: u64) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs here.
+    unsafe {
+        cmd.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().unwrap()
+}
+
+/// Item 2: on a full disk or past `ulimit -f` the last record was cut, a
+/// `.gz` output had no trailer, a `report` page was truncated, the message
+/// did not name the file, and SIGXFSZ killed the process without a word.
+/// Now the message names the file, the exit status is 2, and the output
+/// file is as it was before the run (its previous contents, or absent):
+/// what was written went to a temporary file beside it, removed.
+#[test]
+fn a_write_error_names_the_file_and_leaves_no_half_output() {
+    let dir = scratch("full");
+    let x = dir.join("x.jsonl");
+    let input = records(2000);
+    std::fs::write(&x, &input).unwrap();
+    for name in [
+        "out.jsonl",
+        "out.jsonl.gz",
+        "out.jsonl.zst",
+        "new.jsonl",
+        "report.html",
+    ] {
+        let out_path = dir.join(name);
+        if !name.starts_with("new") {
+            std::fs::write(&out_path, "previous\n").unwrap();
+        }
+        let before = snapshot(&dir);
+        let args = if name.ends_with(".html") {
+            vec!["report", p(&x), "-o", p(&out_path)]
+        } else {
+            vec!["--jsonl", p(&x), "-o", p(&out_path)]
+        };
+        let out = run_with_file_limit(&args, 2000);
+        let msg = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {:?} {msg}", out.status);
+        assert!(
+            msg.contains(&format!("cannot write {}", p(&out_path)))
+                && msg.contains("File too large"),
+            "{name}: {msg}"
+        );
+        assert_eq!(msg.lines().count(), 1, "{name}: {msg}");
+        assert!(snapshot(&dir) == before, "{name}: the files changed");
+        assert_eq!(out_path.exists(), !name.starts_with("new"));
+    }
+    // A device is written in place: the message names it.
+    let out = run(&["--jsonl", p(&x), "-o", "/dev/full"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("decruft: cannot write /dev/full: "),
+        "{}",
+        stderr(&out)
+    );
+    // Stdout to a full device: named as stdout.
+    let out = Command::new(BIN)
+        .args(["--jsonl", p(&x)])
+        .stdout(File::options().write(true).open("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot write <stdout>"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Item 3: `decruft a.txt b.txt` glued the last line of `a.txt` to the
+/// first of `b.txt` when `a.txt` had no final newline. Every file is a
+/// document of its own, its output ended by a newline.
+#[test]
+fn plain_files_are_documents_of_their_own() {
+    let dir = scratch("glued");
+    let a = dir.join("a.txt");
+    let b = dir.join("b.txt");
+    std::fs::write(&a, format!("{}\n\n{}", paragraph(1), paragraph(2))).unwrap();
+    std::fs::write(&b, format!("{}\n", paragraph(3))).unwrap();
+    let both = run(&[p(&a), p(&b)]);
+    assert!(both.status.success(), "{}", stderr(&both));
+    let (one, two) = (run(&[p(&a)]), run(&[p(&b)]));
+    assert!(
+        one.stdout.ends_with(b".\n"),
+        "{:?}",
+        String::from_utf8_lossy(&one.stdout)
+    );
+    assert!(both.stdout == [one.stdout, two.stdout].concat());
+    let text = String::from_utf8(both.stdout).unwrap();
+    assert!(
+        text.contains(&format!("{}\n{}\n", paragraph(2), paragraph(3))),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Item 4: binary input (NUL bytes, an ELF file) came out labelled `body`,
+/// exit 0. A NUL byte in the first 64 KiB skips the file with a message,
+/// and the run ends with exit status 2; `--text` strips it anyway.
+#[test]
+fn binary_files_are_skipped_with_a_message() {
+    let dir = scratch("binary");
+    let elf = dir.join("prog");
+    let mut bytes = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec();
+    bytes.extend(format!("{}\n", paragraph(9)).as_bytes());
+    std::fs::write(&elf, &bytes).unwrap();
+    let txt = dir.join("a.txt");
+    std::fs::write(&txt, format!("{}\n", paragraph(1))).unwrap();
+    let alone = run(&[p(&txt)]);
+    for mode in [&[][..], &["annotate", "--color", "never"][..]] {
+        // (annotate takes one file.)
+        let files = if mode.is_empty() {
+            &[p(&elf), p(&txt)][..]
+        } else {
+            &[p(&elf)][..]
+        };
+        let args = [mode, files].concat();
+        let out = run(&args);
+        let msg = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{mode:?}: {msg}");
+        assert!(msg.contains(&format!("{}: binary file", p(&elf))), "{msg}");
+        if mode.is_empty() {
+            assert!(out.stdout == alone.stdout);
+        }
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("ELF"));
+    }
+    let text = run(&["--text", p(&elf)]);
+    assert!(text.status.success());
+    // From stdin too.
+    let out = decruft(&[], &bytes);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("<stdin>: binary file"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+// ---------------------------------------------------------------------------
+// Memory and silent loss on hostile input.
+
+/// Runs decruft with `stdin` from a file and stdout discarded; its exit
+/// code, stderr and peak resident memory in MB (from wait4).
+// Reaped by wait4, which std's `wait` cannot give the rusage of.
+#[allow(clippy::zombie_processes)]
+fn peak(args: &[&str], stdin: &Path) -> (Option<i32>, String, u64) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(File::open(stdin).unwrap())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut msg = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut msg)
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 reaps our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    (code, msg, usage.ru_maxrss as u64 >> 10)
+}
+
+/// A WARC record of `kind` for page `n`, with `extra` header lines.
+fn warc(kind: &str, n: usize, extra: &str, block: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: https://www.example.fr/article/{n}\r\n\
+         WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{n:012}>\r\n{extra}\
+         Content-Length: {}\r\n\r\n",
+        block.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(block);
+    out.extend_from_slice(b"\r\n\r\n");
+    out
+}
+
+fn page_block(n: usize) -> Vec<u8> {
+    format!("Accueil\n\n{}\n", paragraph(n)).into_bytes()
+}
+
+fn urls(out: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["url"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+/// Item 5: WARC headers were collected without a limit: 60 million header
+/// lines took 3.7 GB. Past 256 lines or 64 KiB the record is bad, its
+/// headers read past, and the records after it are read.
+#[test]
+fn a_warc_header_flood_is_a_bad_record_read_in_bounded_memory() {
+    let dir = scratch("flood");
+    let file = dir.join("flood.warc");
+    let mut f = std::io::BufWriter::new(File::create(&file).unwrap());
+    f.write_all(&warc("conversion", 1, "", &page_block(1)))
+        .unwrap();
+    f.write_all(b"WARC/1.0\r\nWARC-Type: conversion\r\n")
+        .unwrap();
+    // 4 million header lines, 64 MB.
+    let line = b"X-Flood: aaaaaaaa\r\n".repeat(1 << 16);
+    for _ in 0..64 {
+        f.write_all(&line).unwrap();
+    }
+    f.write_all(b"Content-Length: 5\r\n\r\nflood\r\n\r\n")
+        .unwrap();
+    f.write_all(&warc("conversion", 3, "", &page_block(3)))
+        .unwrap();
+    drop(f);
+    let (code, msg, mb) = peak(&["--warc", "--on-error", "skip"], &file);
+    assert_eq!(code, Some(0), "{msg}");
+    assert!(
+        msg.contains("skipped 1 truncated or corrupt WARC record"),
+        "{msg}"
+    );
+    assert!(mb < 150, "{mb} MB");
+    let out = run(&["--warc", "--on-error", "skip", p(&file)]);
+    assert_eq!(urls(&out.stdout), ["1", "3"]);
+    let fail = run(&["--warc", p(&file)]);
+    assert_eq!(fail.status.code(), Some(2));
+    assert!(stderr(&fail).contains("header lines"), "{}", stderr(&fail));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Item 6: WARC blocks were read whole (a 10 GB conversion record took
+/// 4.2 GB), and under `--on-error skip` such a record lost every later
+/// one. A block over `--max-record-bytes` is read past, never held, and
+/// counted; the records after it are read.
+#[test]
+fn a_warc_block_over_the_limit_is_read_past_never_held() {
+    let dir = scratch("block");
+    let file = dir.join("big.warc");
+    let mut f = std::io::BufWriter::new(File::create(&file).unwrap());
+    f.write_all(&warc("conversion", 1, "", &page_block(1)))
+        .unwrap();
+    let big = format!("{}\n", paragraph(2)).repeat(400_000); // 64 MB
+    f.write_all(&warc("conversion", 2, "", big.as_bytes()))
+        .unwrap();
+    f.write_all(&warc("conversion", 3, "", &page_block(3)))
+        .unwrap();
+    drop(f);
+    drop(big);
+    for mode in ["skip", "keep"] {
+        let args = [
+            "--warc",
+            "--on-error",
+            mode,
+            "--max-record-bytes",
+            "1000000",
+        ];
+        let (code, msg, mb) = peak(&args, &file);
+        assert_eq!(code, Some(0), "{msg}");
+        assert!(
+            msg.contains("skipped 1 WARC conversion record whose block is over"),
+            "{msg}"
+        );
+        assert!(mb < 150, "{mb} MB");
+        let out = run(&[&args[..], &[p(&file)]].concat());
+        assert_eq!(urls(&out.stdout), ["1", "3"]);
+    }
+    let out = run(&["--warc", "--max-record-bytes", "1000000", p(&file)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("over --max-record-bytes"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(urls(&out.stdout), ["1"]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Item 7: a Content-Length past the end of the file swallowed every later
+/// record, and under `keep` their raw WARC headers came out inside a
+/// `text`. Reading resumes at the next `WARC/1.` line.
+#[test]
+fn a_content_length_past_the_end_costs_that_record_only() {
+    let mut data = warc("conversion", 1, "", &page_block(1));
+    let bad = String::from_utf8(warc("conversion", 2, "", &page_block(2))).unwrap();
+    let len = page_block(2).len();
+    data.extend(
+        bad.replace(
+            &format!("Content-Length: {len}"),
+            "Content-Length: 99999999",
+        )
+        .bytes(),
+    );
+    data.extend(warc("conversion", 3, "", &page_block(3)));
+    data.extend(warc("conversion", 4, "", &page_block(4)));
+    let skip = decruft(&["--warc", "--on-error", "skip"], &data);
+    assert!(skip.status.success(), "{}", stderr(&skip));
+    assert_eq!(urls(&skip.stdout), ["1", "3", "4"]);
+    let keep = decruft(&["--warc", "--on-error", "keep"], &data);
+    assert!(keep.status.success(), "{}", stderr(&keep));
+    assert_eq!(urls(&keep.stdout), ["1", "2", "3", "4"]);
+    let text = String::from_utf8(keep.stdout).unwrap();
+    assert!(
+        !text.contains("WARC/1.0") && !text.contains("WARC-Type"),
+        "{text}"
+    );
+    assert!(text.contains("warc_error"));
+}
+
+/// Item 9: one huge line outside `--jsonl` (plain text, `annotate`,
+/// `learn`, `report`, `--learn`) was read whole: 4 GiB aborted. A line over
+/// `--max-record-bytes` is read past with a message, in bounded memory.
+#[test]
+fn a_line_over_the_limit_is_read_past_in_every_mode() {
+    let dir = scratch("line");
+    let txt = dir.join("huge.txt");
+    let mut f = std::io::BufWriter::new(File::create(&txt).unwrap());
+    writeln!(f, "{}\n", paragraph(1)).unwrap();
+    for _ in 0..64 {
+        f.write_all(&[b'x'; 1 << 20]).unwrap(); // one line of 64 MiB
+    }
+    writeln!(f, "\n\n{}", paragraph(2)).unwrap();
+    drop(f);
+    let limit = ["--max-record-bytes", "1000000"];
+    let (code, msg, mb) = peak(&limit, &txt);
+    assert_eq!(code, Some(2), "{msg}");
+    assert!(
+        msg.contains("line 3 is 67108865 bytes long, over --max-record-bytes"),
+        "{msg}"
+    );
+    assert!(mb < 150, "{mb} MB");
+    let out = run(&[&limit[..], &[p(&txt)]].concat());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&paragraph(1)) && text.contains(&paragraph(2)),
+        "{text}"
+    );
+    let (code, msg, _) = peak(&[&["annotate"][..], &limit[..]].concat(), &txt);
+    assert_eq!(code, Some(2), "{msg}");
+
+    // JSON Lines with one huge record: learn, --learn and report.
+    let jsonl = dir.join("huge.jsonl");
+    let mut f = std::io::BufWriter::new(File::create(&jsonl).unwrap());
+    f.write_all(&records(3)).unwrap();
+    f.write_all(b"{\"url\":\"https://www.example.fr/x\",\"text\":\"")
+        .unwrap();
+    for _ in 0..64 {
+        f.write_all(&[b'x'; 1 << 20]).unwrap();
+    }
+    f.write_all(b"\"}\n").unwrap();
+    f.write_all(&records(3)).unwrap();
+    drop(f);
+    let pat = dir.join("p.patterns");
+    for (args, code, says) in [
+        (vec!["learn", "-o", p(&pat)], 2, "over --max-record-bytes"),
+        (
+            vec!["learn", "--on-error", "skip", "-o", p(&pat)],
+            0,
+            "1 bad records skipped",
+        ),
+        (
+            vec!["--jsonl", "--learn", "--on-error", "skip"],
+            0,
+            "1 bad records skipped",
+        ),
+        (vec!["report"], 0, "longer than --max-record-bytes"),
+    ] {
+        let (got, msg, mb) = peak(&[&args[..], &limit[..], &[p(&jsonl)]].concat(), &jsonl);
+        assert_eq!(got, Some(code), "{args:?}: {msg}");
+        assert!(msg.contains(says), "{args:?}: {msg}");
+        assert!(mb < 150, "{args:?}: {mb} MB");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
