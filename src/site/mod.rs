@@ -260,13 +260,18 @@ impl Patterns {
     }
 
     /// Counts one page of `site`: its site's page count, and every distinct
-    /// normalised line of `text` once.
+    /// normalised line of `text` once (nothing for an empty `site`).
     pub fn add_page(&mut self, site: &str, text: &str) {
         self.add(site, &Page::new(text));
     }
 
-    /// [`Patterns::add_page`] with the page's lines already hashed.
+    /// [`Patterns::add_page`] with the page's lines already hashed. An
+    /// empty `site` is no site: the page is not counted (as `decruft
+    /// learn` skips a record whose site field is empty), on every surface.
     pub fn add(&mut self, site: &str, page: &Page) {
+        if site.is_empty() {
+            return;
+        }
         let s = match self.sites.get_mut(site) {
             Some(s) => s,
             None => self.sites.entry(site.into()).or_default(),
@@ -529,6 +534,17 @@ mod tests {
         // A line dropped while rare comes back with a lower count.
         let home = q.line_pages("s7", "home");
         assert!((15..=20).contains(&home), "{home}");
+    }
+
+    /// Issue 20: Python's `add_batch` pooled pages of site `""` into one
+    /// fake site, where the CLI skips them. An empty site is no site.
+    #[test]
+    fn an_empty_site_is_no_site() {
+        let mut p = Patterns::new();
+        p.add_page("", &page(1));
+        p.add_page("", &page(2));
+        assert_eq!((p.sites(), p.lines(), p.pages("")), (0, 0, 0));
+        assert_eq!(p, Patterns::new());
     }
 
     /// Issue 20: five million one-page sites took 1.31 GB, because sites
