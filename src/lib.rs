@@ -95,7 +95,7 @@ mod util;
 
 pub use crate::error::Error;
 pub use crate::hints::Hints;
-pub use crate::io::batch::{default_threads, map_batch};
+pub use crate::io::batch::{default_threads, map_batch, MAX_THREADS};
 pub use crate::io::doc_rules::{DocRules, Rejection};
 pub use crate::io::jsonl::options::JsonlOptions;
 pub use crate::io::jsonl::{strip_record, strip_record_flagged};

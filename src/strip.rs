@@ -120,7 +120,18 @@ impl Default for StripperBuilder {
 
 impl StripperBuilder {
     /// Which labels are kept in the cleaned text (default: title, standfirst,
-    /// heading, body).
+    /// heading, body). [`build`](Self::build) fails on an empty set, which
+    /// would empty every document (issue 20: Python took `keep=[]`, the
+    /// command refused it).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use decruft::{LabelSet, Stripper};
+    ///
+    /// let err = Stripper::builder().keep(LabelSet::empty()).build().unwrap_err();
+    /// assert!(err.to_string().starts_with("keep takes one or more labels"));
+    /// ```
     pub fn keep(&mut self, labels: LabelSet) -> &mut StripperBuilder {
         self.keep = labels;
         self
@@ -257,9 +268,9 @@ impl StripperBuilder {
 
     /// Builds the stripper.
     ///
-    /// Fails on an unknown language code, a non-finite threshold, a
-    /// `min_site_pages` below 2, extra phrases under a label that is not
-    /// boilerplate, or a bad model file.
+    /// Fails on an empty keep set, an unknown language code, a non-finite
+    /// threshold, a `min_site_pages` below 2, extra phrases under a label
+    /// that is not boilerplate, or a bad model file.
     pub fn build(&self) -> Result<Stripper, Error> {
         self.build_with(|| self.model())
     }
@@ -276,6 +287,13 @@ impl StripperBuilder {
                 "threshold must be finite, got {}",
                 self.threshold
             )));
+        }
+        // Keeping nothing empties every document: surely a mistake (an
+        // unset shell variable, `keep=[]`), refused on every surface.
+        if self.keep.iter().next().is_none() {
+            return Err(Error::setting(
+                "keep takes one or more labels: with none, every document is emptied",
+            ));
         }
         if self.min_site_pages < LEAST_MIN_PAGES {
             return Err(Error::setting(format!(

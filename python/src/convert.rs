@@ -5,7 +5,7 @@
 use std::num::NonZeroUsize;
 
 use decruft::{map_batch, Hints, Label, LabelSet};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyUnicodeEncodeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
@@ -31,11 +31,14 @@ pub(crate) fn as_str(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).expect("Python's UTF-8 encoder gives valid UTF-8")
 }
 
-/// The threads a batch call uses: `threads`, or one per core.
+/// The threads a batch call uses: `threads` (from 1 to
+/// `decruft::MAX_THREADS`, as `decruft --threads` takes), or one per core.
 pub(crate) fn batch_threads(threads: Option<usize>) -> PyResult<NonZeroUsize> {
     match threads {
         None => Ok(decruft::default_threads()),
-        Some(n) => NonZeroUsize::new(n).ok_or_else(|| PyValueError::new_err("threads must be at least 1")),
+        Some(n) => NonZeroUsize::new(n).filter(|n| n.get() <= decruft::MAX_THREADS).ok_or_else(|| {
+            PyValueError::new_err(format!("threads must be from 1 to {}, not {n}", decruft::MAX_THREADS))
+        }),
     }
 }
 
@@ -83,9 +86,32 @@ pub(crate) fn encode_all<'py>(texts: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'
     }
     let mut out = Vec::with_capacity(texts.len().unwrap_or(0));
     for (i, item) in texts.try_iter()?.enumerate() {
-        out.push(encode(&item?, &format!("texts[{i}]"))?);
+        let what = format!("texts[{i}]");
+        out.push(encode(&item?, &what).map_err(|e| naming(texts.py(), e, &what))?);
     }
     Ok(out)
+}
+
+/// A `UnicodeEncodeError` (a lone surrogate) that says which item of a
+/// batch it is about, so that one bad string in thousands can be found
+/// (issue 20); other errors as they are.
+fn naming(py: Python<'_>, e: PyErr, what: &str) -> PyErr {
+    if !e.is_instance_of::<PyUnicodeEncodeError>(py) {
+        return e;
+    }
+    let v = e.value(py);
+    let renamed = (|| -> PyResult<PyErr> {
+        let reason: String = v.getattr("reason")?.extract()?;
+        let args = (
+            v.getattr("encoding")?,
+            v.getattr("object")?,
+            v.getattr("start")?,
+            v.getattr("end")?,
+            format!("{reason} ({what})"),
+        );
+        Ok(PyErr::from_value(py.get_type::<PyUnicodeEncodeError>().call1(args)?))
+    })();
+    renamed.unwrap_or(e)
 }
 
 /// What a batch call knows of each text besides it, each an iterable of

@@ -49,9 +49,10 @@ pub struct Flag {
 }
 
 /// Bounds on numbers that would otherwise exhaust the machine: threads
-/// (each holds a stack and scratch memory), folds (each trains a model),
-/// passes over the data.
-const MAX_THREADS: usize = 1024;
+/// (each holds a stack and scratch memory; the library's bound, which
+/// Python's `threads=` shares), folds (each trains a model), passes over
+/// the data.
+use decruft::MAX_THREADS;
 const MAX_FOLDS: usize = 100;
 const MAX_EPOCHS: usize = 10_000;
 
