@@ -649,3 +649,138 @@ fn learn_memory_is_bounded_in_sites_and_within_a_page() {
     assert!(loaded.sites() <= 262_144 / 16, "{}", loaded.sites());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+// ---------------------------------------------------------------------------
+// Item 17: smaller points.
+
+/// The `--flags` a help text names outside its own option list, leaving
+/// out other commands quoted whole (`decruft --jsonl --labels`).
+fn foreign_flags(help: &str) -> Vec<String> {
+    let flag = |s: &str| -> Option<String> {
+        let name: String = s
+            .strip_prefix("--")?
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '-')
+            .collect();
+        (!name.is_empty()).then_some(name)
+    };
+    let mut own = Vec::new();
+    let mut named = Vec::new();
+    for line in help.lines() {
+        let t = line.trim_start();
+        // A short form first (`-o, --output`).
+        let t = match t.as_bytes() {
+            [b'-', c, b',', b' ', ..] if c.is_ascii_alphabetic() => &t[4..],
+            _ => t,
+        };
+        if line.starts_with("  ") && t.starts_with("--") {
+            own.extend(flag(t));
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find("--") {
+            let quoted = rest[..at].ends_with("decruft ");
+            let tail = &rest[at..];
+            if quoted {
+                // Another command, quoted to its end.
+                let end = tail.find([',', '.', ')']).unwrap_or(tail.len());
+                rest = &tail[end..];
+                continue;
+            }
+            named.extend(flag(tail));
+            rest = &tail[2..];
+        }
+    }
+    named.retain(|n| !own.contains(n));
+    named.sort();
+    named.dedup();
+    named
+}
+
+/// `report` help named `--url-field`, which report refuses; `annotate` and
+/// `report` help named `--learn`, which neither has. Each command's help
+/// names only the flags it takes.
+#[test]
+fn help_names_only_the_flags_its_command_takes() {
+    for cmd in ["annotate", "report", "learn", "eval", "train", "label"] {
+        let out = run(&["help", cmd]);
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            foreign_flags(&help),
+            Vec::<String>::new(),
+            "decruft help {cmd}"
+        );
+    }
+}
+
+/// `annotate -o` was refused; `-o out.xz` wrote plain text under an xz
+/// name; messages said "1 record lost over 95% of their words".
+#[test]
+fn outputs_and_messages_say_what_they_are() {
+    let dir = scratch("small");
+    let txt = dir.join("a.txt");
+    std::fs::write(&txt, format!("Accueil\n\n{}\n", paragraph(1))).unwrap();
+    let ann = dir.join("a.ann");
+    let out = run(&["annotate", p(&txt), "-o", p(&ann)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = std::fs::read_to_string(&ann).unwrap();
+    assert_eq!(shown.lines().count(), 3, "{shown}");
+    assert!(!shown.contains('\x1b'), "no colour in a file");
+    for name in ["out.xz", "out.jsonl.bz2", "out.zip"] {
+        let o = dir.join(name);
+        let out = run(&["--jsonl", p(&txt), "-o", p(&o)]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            stderr(&out).contains("decruft does not write"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!o.exists());
+    }
+    let xz = dir.join("in.txt.xz");
+    std::fs::write(&xz, b"\xfd7zXZ\0rest").unwrap();
+    let out = run(&[p(&xz)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("xz-compressed"), "{}", stderr(&out));
+    // One record of a menu only: "its words".
+    let menu = "Accueil\nActualités\nSport\nContact\nPartager sur Facebook\n".repeat(12);
+    let rec = serde_json::json!({"id": 1, "text": menu});
+    let out = decruft(&["--jsonl"], format!("{rec}\n").as_bytes());
+    assert!(out.status.success());
+    let msg = stderr(&out);
+    assert!(msg.contains("1 record lost over 95% of its words"), "{msg}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The lines and lines kept of a label in a report's "Per label" table.
+fn label_row(html: &str, label: &str) -> (u64, u64) {
+    let row = &html[html.find(&format!("<tr data-label=\"{label}\"")).unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    let cells: Vec<u64> = row
+        .split("<td>")
+        .skip(2)
+        .take(2)
+        .map(|c| c[..c.find('<').unwrap()].parse().unwrap())
+        .collect();
+    (cells[0], cells[1])
+}
+
+/// A report built from `--labels` output showed kept = 0 for every label.
+/// It counts the lines of the labels kept, as a report of the same pages
+/// unstripped does.
+#[test]
+fn a_report_of_labelled_output_counts_the_lines_kept() {
+    let raw = records(40);
+    let labelled = decruft(&["--jsonl", "--labels"], &raw);
+    assert!(labelled.status.success());
+    let direct = decruft(&["report"], &raw);
+    let from_labels = decruft(&["report"], &labelled.stdout);
+    assert!(direct.status.success() && from_labels.status.success());
+    let (a, b) = (
+        String::from_utf8(direct.stdout).unwrap(),
+        String::from_utf8(from_labels.stdout).unwrap(),
+    );
+    for label in ["body", "navigation", "share"] {
+        assert_eq!(label_row(&a, label), label_row(&b, label), "{label}");
+    }
+    assert!(label_row(&b, "body").1 > 0);
+}

@@ -33,7 +33,10 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
 fn run_into(stripper: &Stripper, args: &Args, out: &mut Output) -> Result<(), Failure> {
     let color = args.mode == Mode::Annotate
         && args.color.unwrap_or_else(|| {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            // Colour on a terminal only, never into a file (-o).
+            matches!(args.output.as_deref(), None | Some("-"))
+                && io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         });
     // Something was skipped: the run ends with exit status 2.
     let mut skipped = false;

@@ -502,7 +502,7 @@ fn render(t: &Totals, shown: &[Page], args: &Args) -> String {
             pct(share)
         );
     }
-    h.push_str("</table><p class=\"muted\">Characters count line ends. \"kept\": lines kept, on pages decruft stripped here.</p></section>\n");
+    h.push_str("</table><p class=\"muted\">Characters count line ends. \"kept\": lines kept (of a page already stripped with --labels, the lines of the labels kept).</p></section>\n");
 
     // Histogram of the share kept per page.
     h.push_str("<section><h2>Share of each page kept</h2>");

@@ -154,7 +154,29 @@ pub const FLAGS: &[Flag] = &[
                hold is likely template; the share of the site's pages holding each line \
                is a model input. A page's site is the host of its URL (--url-field, \
                --site-field; --url or --site for text)",
-        help_in: &[],
+        // Each mode names only the flags it takes (issue 20: report's help
+        // named --url-field, which report refuses).
+        help_in: &[
+            (
+                Mode::Plain,
+                "site patterns (written by decruft learn): a line most pages of its site \
+                 hold is likely template; the share of the site's pages holding each line \
+                 is a model input. The page's site is the host of --url, or --site",
+            ),
+            (
+                Mode::Annotate,
+                "site patterns (written by decruft learn): a line most pages of its site \
+                 hold is likely template; the share of the site's pages holding each line \
+                 is a model input. The page's site is the host of --url, or --site",
+            ),
+            (
+                Mode::Report,
+                "site patterns (written by decruft learn): a line most pages of its site \
+                 hold is likely template; the share of the site's pages holding each line \
+                 is a model input. A page's site is the host of its url field, or \
+                 --site-field",
+            ),
+        ],
         default: None,
         set: |a, v| {
             a.patterns = Some(value(v));
@@ -180,9 +202,13 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("K"),
         modes: PATTERNED,
-        help: "with --patterns or --learn: sites with fewer than K pages are stripped as \
-               without patterns",
-        help_in: &[],
+        help: "with --patterns: sites with fewer than K pages are stripped as without \
+               patterns",
+        help_in: &[(
+            Mode::Jsonl,
+            "with --patterns or --learn: sites with fewer than K pages are stripped as \
+             without patterns",
+        )],
         default: Some(|| decruft::DEFAULT_MIN_PAGES.to_string()),
         set: |a, v| {
             let k: u32 = number("--min-site-pages", v)?;
@@ -729,10 +755,20 @@ pub const FLAGS: &[Flag] = &[
         long: "output",
         short: Some('o'),
         value: Some("PATH"),
-        modes: &[Mode::Plain, Mode::Jsonl, Mode::EvalCv, Mode::Train, Mode::Label, Mode::Report, Mode::Learn],
+        modes: &[
+            Mode::Plain,
+            Mode::Jsonl,
+            Mode::Annotate,
+            Mode::EvalCv,
+            Mode::Train,
+            Mode::Label,
+            Mode::Report,
+            Mode::Learn,
+        ],
         help: "where to write",
         help_in: &[
             (Mode::Plain, "write to PATH instead of stdout, compressed if it ends in .gz or .zst"),
+            (Mode::Annotate, "write to PATH instead of stdout, compressed if it ends in .gz or .zst"),
             (Mode::Jsonl, "write to PATH instead of stdout, compressed if it ends in .gz or .zst"),
             (Mode::Report, "the HTML file to write (default: stdout)"),
             (Mode::EvalCv, "a directory to write each held-out output to, as PATH/DATA.CLASSIFIER.jsonl (id and text lines)"),
