@@ -120,3 +120,9 @@ pub use crate::train::{
     options::TrainOptions,
     train, TrainedModel,
 };
+
+/// The README's Rust examples, compiled and run as doctests (issue 20: the
+/// README's examples as written must work).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -784,3 +784,20 @@ fn a_report_of_labelled_output_counts_the_lines_kept() {
     }
     assert!(label_row(&b, "body").1 > 0);
 }
+
+/// Item 16: the README's examples as written. Its first example, `cat
+/// page.txt` then `decruft page.txt`, is what decruft prints on that page.
+/// (Its Rust example is a doctest: `ReadmeDoctests` in src/lib.rs.)
+#[test]
+fn the_readme_example_is_what_decruft_prints() {
+    let readme = std::fs::read_to_string("../README.md").unwrap();
+    let block = &readme[readme.find("```text\n").unwrap() + 8..];
+    let block = &block[..block.find("```").unwrap()];
+    let (input, output) = block
+        .strip_prefix("$ cat page.txt\n")
+        .and_then(|b| b.split_once("$ decruft page.txt\n"))
+        .expect("the README's example: cat page.txt, then decruft page.txt");
+    let got = decruft(&[], input.as_bytes());
+    assert!(got.status.success(), "{}", stderr(&got));
+    assert_eq!(String::from_utf8(got.stdout).unwrap(), output);
+}
