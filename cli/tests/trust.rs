@@ -193,6 +193,12 @@ fn a_missing_input_or_two_outputs_in_one_file_leave_every_file_alone() {
 fn run_with_file_limit(args: &[&str], limit: u64) -> Output {
     let mut cmd = Command::new(BIN);
     cmd.args(args);
+    limit_files(&mut cmd, limit);
+    cmd.output().unwrap()
+}
+
+/// Limits the files `cmd` writes to `limit` bytes (`ulimit -f`).
+fn limit_files(cmd: &mut Command, limit: u64) {
     // SAFETY: setrlimit is async-signal-safe; nothing else runs here.
     unsafe {
         cmd.pre_exec(move || {
@@ -206,7 +212,6 @@ fn run_with_file_limit(args: &[&str], limit: u64) -> Output {
             Ok(())
         });
     }
-    cmd.output().unwrap()
 }
 
 /// Item 2: on a full disk or past `ulimit -f` the last record was cut, a
@@ -249,6 +254,30 @@ fn a_write_error_names_the_file_and_leaves_no_half_output() {
         assert_eq!(msg.lines().count(), 1, "{name}: {msg}");
         assert!(snapshot(&dir) == before, "{name}: the files changed");
         assert_eq!(out_path.exists(), !name.starts_with("new"));
+    }
+    // Stdout redirected to a file (`> out`, `>> out`) is cut back to its
+    // last whole record: every line is JSON, the earlier contents kept.
+    for previous in ["", "previous\n"] {
+        let file = dir.join("stdout.jsonl");
+        std::fs::write(&file, previous).unwrap();
+        let stdout = File::options().append(true).open(&file).unwrap();
+        let mut cmd = Command::new(BIN);
+        cmd.args(["--jsonl", p(&x)]).stdout(stdout);
+        limit_files(&mut cmd, 20_000);
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("cannot write <stdout>: File too large"));
+        let got = std::fs::read_to_string(&file).unwrap();
+        let records = got.strip_prefix(previous).unwrap();
+        assert!(
+            records.len() > 10_000 && records.ends_with('\n'),
+            "{}",
+            records.len()
+        );
+        for line in records.lines() {
+            serde_json::from_str::<serde_json::Value>(line).unwrap();
+        }
+        std::fs::remove_file(&file).unwrap();
     }
     // A device is written in place: the message names it.
     let out = run(&["--jsonl", p(&x), "-o", "/dev/full"]);

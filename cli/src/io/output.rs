@@ -51,9 +51,9 @@ pub struct Output {
 /// Stdout that waits when it would block: a non-blocking stdout (a parent
 /// that set O_NONBLOCK on a shared pipe) fails a write with EAGAIN when the
 /// pipe is full, which would end the run mid-record.
-struct Blocking(io::Stdout);
+struct Blocking<W>(W);
 
-impl Write for Blocking {
+impl<W: Write> Write for Blocking<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         loop {
             match self.0.write(buf) {
@@ -77,6 +77,127 @@ impl Write for Blocking {
     }
 }
 
+/// Stdout's descriptor itself, without std's line buffer in between (so
+/// that what a write returns is what reached the file; [`LineEnds`]
+/// counts on it). Never closed.
+#[cfg(unix)]
+fn raw_stdout() -> impl Write + Send {
+    use std::os::fd::FromRawFd;
+    struct Raw(std::mem::ManuallyDrop<File>);
+    impl Write for Raw {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            (&*self.0).write(buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    // SAFETY: descriptor 1 is open for the life of the process, and the
+    // ManuallyDrop never closes it.
+    Raw(std::mem::ManuallyDrop::new(unsafe { File::from_raw_fd(1) }))
+}
+
+#[cfg(not(unix))]
+fn raw_stdout() -> impl Write + Send {
+    io::stdout()
+}
+
+/// Stdout as the bytes reach it, so that a write error can be taken back
+/// to a whole line: when stdout is a regular file (`decruft --jsonl x >
+/// out.jsonl` on a full disk or past `ulimit -f`), the file is cut back to
+/// the end of the last line written whole, every record ending with one,
+/// and nothing more is written. A pipe cannot be taken back.
+struct LineEnds<W> {
+    inner: W,
+    /// Where stdout's file started, when it is a regular file.
+    start: Option<u64>,
+    /// Bytes written, and those up to the last line end among them.
+    written: u64,
+    whole: u64,
+    /// The first error's kind: later writes fail with it, writing nothing.
+    failed: Option<io::ErrorKind>,
+}
+
+impl<W: Write> LineEnds<W> {
+    fn new(inner: W) -> LineEnds<W> {
+        LineEnds {
+            inner,
+            start: stdout_file_start(),
+            written: 0,
+            whole: 0,
+            failed: None,
+        }
+    }
+
+    /// After a write error: stdout's file cut back to its last whole line.
+    fn fail(&mut self, e: io::Error) -> io::Error {
+        if e.kind() == io::ErrorKind::Interrupted || e.kind() == io::ErrorKind::WouldBlock {
+            return e;
+        }
+        self.failed = Some(e.kind());
+        #[cfg(unix)]
+        if let Some(start) = self.start {
+            let at = (start + self.whole) as libc::off_t;
+            // SAFETY: plain system calls on stdout's descriptor.
+            unsafe {
+                libc::ftruncate(1, at);
+                libc::lseek(1, at, libc::SEEK_SET);
+            }
+        }
+        e
+    }
+}
+
+/// Where stdout's file starts being written, when stdout is a regular
+/// file: its end when it was opened to append (`>>`), else its offset.
+#[cfg(unix)]
+fn stdout_file_start() -> Option<u64> {
+    // SAFETY: fstat, fcntl and lseek on stdout's descriptor, into a
+    // zeroed stat.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        if libc::fstat(1, &mut st) != 0 || (st.st_mode & libc::S_IFMT) != libc::S_IFREG {
+            return None;
+        }
+        let flags = libc::fcntl(1, libc::F_GETFL);
+        if flags >= 0 && flags & libc::O_APPEND != 0 {
+            return Some(st.st_size as u64);
+        }
+        let at = libc::lseek(1, 0, libc::SEEK_CUR);
+        (at >= 0).then_some(at as u64)
+    }
+}
+
+#[cfg(not(unix))]
+fn stdout_file_start() -> Option<u64> {
+    None
+}
+
+impl<W: Write> Write for LineEnds<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(kind) = self.failed {
+            return Err(io::Error::new(kind, "stdout failed earlier"));
+        }
+        match self.inner.write(buf) {
+            Ok(n) => {
+                if let Some(i) = memchr::memrchr(b'\n', &buf[..n]) {
+                    self.whole = self.written + i as u64 + 1;
+                }
+                self.written += n as u64;
+                Ok(n)
+            }
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if let Some(kind) = self.failed {
+            return Err(io::Error::new(kind, "stdout failed earlier"));
+        }
+        self.inner.flush().map_err(|e| self.fail(e))
+    }
+}
+
 impl Output {
     /// Stdout, block-buffered unless a person is watching.
     pub fn stdout() -> Output {
@@ -85,7 +206,7 @@ impl Output {
         } else {
             Box::new(io::BufWriter::with_capacity(
                 1 << 16,
-                Blocking(io::stdout()),
+                LineEnds::new(Blocking(raw_stdout())),
             ))
         };
         Output {
