@@ -830,3 +830,47 @@ fn the_readme_example_is_what_decruft_prints() {
     assert!(got.status.success(), "{}", stderr(&got));
     assert_eq!(String::from_utf8(got.stdout).unwrap(), output);
 }
+
+/// Inputs are checked before any output is opened, but a named pipe is
+/// not opened for the check: its writer would get SIGPIPE when the check
+/// closed it. `decruft FIFO` reads what is written to it.
+#[test]
+fn a_named_pipe_is_read_once() {
+    let dir = scratch("fifo");
+    let fifo = dir.join("pages.fifo");
+    let c = std::ffi::CString::new(p(&fifo)).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let text = format!("Accueil\n\n{}\n", paragraph(5));
+    let writer = {
+        let (fifo, text) = (fifo.clone(), text.clone());
+        std::thread::spawn(move || {
+            let mut f = File::options().write(true).open(&fifo).unwrap();
+            f.write_all(text.as_bytes()).unwrap();
+        })
+    };
+    // (Before, the check's open and close lost the pipe's contents, and
+    // decruft then waited for a writer for ever: a deadline.)
+    let mut child = Command::new(BIN)
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("decruft still waits for the pipe after 30 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    writer.join().expect("the writer was not cut off");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{}\n", paragraph(5))
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -152,8 +152,16 @@ pub fn check(files: &Files<'_>) -> Result<(), Failure> {
         }
     }
     for &(name, _) in &inputs {
-        if name != "-" {
-            File::open(name).map_err(|e| Failure::new(format!("{name}: {e}")))?;
+        if name == "-" {
+            continue;
+        }
+        let fail = |e: io::Error| Failure::new(format!("{name}: {e}"));
+        // A regular file is opened (it exists and may be read); a named
+        // pipe or a device only looked at: opening and closing a pipe's
+        // read end would let its writer fail with SIGPIPE before decruft
+        // opens it again to read.
+        if std::fs::metadata(name).map_err(fail)?.is_file() {
+            File::open(name).map_err(fail)?;
         }
     }
     Ok(())
