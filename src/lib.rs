@@ -98,10 +98,11 @@ mod util;
 
 pub use crate::error::Error;
 pub use crate::hints::Hints;
-pub use crate::io::batch::{default_threads, map_batch};
+pub use crate::io::batch::{default_threads, map_batch, MAX_THREADS};
 pub use crate::io::doc_rules::{DocRules, Rejection};
 pub use crate::io::jsonl::options::JsonlOptions;
 pub use crate::io::jsonl::{strip_record, strip_record_flagged};
+pub use crate::io::reader::Piece;
 pub use crate::io::stream::{JsonlStream, OnError, StreamStats, MAX_RECORD_BYTES};
 pub use crate::label::{Label, LabelSet};
 pub use crate::site::url::site_of_url;
@@ -122,3 +123,9 @@ pub use crate::train::{
     options::TrainOptions,
     train, TrainedModel,
 };
+
+/// The README's Rust examples, compiled and run as doctests (issue 20: the
+/// README's examples as written must work).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -120,7 +120,18 @@ impl Default for StripperBuilder {
 
 impl StripperBuilder {
     /// Which labels are kept in the cleaned text (default: title, standfirst,
-    /// heading, body).
+    /// heading, body). [`build`](Self::build) fails on an empty set, which
+    /// would empty every document (issue 20: Python took `keep=[]`, the
+    /// command refused it).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use decruft::{LabelSet, Stripper};
+    ///
+    /// let err = Stripper::builder().keep(LabelSet::empty()).build().unwrap_err();
+    /// assert!(err.to_string().starts_with("keep takes one or more labels"));
+    /// ```
     pub fn keep(&mut self, labels: LabelSet) -> &mut StripperBuilder {
         self.keep = labels;
         self
@@ -257,9 +268,9 @@ impl StripperBuilder {
 
     /// Builds the stripper.
     ///
-    /// Fails on an unknown language code, a non-finite threshold, a
-    /// `min_site_pages` below 2, extra phrases under a label that is not
-    /// boilerplate, or a bad model file.
+    /// Fails on an empty keep set, an unknown language code, a non-finite
+    /// threshold, a `min_site_pages` below 2, extra phrases under a label
+    /// that is not boilerplate, or a bad model file.
     pub fn build(&self) -> Result<Stripper, Error> {
         self.build_with(|| self.model())
     }
@@ -276,6 +287,13 @@ impl StripperBuilder {
                 "threshold must be finite, got {}",
                 self.threshold
             )));
+        }
+        // Keeping nothing empties every document: surely a mistake (an
+        // unset shell variable, `keep=[]`), refused on every surface.
+        if self.keep.iter().next().is_none() {
+            return Err(Error::setting(
+                "keep takes one or more labels: with none, every document is emptied",
+            ));
         }
         if self.min_site_pages < LEAST_MIN_PAGES {
             return Err(Error::setting(format!(
@@ -425,82 +443,6 @@ impl Stripper {
     pub fn strip_parts<'a>(&self, bytes: &'a [u8], mut f: impl FnMut(Stripped<'a>)) {
         for part in parts(bytes) {
             f(self.strip_bytes(&bytes[part]));
-        }
-    }
-
-    /// [`Stripper::strip_parts`] over a reader: parts are read, stripped
-    /// and handed to `f` one at a time, so that memory stays that of a part
-    /// however large the input (a 1 GB text). The parts and their results
-    /// are those of `strip_parts` over the whole input.
-    ///
-    /// # Errors
-    ///
-    /// A read error of `input`, or the first error `f` returns (it is not
-    /// called again).
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// let stripper = decruft::Stripper::new();
-    /// let mut cleaned = Vec::new();
-    /// stripper.strip_reader("Lire la suite →\n".as_bytes(), |part| part.write_kept(&mut cleaned))?;
-    /// assert!(cleaned.is_empty());
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn strip_reader<R: std::io::Read>(
-        &self,
-        input: R,
-        f: impl FnMut(Stripped<'_>) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
-        self.strip_reader_with(input, &Hints::default(), f)
-    }
-
-    /// [`Stripper::strip_reader`] with what the caller knows of the page
-    /// (see [`Stripper::strip_with`]), given to every part.
-    ///
-    /// # Errors
-    ///
-    /// As [`Stripper::strip_reader`].
-    pub fn strip_reader_with<R: std::io::Read>(
-        &self,
-        mut input: R,
-        hints: &Hints<'_>,
-        mut f: impl FnMut(Stripped<'_>) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
-        const CHUNK: usize = 4 << 20;
-        let mut buf: Vec<u8> = Vec::new();
-        loop {
-            let at = buf.len();
-            buf.resize(at + CHUNK, 0);
-            let n = loop {
-                match input.read(&mut buf[at..]) {
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    other => break other,
-                }
-            };
-            let n = match n {
-                Ok(n) => n,
-                Err(e) => {
-                    buf.truncate(at);
-                    return Err(e);
-                }
-            };
-            buf.truncate(at + n);
-            let eof = n == 0;
-            let parts = parts(&buf);
-            // The last part is complete only at the end of the input.
-            let complete = if eof { parts.len() } else { parts.len() - 1 };
-            for part in &parts[..complete] {
-                if !part.is_empty() {
-                    f(self.strip_bytes_with(&buf[part.clone()], hints))?;
-                }
-            }
-            if eof {
-                return Ok(());
-            }
-            if complete > 0 {
-                buf.drain(..parts[complete - 1].end);
-            }
         }
     }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::cmd::{builder, jsonl, learn, plain, report, train};
 use crate::flags::parse::from_env;
 use crate::flags::{Mode, Parsed};
-use crate::io::signals;
+use crate::io::{paths, signals};
 
 /// Why a run ends before its work is done.
 #[derive(Debug)]
@@ -25,6 +25,9 @@ enum Failure {
     /// SIGINT or SIGTERM (its number): the batch in hand was written
     /// whole; exit 128 + the number (130, 143), as shells expect.
     Interrupted(i32),
+    /// The run went to its end but skipped something (a binary file, a
+    /// line too long), each named on stderr already: exit 2.
+    Reported,
 }
 
 impl Failure {
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
             eprintln!("decruft: {msg}");
             ExitCode::from(2)
         }
+        Err(Failure::Reported) => ExitCode::from(2),
     }
 }
 
@@ -69,11 +73,20 @@ fn run() -> Result<(), Failure> {
                 .map_err(write_err);
         }
     };
-    if args.mode == Mode::Jsonl {
+    // A file size limit (`ulimit -f`) makes writes fail with a message
+    // instead of killing the process, so that a half-written output is
+    // removed and the file named.
+    signals::ignore_file_size_limit();
+    if matches!(
+        args.mode,
+        Mode::Jsonl | Mode::Plain | Mode::Annotate | Mode::Report | Mode::Learn
+    ) {
         // Before the model is loaded: a signal from here on stops the run
-        // between records (before, it ends the process with no output).
+        // between records or parts, its output whole (before, it ends the
+        // process with no output).
         signals::install();
     }
+    paths::check(&files_of(&args))?;
     match args.mode {
         Mode::Eval | Mode::EvalCv => return train::eval(&args),
         Mode::Train => return train::train(&args),
@@ -96,6 +109,35 @@ fn run() -> Result<(), Failure> {
         _ => {}
     }
     plain::run(&stripper, &args)
+}
+
+/// What a run reads and writes, for [`paths::check`].
+fn files_of(args: &flags::Args) -> paths::Files<'_> {
+    let reads_stdin = matches!(
+        args.mode,
+        Mode::Plain | Mode::Jsonl | Mode::Annotate | Mode::Report | Mode::Learn
+    ) && !args.merge;
+    let mut inputs: Vec<&str> = args.files.iter().map(String::as_str).collect();
+    if inputs.is_empty() && reads_stdin {
+        inputs.push("-");
+    }
+    inputs.extend(args.model.as_deref());
+    inputs.extend(args.patterns.as_deref());
+    let mut outputs = Vec::new();
+    // `eval --cv -o` names a directory.
+    if args.mode != Mode::EvalCv {
+        outputs.extend(args.output.as_deref().map(|o| ("-o", o)));
+    }
+    outputs.extend(args.rejected.as_deref().map(|r| ("--rejected", r)));
+    let stdout = matches!(
+        args.mode,
+        Mode::Plain | Mode::Jsonl | Mode::Annotate | Mode::Report | Mode::Label
+    ) && matches!(args.output.as_deref(), None | Some("-"));
+    paths::Files {
+        inputs,
+        outputs,
+        stdout,
+    }
 }
 
 fn write_err(e: std::io::Error) -> Failure {

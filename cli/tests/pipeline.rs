@@ -193,8 +193,10 @@ fn wet(truncated: bool) -> (Vec<u8>, Vec<String>) {
     texts.push("Le caf\u{e9} \u{fffd} et la suite.\n".to_string());
     let mut out: Vec<u8> = members.iter().flat_map(|m| gzip(m)).collect();
     if truncated {
-        let last = gzip(&warc_record("conversion", 8, texts[0].as_bytes()));
-        out.extend_from_slice(&last[..last.len() / 2]);
+        // The record is cut, its gzip member whole: a bad record (a cut
+        // gzip stream is a read error: a_broken_gzip_member_is_a_read_error).
+        let last = warc_record("conversion", 8, texts[0].as_bytes());
+        out.extend(gzip(&last[..last.len() / 2]));
     }
     (out, texts)
 }
@@ -232,12 +234,13 @@ fn wet_files_become_records() {
         );
         assert_eq!(r["date"], format!("2024-11-08T13:17:{:02}Z", n % 60));
         // The text is the page's stripped as decruft strips it anywhere.
+        // (The command ends a file's output with a line end.)
         let plain = decruft(&[], text.as_bytes());
-        assert_eq!(
-            r["text"],
-            String::from_utf8(plain.stdout).unwrap(),
-            "record {n}"
-        );
+        let mut want = r["text"].as_str().unwrap().to_string();
+        if !want.is_empty() && !want.ends_with('\n') {
+            want.push('\n');
+        }
+        assert_eq!(want, String::from_utf8(plain.stdout).unwrap(), "record {n}");
     }
     // The Latin-1 page was read as such.
     assert!(recs[4]["text"]
@@ -309,6 +312,43 @@ fn a_truncated_last_wet_record_follows_on_error() {
     assert_eq!(last["url"], "https://www.example.fr/article/8");
     assert!(last["warc_error"].as_str().unwrap().contains("truncated"));
     assert!(last["text"].is_string());
+}
+
+/// Issue 20: a corrupt gzip member in a WET file was "skipped 1" under
+/// `--on-error skip` or `keep`, exit 0, and every record after it was lost
+/// silently. A broken compressed stream is a read error in every mode, as
+/// in --jsonl: the records before it written, exit 2, the byte named.
+#[test]
+fn a_broken_gzip_member_is_a_read_error() {
+    let (data, _) = wet(false);
+    let whole = decruft(&["--warc"], &data);
+    ok(&whole);
+    let members: Vec<usize> = (0..data.len() - 1)
+        .filter(|&i| data[i..].starts_with(&[0x1f, 0x8b, 8]))
+        .collect();
+    // The third member (the second conversion record) corrupted in the
+    // middle of its deflate data, and a file cut inside its last member.
+    let (a, b) = (members[2], members[3]);
+    let mut corrupt = data.clone();
+    for byte in &mut corrupt[a + 12..b - 8] {
+        *byte = 0xff;
+    }
+    let cut = &data[..data.len() - 20];
+    for (what, input) in [("corrupt", &corrupt[..]), ("cut short", cut)] {
+        for mode in ["fail", "skip", "keep"] {
+            let out = decruft(&["--warc", "--on-error", mode], input);
+            let msg = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{what} {mode}: {msg}");
+            assert_eq!(msg.lines().count(), 1, "{what} {mode}: {msg}");
+            assert!(
+                msg.contains(&format!("gzip stream {what}")) && msg.contains("bytes of the file"),
+                "{what} {mode}: {msg}"
+            );
+            // Whole records only, those before the break.
+            assert!(whole.stdout.starts_with(&out.stdout), "{what} {mode}");
+            assert!(out.stdout.is_empty() || out.stdout.ends_with(b"\n"));
+        }
+    }
 }
 
 #[test]

@@ -13,3 +13,4 @@ mod pipeline;
 mod plain;
 mod run;
 mod site;
+mod trust;

@@ -33,13 +33,28 @@ __all__ = [
 class Stripper(_decruft.Stripper):
     @overload
     def strip_batch(
-        self, texts: Iterable[str], *, threads: int | None = None, sites: Iterable[str | None] | None = None
+        self,
+        texts: Iterable[str],
+        *,
+        threads: int | None = None,
+        sites: Iterable[str | None] | None = None,
+        urls: Iterable[str | None] | None = None,
+        titles: Iterable[str | None] | None = None,
     ) -> list[str]:
         """The cleaned text of many documents, on all cores, without the GIL:
-        ``result[i] == self.strip(texts[i])``. ``threads``: how many threads
-        (default: one per core)."""
+        ``result[i] == self.strip(texts[i], url=urls[i], title=titles[i],
+        site=sites[i])``. ``threads``: how many threads (default: one per
+        core). With ``urls``, the result equals ``decruft --jsonl``'s."""
     @overload
-    def strip_batch(self, texts: _Arrow, *, threads: int | None = None, sites: object | None = None) -> _Arrow:
+    def strip_batch(
+        self,
+        texts: _Arrow,
+        *,
+        threads: int | None = None,
+        sites: object | None = None,
+        urls: object | None = None,
+        titles: object | None = None,
+    ) -> _Arrow:
         """An Arrow array of strings in (a pyarrow ``Array`` or
         ``ChunkedArray``, or anything with ``__arrow_c_array__`` or
         ``__arrow_c_stream__``), a pyarrow array of the same type (and

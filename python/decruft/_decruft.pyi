@@ -123,11 +123,11 @@ class Stripper:
     @property
     def heuristics_only(self) -> bool:
         """Whether the learned model is off."""
-    def strip(self, text: str, *, url: str | None = None, site: str | None = None) -> str:
+    def strip(self, text: str, *, url: str | None = None, site: str | None = None, title: str | None = None) -> str:
         """The cleaned text of one document: the kept lines, byte for byte,
         each with its line terminator. ``url``: evidence of the headline,
         and its host is the page's site in ``patterns``; ``site``: the site
-        instead."""
+        instead; ``title``: the page's title, evidence of the headline."""
     def check(self, text: str, *, url: str | None = None, site: str | None = None) -> dict[str, Any]:
         """The loss guard of one document: ``text`` (cleaned, as ``strip``),
         ``removed_fraction`` (share of words dropped), ``loss_flagged`` (over
@@ -138,17 +138,31 @@ class Stripper:
         the unit without its terminator, and continues (a piece after the
         first of its line)."""
     def strip_batch(
-        self, texts: Iterable[str], *, threads: int | None = None, sites: Iterable[str | None] | None = None
+        self,
+        texts: Iterable[str],
+        *,
+        threads: int | None = None,
+        sites: Iterable[str | None] | None = None,
+        urls: Iterable[str | None] | None = None,
+        titles: Iterable[str | None] | None = None,
     ) -> list[str]:
         """The cleaned text of many documents, on all cores, without the GIL:
         ``result[i] == self.strip(texts[i])``. ``threads``: how many threads
         (default: one per core)."""
     def strip_batch_with_counts(
-        self, texts: Iterable[str], *, threads: int | None = None, sites: Iterable[str | None] | None = None
+        self,
+        texts: Iterable[str],
+        *,
+        threads: int | None = None,
+        sites: Iterable[str | None] | None = None,
+        urls: Iterable[str | None] | None = None,
+        titles: Iterable[str | None] | None = None,
     ) -> list[tuple[str, dict[LabelName, int]]]:
         """Like ``strip_batch`` on a list, with the number of dropped
         non-blank lines per label for each document."""
-    def _strip_arrow(self, texts: Any, threads: int | None = None) -> _ArrowArray:
+    def _strip_arrow(
+        self, texts: Any, threads: int | None = None, urls: Any = None, titles: Any = None
+    ) -> _ArrowArray:
         """Internal: an Arrow string array (``__arrow_c_array__``) in, the
         stripped array out. Use ``decruft.Stripper.strip_batch``."""
     def __reduce__(self) -> tuple[Any, ...]: ...

@@ -84,6 +84,14 @@ def _stripper(
     return stripper
 
 
+def _metadata_strs(batch: list[Document], key: str | None) -> list[str | None] | None:
+    """Each document's ``metadata[key]`` when it is a str, else None."""
+    if key is None:
+        return None
+    values = [doc.metadata.get(key) for doc in batch]
+    return [v if isinstance(v, str) else None for v in values]
+
+
 class DecruftFormatter(BaseFormatter):
     """Strips boilerplate lines from ``Document.text`` with decruft.
 
@@ -115,6 +123,12 @@ class DecruftFormatter(BaseFormatter):
             workers do not oversubscribe the cores.
         metadata_key: where to store the removed fraction (None: don't).
         chars_in_key: where to store the characters before (None: don't).
+        url_key: the metadata holding a document's URL (datatrove's
+            readers put a record's ``url`` there): its slug is evidence of
+            the headline, its host the site in ``patterns``, as in
+            ``decruft --jsonl``. None: not read.
+        title_key: the metadata holding a document's title, where present
+            (as ``decruft --jsonl --title-field title``). None: not read.
     """
 
     name = "🧹 decruft"
@@ -132,6 +146,8 @@ class DecruftFormatter(BaseFormatter):
         threads: int | None = None,
         metadata_key: str | None = "decruft_removed_fraction",
         chars_in_key: str | None = "decruft_chars_in",
+        url_key: str | None = "url",
+        title_key: str | None = "title",
     ):
         super().__init__()
         if batch_size < 1:
@@ -141,6 +157,8 @@ class DecruftFormatter(BaseFormatter):
         self.threads = threads
         self.metadata_key = metadata_key
         self.chars_in_key = chars_in_key
+        self.url_key = url_key
+        self.title_key = title_key
 
     def format(self, text: str) -> str:
         """The cleaned text of one document (what ``run`` does in batches)."""
@@ -149,7 +167,12 @@ class DecruftFormatter(BaseFormatter):
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         for batch in batched(data, self.batch_size):
             with self.track_time("batch"):
-                results = self.stripper.strip_batch_with_counts([doc.text for doc in batch], threads=self.threads)
+                results = self.stripper.strip_batch_with_counts(
+                    [doc.text for doc in batch],
+                    threads=self.threads,
+                    urls=_metadata_strs(batch, self.url_key),
+                    titles=_metadata_strs(batch, self.title_key),
+                )
             for doc, (text, dropped) in zip(batch, results):
                 self.stat_update(StatHints.total)
                 before = len(doc.text)
@@ -195,6 +218,8 @@ class DecruftFilter(BaseFilter):
         batch_size: documents judged together.
         threads: threads per batch when stripping (default: all cores).
         chars_in_key: the metadata a :class:`DecruftFormatter` leaves.
+        url_key, title_key: as in :class:`DecruftFormatter`, for documents
+            stripped here.
     """
 
     name = "🧹 decruft filter"
@@ -215,6 +240,8 @@ class DecruftFilter(BaseFilter):
         batch_size: int = 256,
         threads: int | None = None,
         chars_in_key: str = "decruft_chars_in",
+        url_key: str | None = "url",
+        title_key: str | None = "title",
     ):
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -229,6 +256,8 @@ class DecruftFilter(BaseFilter):
         self.stripper = _stripper(stripper, keep, language, threshold, model, heuristics_only)
         self.threads = threads
         self.chars_in_key = chars_in_key
+        self.url_key = url_key
+        self.title_key = title_key
 
     def _judge(self, chars_in: int, kept: str) -> bool | tuple[bool, str]:
         reason = judge(
@@ -247,7 +276,13 @@ class DecruftFilter(BaseFilter):
         fresh = [i for i, doc in enumerate(batch) if self.chars_in_key not in doc.metadata]
         kept = {}
         if fresh:
-            texts = self.stripper.strip_batch([batch[i].text for i in fresh], threads=self.threads)
+            docs = [batch[i] for i in fresh]
+            texts = self.stripper.strip_batch(
+                [doc.text for doc in docs],
+                threads=self.threads,
+                urls=_metadata_strs(docs, self.url_key),
+                titles=_metadata_strs(docs, self.title_key),
+            )
             kept = dict(zip(fresh, texts))
         out = []
         for i, doc in enumerate(batch):

@@ -6,7 +6,7 @@ use arrow_array::ffi::{from_ffi, to_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::{Array, LargeStringArray, StringArray, StringViewArray};
 use arrow_data::ArrayData;
 use arrow_schema::{ArrowError, DataType};
-use decruft::{map_batch, Stripper};
+use decruft::{map_batch, Hints, Stripper};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -66,38 +66,85 @@ impl ArrowArray {
     }
 }
 
+/// An Arrow string array of one of the three string types.
+enum Strings {
+    Small(StringArray),
+    Large(LargeStringArray),
+    View(StringViewArray),
+}
+
+impl Strings {
+    fn of(data: ArrayData, what: &str) -> PyResult<Strings> {
+        Ok(match data.data_type() {
+            DataType::Utf8 => Strings::Small(StringArray::from(data)),
+            DataType::LargeUtf8 => Strings::Large(LargeStringArray::from(data)),
+            DataType::Utf8View => Strings::View(StringViewArray::from(data)),
+            other => {
+                return Err(PyTypeError::new_err(format!(
+                    "strip_batch takes {what} as an Arrow array of strings, not of {other}"
+                )))
+            }
+        })
+    }
+
+    fn items(&self) -> Vec<Option<&str>> {
+        match self {
+            Strings::Small(a) => a.iter().collect(),
+            Strings::Large(a) => a.iter().collect(),
+            Strings::View(a) => a.iter().collect(),
+        }
+    }
+}
+
+/// The strings of an optional Arrow array as long as the texts; all `None`
+/// without one.
+fn hint_array(obj: Option<&Bound<'_, PyAny>>, n: usize, what: &str) -> PyResult<Option<Strings>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(None);
+    };
+    let strings = Strings::of(import_array(obj)?, what)?;
+    let len = strings.items().len();
+    if len != n {
+        return Err(PyValueError::new_err(format!("{len} {what} for {n} texts")));
+    }
+    Ok(Some(strings))
+}
+
 /// The strings of an Arrow string array (``string``, ``large_string`` or
 /// ``string_view``, given through ``__arrow_c_array__``) stripped on
 /// `threads` threads without the GIL, nulls kept, as an array of the same
-/// type.
+/// type; `urls` and `titles`, Arrow string arrays as long (nulls: none),
+/// are each text's hints, as `strip_batch` takes them from lists.
 pub(crate) fn strip_arrow(
     py: Python<'_>,
     stripper: &Stripper,
     texts: &Bound<'_, PyAny>,
     threads: Option<usize>,
+    urls: Option<&Bound<'_, PyAny>>,
+    titles: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ArrowArray> {
     let threads = batch_threads(threads)?;
-    let data = import_array(texts)?;
-    let strip = |items: Vec<Option<&str>>| map_batch(&items, threads, |t| t.map(|t| stripper.strip(t).text()));
-    let out = match data.data_type() {
-        DataType::Utf8 => {
-            let outs = py.detach(|| strip(StringArray::from(data.clone()).iter().collect()));
+    let texts = Strings::of(import_array(texts)?, "texts")?;
+    let items = texts.items();
+    let n = items.len();
+    let urls = hint_array(urls, n, "urls")?;
+    let titles = hint_array(titles, n, "titles")?;
+    let (urls, titles) = (
+        urls.as_ref().map_or_else(|| vec![None; n], Strings::items),
+        titles.as_ref().map_or_else(|| vec![None; n], Strings::items),
+    );
+    let inputs: Vec<(Option<&str>, Hints<'_>)> =
+        (0..n).map(|i| (items[i], Hints::new().url(urls[i]).title(titles[i]))).collect();
+    let outs = py.detach(|| map_batch(&inputs, threads, |(t, hints)| t.map(|t| stripper.strip_with(t, hints).text())));
+    let out = match texts {
+        Strings::Small(_) => {
             if outs.iter().flatten().map(String::len).sum::<usize>() > i32::MAX as usize {
                 return Err(PyValueError::new_err("result too large for a string array (use large_string)"));
             }
             StringArray::from_iter(outs.iter().map(Option::as_deref)).into_data()
         }
-        DataType::LargeUtf8 => {
-            let outs = py.detach(|| strip(LargeStringArray::from(data.clone()).iter().collect()));
-            LargeStringArray::from_iter(outs.iter().map(Option::as_deref)).into_data()
-        }
-        DataType::Utf8View => {
-            let outs = py.detach(|| strip(StringViewArray::from(data.clone()).iter().collect()));
-            StringViewArray::from_iter(outs.iter().map(Option::as_deref)).into_data()
-        }
-        other => {
-            return Err(PyTypeError::new_err(format!("strip_batch takes an Arrow array of strings, not of {other}")))
-        }
+        Strings::Large(_) => LargeStringArray::from_iter(outs.iter().map(Option::as_deref)).into_data(),
+        Strings::View(_) => StringViewArray::from_iter(outs.iter().map(Option::as_deref)).into_data(),
     };
     Ok(ArrowArray(out))
 }

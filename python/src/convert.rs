@@ -5,7 +5,7 @@
 use std::num::NonZeroUsize;
 
 use decruft::{map_batch, Hints, Label, LabelSet};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyUnicodeEncodeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
@@ -17,11 +17,13 @@ use crate::decruft_err;
 pub(crate) fn encode<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Bound<'py, PyBytes>> {
     match obj.cast::<PyString>() {
         Ok(s) => s.encode_utf8(),
-        Err(_) => Err(PyTypeError::new_err(format!(
-            "{what} must be str, not {}",
-            obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
-        ))),
+        Err(_) => Err(PyTypeError::new_err(format!("{what} must be str, not {}", type_name(obj)))),
     }
+}
+
+/// The name of an object's type, for messages.
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
 }
 
 /// The `str` view of bytes that Python's UTF-8 encoder produced.
@@ -29,11 +31,14 @@ pub(crate) fn as_str(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).expect("Python's UTF-8 encoder gives valid UTF-8")
 }
 
-/// The threads a batch call uses: `threads`, or one per core.
+/// The threads a batch call uses: `threads` (from 1 to
+/// `decruft::MAX_THREADS`, as `decruft --threads` takes), or one per core.
 pub(crate) fn batch_threads(threads: Option<usize>) -> PyResult<NonZeroUsize> {
     match threads {
         None => Ok(decruft::default_threads()),
-        Some(n) => NonZeroUsize::new(n).ok_or_else(|| PyValueError::new_err("threads must be at least 1")),
+        Some(n) => NonZeroUsize::new(n).filter(|n| n.get() <= decruft::MAX_THREADS).ok_or_else(|| {
+            PyValueError::new_err(format!("threads must be from 1 to {}, not {n}", decruft::MAX_THREADS))
+        }),
     }
 }
 
@@ -81,26 +86,70 @@ pub(crate) fn encode_all<'py>(texts: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'
     }
     let mut out = Vec::with_capacity(texts.len().unwrap_or(0));
     for (i, item) in texts.try_iter()?.enumerate() {
-        out.push(encode(&item?, &format!("texts[{i}]"))?);
+        let what = format!("texts[{i}]");
+        out.push(encode(&item?, &what).map_err(|e| naming(texts.py(), e, &what))?);
     }
     Ok(out)
 }
 
-/// `f` over every str of the iterable `texts`, in order: the strings are
-/// encoded with the GIL held, then mapped on `threads` threads without it.
+/// A `UnicodeEncodeError` (a lone surrogate) that says which item of a
+/// batch it is about, so that one bad string in thousands can be found
+/// (issue 20); other errors as they are.
+fn naming(py: Python<'_>, e: PyErr, what: &str) -> PyErr {
+    if !e.is_instance_of::<PyUnicodeEncodeError>(py) {
+        return e;
+    }
+    let v = e.value(py);
+    let renamed = (|| -> PyResult<PyErr> {
+        let reason: String = v.getattr("reason")?.extract()?;
+        let args = (
+            v.getattr("encoding")?,
+            v.getattr("object")?,
+            v.getattr("start")?,
+            v.getattr("end")?,
+            format!("{reason} ({what})"),
+        );
+        Ok(PyErr::from_value(py.get_type::<PyUnicodeEncodeError>().call1(args)?))
+    })();
+    renamed.unwrap_or(e)
+}
+
+/// What a batch call knows of each text besides it, each an iterable of
+/// `str` or `None` as long as the texts (or `None`): the page's URL (its
+/// slug is evidence of the headline; its host the site, as in `decruft
+/// --jsonl`), its title and its site.
+#[derive(Default)]
+pub(crate) struct BatchHints<'a, 'py> {
+    pub(crate) urls: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) titles: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) sites: Option<&'a Bound<'py, PyAny>>,
+}
+
+/// `f` over every str of the iterable `texts`, in order, with its hints:
+/// the strings are encoded with the GIL held, then mapped on `threads`
+/// threads without it.
 pub(crate) fn strip_list<T: Send>(
     py: Python<'_>,
     texts: &Bound<'_, PyAny>,
-    sites: Option<&Bound<'_, PyAny>>,
+    hints: BatchHints<'_, '_>,
     threads: Option<usize>,
     f: impl Fn(&str, &Hints<'_>) -> T + Sync,
 ) -> PyResult<Vec<T>> {
     let threads = batch_threads(threads)?;
     let encoded = encode_all(texts)?;
-    let sites = optional_strs(sites, encoded.len(), "sites")?;
-    let inputs: Vec<(&[u8], Option<&str>)> =
-        encoded.iter().zip(&sites).map(|(b, s)| (b.as_bytes(), s.as_deref())).collect();
-    Ok(py.detach(|| map_batch(&inputs, threads, |(b, site)| f(as_str(b), &Hints::new().site(*site)))))
+    let n = encoded.len();
+    let urls = optional_strs(hints.urls, n, "urls")?;
+    let titles = optional_strs(hints.titles, n, "titles")?;
+    let sites = optional_strs(hints.sites, n, "sites")?;
+    let inputs: Vec<(&[u8], Hints<'_>)> = encoded
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let hints = Hints::new().url(urls[i].as_deref()).title(titles[i].as_deref()).site(sites[i].as_deref());
+            (b.as_bytes(), hints)
+        })
+        .collect();
+    Ok(py.detach(|| map_batch(&inputs, threads, |(b, hints)| f(as_str(b), hints))))
 }
 
 /// Reads `items`, an iterable of `str` or `None` as long as the texts
@@ -113,9 +162,16 @@ pub(crate) fn optional_strs(items: Option<&Bound<'_, PyAny>>, n: usize, what: &s
         return Err(PyTypeError::new_err(format!("{what} must be a list of str, not a str")));
     }
     let mut out = Vec::with_capacity(n);
-    for item in items.try_iter()? {
+    for (i, item) in items.try_iter()?.enumerate() {
         let item = item?;
-        out.push(if item.is_none() { None } else { Some(item.extract::<String>()?) });
+        out.push(if item.is_none() {
+            None
+        } else {
+            let s = item.cast::<PyString>().map_err(|_| {
+                PyTypeError::new_err(format!("{what}[{i}] must be str or None, not {}", type_name(&item)))
+            })?;
+            Some(s.to_cow()?.into_owned())
+        });
     }
     if out.len() != n {
         return Err(PyValueError::new_err(format!("{} {what} for {n} texts", out.len())));

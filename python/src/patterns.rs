@@ -39,7 +39,7 @@ impl PyPatterns {
         PyPatterns { inner: Arc::new(Patterns::with_caps(site_cap, max_lines)) }
     }
 
-    /// Counts one page of ``site``.
+    /// Counts one page of ``site`` (nothing for ``""``: no site).
     fn add(&mut self, py: Python<'_>, site: &str, text: &Bound<'_, PyAny>) -> PyResult<()> {
         let bytes = encode(text, "text")?;
         let input = bytes.as_bytes();
@@ -48,8 +48,9 @@ impl PyPatterns {
         Ok(())
     }
 
-    /// Counts many pages: ``sites[i]`` is the site of ``texts[i]`` (None:
-    /// the page is skipped). Pages are hashed on ``threads`` threads (default:
+    /// Counts many pages: ``sites[i]`` is the site of ``texts[i]`` (None
+    /// or ``""``: no site, the page is skipped, as ``decruft learn`` skips
+    /// it). Pages are hashed on ``threads`` threads (default:
     /// one per core) without the GIL.
     ///
     /// Returns:
@@ -70,7 +71,7 @@ impl PyPatterns {
         let inner = Arc::make_mut(&mut self.inner);
         let mut n = 0;
         for (site, page) in sites.iter().zip(&pages) {
-            if let Some(site) = site {
+            if let Some(site) = site.as_deref().filter(|s| !s.is_empty()) {
                 inner.add(site, page);
                 n += 1;
             }

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
 use crate::arrow::{strip_arrow, ArrowArray};
-use crate::convert::{as_str, encode, parse_keep, parse_phrases, strip_list};
+use crate::convert::{as_str, encode, parse_keep, parse_phrases, strip_list, BatchHints};
 use crate::patterns::PyPatterns;
 use crate::{decruft_err, DecruftError};
 
@@ -231,20 +231,23 @@ impl PyStripper {
     ///     url: the page's URL: its slug is evidence of the headline, its
     ///         host (without ``www.``) the page's site in ``patterns``.
     ///     site: the page's site in ``patterns`` (instead of the URL's host).
+    ///     title: the page's title (a crawler's ``<title>``): the line that
+    ///         matches it is the headline.
     ///
     /// Returns:
     ///     The cleaned text (``""`` if nothing is kept).
-    #[pyo3(signature = (text, *, url=None, site=None))]
+    #[pyo3(signature = (text, *, url=None, site=None, title=None))]
     fn strip<'py>(
         &self,
         py: Python<'py>,
         text: &Bound<'py, PyAny>,
         url: Option<String>,
         site: Option<String>,
+        title: Option<String>,
     ) -> PyResult<Bound<'py, PyString>> {
         let bytes = encode(text, "text")?;
         let input = bytes.as_bytes();
-        let hints = Hints::new().url(url.as_deref()).site(site.as_deref());
+        let hints = Hints::new().url(url.as_deref()).site(site.as_deref()).title(title.as_deref());
         let out = py.detach(|| self.inner.strip_with(as_str(input), &hints).text());
         Ok(PyString::new(py, &out))
     }
@@ -338,21 +341,31 @@ impl PyStripper {
     ///     texts: an iterable of str (a list, a tuple…). ``decruft.Stripper``
     ///         also takes a pyarrow string array or chunked array.
     ///     threads: how many threads to use (default: one per core).
-    ///     sites: each text's site in ``patterns`` (a list of str or None,
-    ///         as long as ``texts``).
+    ///     urls: each text's URL (a list of str or None, as long as
+    ///         ``texts``): its slug is evidence of the headline, its host
+    ///         the site in ``patterns``, as ``decruft --jsonl`` reads a
+    ///         record's ``url`` field.
+    ///     titles: each text's title (a crawler's ``<title>``), as
+    ///         ``decruft --jsonl --title-field``.
+    ///     sites: each text's site in ``patterns`` (instead of the URL's
+    ///         host).
     ///
     /// Returns:
-    ///     A list of str, ``result[i] == self.strip(texts[i], site=sites[i])``.
-    #[pyo3(signature = (texts, *, threads=None, sites=None))]
+    ///     A list of str, ``result[i] == self.strip(texts[i], url=urls[i],
+    ///     title=titles[i], site=sites[i])``.
+    #[pyo3(signature = (texts, *, threads=None, sites=None, urls=None, titles=None))]
     fn strip_batch<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
         threads: Option<usize>,
         sites: Option<&Bound<'py, PyAny>>,
+        urls: Option<&Bound<'py, PyAny>>,
+        titles: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let stripper = &self.inner;
-        let outs = strip_list(py, texts, sites, threads, |text, hints| stripper.strip_with(text, hints).text())?;
+        let hints = BatchHints { urls, titles, sites };
+        let outs = strip_list(py, texts, hints, threads, |text, hints| stripper.strip_with(text, hints).text())?;
         PyList::new(py, outs.iter().map(|s| PyString::new(py, s)))
     }
 
@@ -360,21 +373,24 @@ impl PyStripper {
     ///
     /// Args:
     ///     texts: an iterable of str.
-    ///     threads: as in ``strip_batch``.
+    ///     threads, sites, urls, titles: as in ``strip_batch``.
     ///
     /// Returns:
     ///     A list of ``(cleaned_text, {label: dropped_lines})`` pairs; the
     ///     dict holds the labels of dropped non-blank lines only.
-    #[pyo3(signature = (texts, *, threads=None, sites=None))]
+    #[pyo3(signature = (texts, *, threads=None, sites=None, urls=None, titles=None))]
     fn strip_batch_with_counts<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
         threads: Option<usize>,
         sites: Option<&Bound<'py, PyAny>>,
+        urls: Option<&Bound<'py, PyAny>>,
+        titles: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let stripper = &self.inner;
-        let outs = strip_list(py, texts, sites, threads, |text, hints| strip_counting(stripper, text, hints))?;
+        let hints = BatchHints { urls, titles, sites };
+        let outs = strip_list(py, texts, hints, threads, |text, hints| strip_counting(stripper, text, hints))?;
         let names: Vec<Bound<'py, PyString>> = Label::ALL.iter().map(|l| PyString::intern(py, l.as_str())).collect();
         let list = PyList::empty(py);
         for (text, counts) in outs {
@@ -392,10 +408,18 @@ impl PyStripper {
     /// Internal: strips the strings of an Arrow string array (``string``,
     /// ``large_string`` or ``string_view``) given through
     /// ``__arrow_c_array__``, nulls kept; returns an array of the same type
-    /// that ``pyarrow.array`` takes. Use ``strip_batch``.
-    #[pyo3(signature = (texts, threads=None))]
-    fn _strip_arrow(&self, py: Python<'_>, texts: &Bound<'_, PyAny>, threads: Option<usize>) -> PyResult<ArrowArray> {
-        strip_arrow(py, &self.inner, texts, threads)
+    /// that ``pyarrow.array`` takes. ``urls`` and ``titles``: Arrow string
+    /// arrays as long, or None. Use ``strip_batch``.
+    #[pyo3(signature = (texts, threads=None, urls=None, titles=None))]
+    fn _strip_arrow(
+        &self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+        threads: Option<usize>,
+        urls: Option<&Bound<'_, PyAny>>,
+        titles: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ArrowArray> {
+        strip_arrow(py, &self.inner, texts, threads, urls, titles)
     }
 
     /// The labels kept in the cleaned text, in taxonomy order.

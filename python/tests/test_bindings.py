@@ -369,6 +369,23 @@ def test_argument_errors():
         s.strip_batch(["x"], threads=0)
     with pytest.raises(UnicodeEncodeError):
         s.strip("lone surrogate \ud800")
+
+
+def test_settings_and_batches_as_the_command_line_takes_them():
+    """Issue 20: Stripper(keep=[]) was accepted where the CLI refuses an
+    empty keep set; threads=5000 could end in a PanicException; one bad
+    string failed a batch without saying which."""
+    for keep in ([], "", " , "):
+        with pytest.raises(decruft.DecruftError, match="keep takes one or more labels"):
+            decruft.Stripper(keep=keep)
+    s = decruft.Stripper()
+    with pytest.raises(ValueError, match="threads must be from 1 to 1024, not 5000"):
+        s.strip_batch(["x"], threads=5000)
+    assert s.strip_batch(["Accueil\n"] * 3, threads=1024) == ["", "", ""]
+    with pytest.raises(UnicodeEncodeError, match=r"texts\[2\]"):
+        s.strip_batch(["ok", "ok", "lone \ud800"])
+    with pytest.raises(UnicodeEncodeError, match=r"texts\[1\]"):
+        s.strip_batch_with_counts(["ok", "\udc00"])
     with pytest.raises(ValueError):
         decruft.Stripper(heuristics_only=True, model=REPO / "data" / "model.json")
 

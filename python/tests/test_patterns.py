@@ -17,6 +17,25 @@ def learn(records: list[dict], **kw) -> decruft.Patterns:
     return p
 
 
+def test_an_empty_site_is_no_site_as_in_the_cli(cli, tmp_path):
+    """Issue 20: add_batch pooled pages of site "" into one fake site, where
+    `decruft learn` skips them."""
+    records = site_records()
+    for r in records[::3]:
+        r["site"] = ""
+    p = decruft.Patterns()
+    n = p.add_batch([r["site"] for r in records], [r["text"] for r in records])
+    assert n == sum(1 for r in records if r["site"])
+    assert p.pages("") == 0
+    p.add("", "Home\nNews\n")
+    assert p.pages("") == 0
+    path = write_jsonl(tmp_path / "pages.jsonl", records)
+    out = tmp_path / "p.pat"
+    proc = run_cli(cli, ["learn", "--site-field", "site", str(path), "-o", str(out)])
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert out.read_bytes() == p.to_bytes()
+
+
 def test_learning_counts_pages_per_site():
     p = learn(site_records())
     assert p.sites == 3

@@ -86,3 +86,19 @@ def test_the_readme_example_runs_as_written(tmp_path):
             assert rejected[r["id"]]["metadata"]["filter_reason"] == reason, r["id"]
     assert {"menu", "short"} <= rejected.keys()
     assert all(len(r["text"]) >= 200 for r in clean.values())
+
+
+def test_the_bindings_example_runs_as_written(tmp_path):
+    """Issue 20, item 16: the bindings example used an undefined ``pages``.
+    The block under "## The bindings" runs as written, with a page.txt."""
+    text = (REPO / "python" / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## The bindings") :]
+    m = re.search(r"```python\n(.*?)```", section, re.S)
+    assert m, "no python block under ## The bindings"
+    (tmp_path / "example.py").write_text(m.group(1), encoding="utf-8")
+    seed = sorted((REPO / "seeds").glob("*.txt"))[0]
+    (tmp_path / "page.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr[-3000:]

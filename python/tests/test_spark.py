@@ -59,7 +59,21 @@ def cli_lines(cli, sample) -> list[str]:
     return lines
 
 
-def test_spark_bindings_map_in_arrow(spark, sample, cli_lines):
+@pytest.fixture(scope="module")
+def url_sample(tmp_path_factory, dev_file):
+    """20 {"id", "url", "text"} records of the dev file."""
+    records = []
+    with open(dev_file, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            records.append({"id": r["id"], "url": r["url"], "text": r["text"]})
+            if len(records) == 20:
+                break
+    return write_jsonl(tmp_path_factory.mktemp("spark") / "urls.jsonl", records)
+
+
+def test_spark_bindings_map_in_arrow(spark, cli, url_sample):
+    # Records with URLs, read as `decruft --jsonl` reads them (issue 20).
     def strip_batches(batches):
         # Defined here so that Spark ships it by value to the workers.
         import pyarrow
@@ -68,14 +82,16 @@ def test_spark_bindings_map_in_arrow(spark, sample, cli_lines):
         stripper = decruft.Stripper()
         for batch in batches:
             # One thread per Spark task: Spark already runs a task per core.
-            text = stripper.strip_batch(batch.column("text"), threads=1)
-            yield pyarrow.RecordBatch.from_arrays([batch.column("id"), text], names=["id", "text"])
+            text = stripper.strip_batch(batch.column("text"), urls=batch.column("url"), threads=1)
+            columns = [batch.column("id"), batch.column("url"), text]
+            yield pyarrow.RecordBatch.from_arrays(columns, names=["id", "url", "text"])
 
-    df = spark.read.schema("id string, text string").json(str(sample))
+    df = spark.read.schema("id string, url string, text string").json(str(url_sample))
     assert df.rdd.getNumPartitions() > 1
     out = df.mapInArrow(strip_batches, df.schema).collect()
-    got = [{"id": row["id"], "text": row["text"]} for row in out]
-    assert got == [json.loads(line) for line in cli_lines]
+    got = [{"id": row["id"], "url": row["url"], "text": row["text"]} for row in out]
+    p = subprocess.run([str(cli), "--jsonl", str(url_sample)], capture_output=True, check=True)
+    assert got == [json.loads(line) for line in p.stdout.decode("utf-8").splitlines()]
 
 
 def test_spark_cli_pipe(spark, cli, sample, cli_lines):
@@ -133,3 +149,50 @@ def test_spark_site_patterns_learn_merge_strip(spark, cli, tmp_path):
     # The patterns hold the sites' template: the menu on (nearly) every page.
     assert merged.pages("alpha.example") == 12
     assert merged.line_pages("alpha.example", "Home") >= 11
+
+
+def test_the_readme_map_in_arrow_example_runs_as_written(spark, cli, url_sample, tmp_path):
+    """Issue 20, item 16: the README's mapInArrow block, run as written
+    (its input and output paths pointed at the test's), gives what
+    ``decruft --jsonl`` gives on records with URLs."""
+    import re
+
+    from conftest import REPO
+
+    text = (REPO / "python" / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Through the bindings (mapInArrow)") :]
+    block = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    out = tmp_path / "clean"
+    block = block.replace('"pages.jsonl"', repr(str(url_sample))).replace('"clean/"', repr(str(out)))
+    exec(compile(block, "README.md", "exec"), {"__name__": "readme_example"})
+    got = []
+    for path in sorted(out.glob("part-*")):
+        got.extend(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+    p = subprocess.run([str(cli), "--jsonl", str(url_sample)], capture_output=True, check=True)
+    want = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines()]
+    key = lambda r: r["id"]  # noqa: E731
+    assert sorted(got, key=key) == sorted(want, key=key)
+
+
+def test_the_readme_pipe_example_runs_as_written(spark, cli, url_sample, tmp_path):
+    """The README's RDD.pipe block, run as written (paths pointed at the
+    test's): exactly the records of ``decruft --jsonl``."""
+    import re
+
+    from conftest import REPO
+
+    text = (REPO / "python" / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Through the CLI (RDD.pipe)") :]
+    block = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    out = tmp_path / "clean"
+    block = (
+        block.replace('"pages.jsonl"', repr(str(url_sample)))
+        .replace('"clean/"', repr(str(out)))
+        .replace("/opt/decruft/bin/decruft", str(cli))
+    )
+    exec(compile(block, "README.md", "exec"), {"__name__": "readme_example", "spark": spark})
+    got = []
+    for path in sorted(out.glob("part-*")):
+        got.extend(path.read_text(encoding="utf-8").splitlines())
+    p = subprocess.run([str(cli), "--jsonl", str(url_sample)], capture_output=True, check=True)
+    assert got == p.stdout.decode("utf-8").splitlines()

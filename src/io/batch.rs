@@ -22,8 +22,15 @@ pub fn default_threads() -> NonZeroUsize {
     std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
 }
 
+/// The most threads a batch runs on: each holds a stack and scratch memory,
+/// and asking the system for thousands can fail (Python's `threads=5000`
+/// ended in a panic, issue 20). `decruft --threads` and Python's `threads=`
+/// refuse more; [`map_batch`] uses at most this many.
+pub const MAX_THREADS: usize = 1024;
+
 /// `f` applied to every item of `items` on `threads` threads (the calling
-/// thread is one of them), the results in the order of the items.
+/// thread is one of them, and at most [`MAX_THREADS`] run), the results in
+/// the order of the items.
 ///
 /// Items are handed out one at a time, so a few long documents do not leave
 /// the other threads idle. A panic in `f` is resumed on the calling thread
@@ -46,7 +53,7 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    let threads = threads.get().min(items.len());
+    let threads = threads.get().min(items.len()).min(MAX_THREADS);
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
@@ -90,6 +97,21 @@ mod tests {
             assert_eq!(got, items.iter().map(|x| x * x).collect::<Vec<_>>());
         }
         assert!(map_batch(&[] as &[u8], NonZeroUsize::MIN, |_| 0).is_empty());
+    }
+
+    /// Issue 20: `threads=5000` from Python could end in a panic (threads
+    /// the system would not start). At most MAX_THREADS run.
+    #[test]
+    fn threads_are_capped() {
+        let items: Vec<usize> = (0..5000).collect();
+        let ids = map_batch(&items, NonZeroUsize::new(5000).unwrap(), |_| {
+            std::thread::sleep(std::time::Duration::from_micros(200));
+            std::thread::current().id()
+        });
+        let mut distinct = ids.clone();
+        distinct.sort_by_key(|id| format!("{id:?}"));
+        distinct.dedup();
+        assert!(distinct.len() <= MAX_THREADS, "{}", distinct.len());
     }
 
     #[test]

@@ -43,7 +43,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use crate::text::lines::{self, Span};
+use crate::text::lines;
 use crate::util::hash::{fnv1a, IdentityHasher, FNV_OFFSET};
 
 pub(crate) mod lookup;
@@ -203,7 +203,7 @@ impl Page {
     /// Hashes the lines of `text`.
     pub fn new(text: &str) -> Page {
         let mut page = Page::default();
-        page.fill(text, &mut Vec::new());
+        page.fill(text);
         page
     }
 
@@ -212,27 +212,27 @@ impl Page {
         self.hashes.len()
     }
 
-    fn fill(&mut self, text: &str, spans: &mut Vec<Span>) {
+    fn fill(&mut self, text: &str) {
         self.hashes.clear();
         if text.len() >= lines::MAX_INPUT {
             return;
         }
-        // The units the pipeline judges: lines, and pieces of long ones.
-        crate::text::segment::split(text, spans);
-        // The two longest lines (by bytes, ties by hash) name the page's
-        // group: twins share their body, so their longest lines.
+        // The units the pipeline judges (lines, and pieces of long ones),
+        // walked, not collected: 8 bytes a line is all a page holds. The two
+        // longest (by bytes, ties by hash) name the page's group: twins
+        // share their body, so their longest lines.
         let mut longest = [(0usize, 0u64); 2];
-        for s in spans.iter() {
-            let line = &text[s.content()];
-            let Some(h) = line_hash(line) else { continue };
-            self.hashes.push(h);
+        let hashes = &mut self.hashes;
+        crate::text::segment::for_each_unit(text, |line| {
+            let Some(h) = line_hash(line) else { return };
+            hashes.push(h);
             let key = (line.trim().len(), h);
             if key > longest[0] {
                 longest = [key, longest[0]];
             } else if key > longest[1] {
                 longest[1] = key;
             }
-        }
+        });
         self.hashes.sort_unstable();
         self.hashes.dedup();
         let g = fnv1a(
@@ -261,13 +261,18 @@ impl Patterns {
     }
 
     /// Counts one page of `site`: its site's page count, and every distinct
-    /// normalised line of `text` once.
+    /// normalised line of `text` once (nothing for an empty `site`).
     pub fn add_page(&mut self, site: &str, text: &str) {
         self.add(site, &Page::new(text));
     }
 
-    /// [`Patterns::add_page`] with the page's lines already hashed.
+    /// [`Patterns::add_page`] with the page's lines already hashed. An
+    /// empty `site` is no site: the page is not counted (as `decruft
+    /// learn` skips a record whose site field is empty), on every surface.
     pub fn add(&mut self, site: &str, page: &Page) {
+        if site.is_empty() {
+            return;
+        }
         let s = match self.sites.get_mut(site) {
             Some(s) => s,
             None => self.sites.entry(site.into()).or_default(),
@@ -279,8 +284,14 @@ impl Patterns {
             let e = s.lines.entry(h).or_default();
             e.pages = e.pages.saturating_add(1);
             e.groups |= bit;
+            // The site cap holds within a page too: one page of 10 million
+            // distinct lines took 960 MB before it applied (issue 20).
+            if s.lines.len() > 2 * self.cap {
+                trim(s, self.cap);
+            }
         }
-        self.held += s.lines.len() - before;
+        // (`held` counts `before`, this site's lines until now.)
+        self.held = self.held - before + s.lines.len();
         self.enforce(Some(site));
     }
 
@@ -306,18 +317,25 @@ impl Patterns {
         }
     }
 
-    /// Keeps the site's lines under its cap, and all lines under the budget.
+    /// The most sites held: a site costs about 250 bytes besides its
+    /// lines (its name, its table), four lines' worth, so that 5 million
+    /// one-page sites took 1.31 GB when sites were never dropped (issue
+    /// 20). A sixteenth of the budget bounds them at about 70 MB by
+    /// default.
+    fn max_sites(&self) -> usize {
+        (self.budget / 16).max(16)
+    }
+
+    /// Keeps the site's lines under its cap, all lines under the budget,
+    /// and the sites under [`Patterns::max_sites`].
     fn enforce(&mut self, site: Option<&str>) {
         if let Some(s) = site.and_then(|n| self.sites.get_mut(n)) {
             if s.lines.len() > 2 * self.cap {
-                let before = s.lines.len();
-                let mut all: Vec<(u64, Entry)> = s.lines.drain().collect();
-                all.sort_unstable_by(|a, b| b.1.pages.cmp(&a.1.pages).then(a.0.cmp(&b.0)));
-                all.truncate(self.cap);
-                s.lines.shrink_to(self.cap);
-                s.lines.extend(all);
-                self.held -= before - s.lines.len();
+                self.held -= trim(s, self.cap);
             }
+        }
+        if self.sites.len() > self.max_sites() {
+            self.drop_small_sites();
         }
         let mut floor = 1;
         while self.held > self.budget {
@@ -335,6 +353,33 @@ impl Patterns {
             }
             floor += 1;
         }
+    }
+
+    /// Past [`Patterns::max_sites`]: the sites with the fewest pages go
+    /// (ties: by name), lines and all, until half the sites are left. They
+    /// are the sites whose patterns say least (a site needs
+    /// [`DEFAULT_MIN_PAGES`] pages to be read at all); one that comes back
+    /// counts its pages from there.
+    fn drop_small_sites(&mut self) {
+        let keep = self.max_sites() / 2;
+        let mut by_pages: Vec<(u32, &str)> =
+            self.sites.iter().map(|(n, s)| (s.pages, &**n)).collect();
+        by_pages.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let Some(&(least, name)) = by_pages.get(keep.saturating_sub(1)) else {
+            return;
+        };
+        let last: Box<str> = name.into();
+        drop(by_pages);
+        let mut held = 0;
+        self.sites.retain(|n, s| {
+            let kept = (s.pages, std::cmp::Reverse(&**n)) >= (least, std::cmp::Reverse(&*last));
+            if kept {
+                held += s.lines.len();
+            }
+            kept
+        });
+        self.sites.shrink_to_fit();
+        self.held = held;
     }
 
     /// The number of sites.
@@ -365,6 +410,18 @@ impl Patterns {
     fn site(&self, name: &str, min_pages: u32) -> Option<&Site> {
         self.sites.get(name).filter(|s| s.pages >= min_pages)
     }
+}
+
+/// Keeps the `cap` lines of `s` on most pages (ties: lowest hash); says how
+/// many went.
+fn trim(s: &mut Site, cap: usize) -> usize {
+    let before = s.lines.len();
+    let mut all: Vec<(u64, Entry)> = s.lines.drain().collect();
+    all.sort_unstable_by(|a, b| b.1.pages.cmp(&a.1.pages).then(a.0.cmp(&b.0)));
+    all.truncate(cap);
+    s.lines.shrink_to(cap);
+    s.lines.extend(all);
+    before - s.lines.len()
 }
 
 #[cfg(test)]
@@ -478,5 +535,64 @@ mod tests {
         // A line dropped while rare comes back with a lower count.
         let home = q.line_pages("s7", "home");
         assert!((15..=20).contains(&home), "{home}");
+    }
+
+    /// Issue 20: Python's `add_batch` pooled pages of site `""` into one
+    /// fake site, where the CLI skips them. An empty site is no site.
+    #[test]
+    fn an_empty_site_is_no_site() {
+        let mut p = Patterns::new();
+        p.add_page("", &page(1));
+        p.add_page("", &page(2));
+        assert_eq!((p.sites(), p.lines(), p.pages("")), (0, 0, 0));
+        assert_eq!(p, Patterns::new());
+    }
+
+    /// Issue 20: five million one-page sites took 1.31 GB, because sites
+    /// were never dropped. At most a sixteenth of the budget of sites is
+    /// held: past it, those with fewest pages go, until half are left; a
+    /// site of many pages keeps its exact count.
+    #[test]
+    fn sites_are_bounded_and_the_smallest_go_first() {
+        let mut p = Patterns::with_caps(1 << 16, 1 << 10);
+        assert_eq!(p.max_sites(), 64);
+        for i in 0..10_000 {
+            p.add_page(&format!("one-page-{i}.com"), &page(i));
+            if i % 10 == 0 {
+                p.add_page("big.com", &page(i));
+            }
+            assert!(p.sites() <= 64, "{}", p.sites());
+            assert!(p.lines() <= 1 << 10, "{}", p.lines());
+        }
+        assert_eq!(p.pages("big.com"), 1000);
+        assert!(p.line_pages("big.com", "home") > 900);
+        let held: usize = p.sites.values().map(|s| s.lines.len()).sum();
+        assert_eq!(held, p.lines());
+    }
+
+    /// Issue 20: one page of 10 million distinct lines took 960 MB before
+    /// the site cap applied, after the page. It holds within a page
+    /// (cli/tests/trust.rs measures the memory).
+    #[test]
+    fn the_site_cap_holds_within_one_page() {
+        let word = |mut i: usize| {
+            let mut w = String::new();
+            loop {
+                w.push((b'a' + (i % 26) as u8) as char);
+                i /= 26;
+                if i == 0 {
+                    return w;
+                }
+            }
+        };
+        let text: String = (0..100_000)
+            .map(|i| format!("line {}\n", word(i)))
+            .collect();
+        let page = Page::new(&text);
+        assert_eq!(page.lines(), 100_000);
+        let mut q = Patterns::with_caps(1000, 1 << 22);
+        q.add("s", &page);
+        assert!(q.lines() <= 2000, "{}", q.lines());
+        assert_eq!(q.lines(), q.sites["s"].lines.len());
     }
 }

@@ -21,6 +21,10 @@ pub const PATTERNS_VERSION: u32 = 1;
 
 const MAGIC: &[u8; 8] = b"DECRUFTP";
 
+/// The fewest bytes a line takes: a one-byte hash delta, a one-byte tag
+/// and a one-byte group.
+const MIN_LINE_BYTES: usize = 3;
+
 impl Patterns {
     /// The patterns file: see the type's notes for the format.
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -99,12 +103,23 @@ impl Patterns {
                 return Err(corrupt());
             }
             let pages = u32::try_from(r.varint().ok_or_else(corrupt)?).map_err(|_| corrupt())?;
-            let count = r.varint().ok_or_else(corrupt)? as usize;
+            let count = r.varint().ok_or_else(corrupt)?;
+            // A count is checked against the bytes left before anything
+            // is allocated for it: a crafted file (checksum and all)
+            // claiming 2^60 lines made the loader reserve 1.7 GB (issue
+            // 20). A line takes at least MIN_LINE_BYTES.
+            if count > (r.left() / MIN_LINE_BYTES) as u64 {
+                return Err(bad(&format!(
+                    "corrupt (site {name:?} claims {count} lines, in {} bytes)",
+                    r.left()
+                )));
+            }
+            let count = count as usize;
             let mut site = Site {
                 pages,
                 lines: LineMap::default(),
             };
-            site.lines.reserve(count.min(body.len()));
+            site.lines.reserve(count);
             let mut h = 0u64;
             for k in 0..count {
                 let d = r.varint().ok_or_else(corrupt)?;
@@ -150,6 +165,11 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// The bytes not read yet.
+    fn left(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.at.checked_add(n)?;
         let s = self.bytes.get(self.at..end)?;
@@ -200,5 +220,40 @@ mod tests {
             Patterns::from_bytes(&Patterns::new().to_bytes()).unwrap(),
             Patterns::new()
         );
+    }
+
+    /// Issue 20: a crafted patterns file with a valid checksum claiming
+    /// 2^60 lines made the loader reserve 1.7 GB before it validated (the
+    /// CLI and Python aborted under a 1 GB limit). Counts are checked
+    /// against the bytes left first.
+    #[test]
+    fn a_line_count_larger_than_the_file_is_refused_before_allocating() {
+        let crafted = |count: u64, padding: usize| {
+            let mut out = MAGIC.to_vec();
+            out.extend_from_slice(&PATTERNS_VERSION.to_le_bytes());
+            varint(&mut out, 1);
+            varint(&mut out, 5);
+            out.extend_from_slice(b"a.com");
+            varint(&mut out, 3);
+            varint(&mut out, count);
+            out.resize(out.len() + padding, 0);
+            let sum = fnv1a(FNV_OFFSET, &out);
+            out.extend_from_slice(&sum.to_le_bytes());
+            out
+        };
+        for (count, padding) in [(1 << 60, 1 << 20), (u64::MAX, 0), (1001, 3000)] {
+            let err = Patterns::from_bytes(&crafted(count, padding))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!("claims {count} lines, in {padding} bytes")),
+                "{err}"
+            );
+        }
+        // As many lines as the bytes can hold is a count to read.
+        let err = Patterns::from_bytes(&crafted(1000, 3000))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("checksum matches, contents do not"), "{err}");
     }
 }

@@ -1,4 +1,5 @@
-//! Helpers shared by several stages: numbers and hashing.
+//! Helpers shared by several stages: numbers, hashing, JSON strings.
 
 pub(crate) mod hash;
+pub(crate) mod json;
 pub(crate) mod math;

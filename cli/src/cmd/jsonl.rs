@@ -8,7 +8,8 @@ use std::ops::ControlFlow;
 use decruft::{JsonlStream, Rejection, StreamStats, Stripper};
 
 use crate::flags::Args;
-use crate::io::input::{inputs, Output};
+use crate::io::input::inputs;
+use crate::io::output::Output;
 use crate::io::{signals, warc};
 use crate::Failure;
 
@@ -56,10 +57,28 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
         let name = input.name;
         let ran = if input.warc {
             let field = &args.jsonl.field;
-            let records = warc::ToJsonl::new(input.reader, field, args.on_error, &mut warc_counts);
+            let records = warc::ToJsonl::new(
+                input.reader,
+                field,
+                args.on_error,
+                args.max_record_bytes,
+                &mut warc_counts,
+            );
             stream.run_with_rejected(&name, records, &mut out, aside, after_batch)
         } else {
             stream.run_with_rejected(&name, input.reader, &mut out, aside, after_batch)
+        };
+        // A write error names its output (the library's message cannot
+        // say which of the two failed); a closed stdout is a quiet end.
+        let failed = |e: decruft::Error| -> Failure {
+            let written = out
+                .error()
+                .or_else(|| rejected.as_ref().and_then(|r| r.error()));
+            match (written, e.io_error()) {
+                (Some(msg), _) => Failure::new(msg),
+                (None, Some(io)) if io.kind() == io::ErrorKind::BrokenPipe => Failure::BrokenPipe,
+                _ => Failure::from(e),
+            }
         };
         // A signal wins: input may have ended early because of it.
         if let Some(signal) = signals::received() {
@@ -68,7 +87,7 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
                     if e.io_error()
                         .is_some_and(|io| io.kind() != io::ErrorKind::BrokenPipe) =>
                 {
-                    Err(Failure::from(e))
+                    Err(failed(e))
                 }
                 _ => Err(Failure::Interrupted(signal)),
             };
@@ -81,29 +100,28 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
                 break;
             }
             Err(e) => {
-                result = Err(match e.io_error() {
-                    Some(io) if io.kind() == io::ErrorKind::BrokenPipe => Failure::BrokenPipe,
-                    _ => Failure::from(e),
-                });
+                result = Err(failed(e));
                 break;
             }
         }
     }
-    // Compressed outputs get their trailers whatever happened, so that the
-    // records written so far can be read.
-    let flushed = out.finish();
-    let flushed = match rejected.map(Output::finish) {
-        Some(Err(e)) => flushed.and(Err(e)),
-        _ => flushed,
+    // Files are kept only if the run went through all its input; stdout
+    // gets the whole records written before a stop either way.
+    let completed = result.is_ok();
+    let mut ended = match rejected.map(|r| r.end(completed)) {
+        Some(Err(e)) => Err(e),
+        _ => Ok(()),
     };
+    ended = out.end(completed).and(ended);
     progress.finish();
     // An error is one line on stderr, alone (the counts would be partial
-    // anyway; rejected records written so far are in their file).
-    if !matches!(result, Err(Failure::Error(_))) {
+    // anyway).
+    if !matches!(result, Err(Failure::Error(_))) && ended.is_ok() {
         summary(&stream.stats(), &warc_counts, args);
     }
-    // A write error (or a closed stdout) ends the run whatever else happened.
-    flushed.and(result)
+    // A write error (or a closed stdout) ends the run whatever else
+    // happened.
+    ended.and(result)
 }
 
 /// The counts of a run, on stderr: bad records, flagged and rejected
@@ -136,9 +154,13 @@ fn summary(stats: &StreamStats, warc_counts: &warc::Counts, args: &Args) {
         );
     }
     if stats.flagged > 0 {
-        let s = if stats.flagged == 1 { "" } else { "s" };
+        let (s, their) = if stats.flagged == 1 {
+            ("", "its")
+        } else {
+            ("s", "their")
+        };
         eprintln!(
-            "decruft: {} record{s} lost over 95% of their words (flagged for review)",
+            "decruft: {} record{s} lost over 95% of {their} words (flagged for review)",
             stats.flagged
         );
     }
@@ -186,6 +208,13 @@ pub fn report_warc(c: &warc::Counts) {
         format!(
             "skipped {} truncated or corrupt WARC record{s}",
             c.bad_dropped
+        )
+    });
+    say(c.too_long, &|s| {
+        format!(
+            "skipped {} WARC conversion record{s} whose block is over --max-record-bytes \
+             (read past, never held)",
+            c.too_long
         )
     });
     say(c.bad_kept, &|s| {

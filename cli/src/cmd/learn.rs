@@ -3,13 +3,13 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::BufRead;
 
 use decruft::{default_threads, map_batch, site_of_url, JsonlOptions, OnError, Page, Patterns};
 use serde_json::value::RawValue;
 
 use crate::flags::Args;
 use crate::io::input::inputs;
+use crate::io::lines::{read_line, Read};
 use crate::Failure;
 
 /// Records hashed together on the worker threads.
@@ -103,20 +103,35 @@ pub fn learn(args: &Args) -> Result<(Patterns, Counts), Failure> {
         let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
         let mut bytes = 0;
         let mut number = 0;
+        let mut line = Vec::new();
         loop {
-            let mut line = Vec::new();
-            let n = input
-                .reader
-                .read_until(b'\n', &mut line)
+            // A line over --max-record-bytes is read past, never held: a
+            // bad record (issue 20: one 4 GiB line aborted).
+            let read = read_line(&mut *input.reader, &mut line, args.max_record_bytes)
                 .map_err(|e| Failure::new(format!("{}: {e}", input.name)))?;
-            if n > 0 {
-                number += 1;
-                if !line.iter().all(u8::is_ascii_whitespace) {
-                    bytes += line.len();
-                    batch.push((number, line));
+            let end = read == Read::End;
+            match read {
+                Read::End => {}
+                Read::Line => {
+                    number += 1;
+                    if !line.iter().all(u8::is_ascii_whitespace) {
+                        bytes += line.len();
+                        batch.push((number, std::mem::take(&mut line)));
+                    }
+                }
+                Read::TooLong(n) => {
+                    number += 1;
+                    if args.on_error == OnError::Fail {
+                        return Err(Failure::new(format!(
+                            "{}: line {number}: bad record: {n} bytes long, over \
+                             --max-record-bytes ({}): not read",
+                            input.name, args.max_record_bytes
+                        )));
+                    }
+                    counts.bad += 1;
                 }
             }
-            if n == 0 || batch.len() >= BATCH_RECORDS || bytes >= BATCH_BYTES {
+            if end || batch.len() >= BATCH_RECORDS || bytes >= BATCH_BYTES {
                 let pages = map_batch(&batch, threads, |(_, l)| page_of(l, &args.jsonl));
                 for ((number, _), page) in batch.iter().zip(pages) {
                     match page {
@@ -137,7 +152,7 @@ pub fn learn(args: &Args) -> Result<(Patterns, Counts), Failure> {
                 batch.clear();
                 bytes = 0;
             }
-            if n == 0 {
+            if end {
                 break;
             }
         }

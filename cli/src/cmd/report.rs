@@ -18,9 +18,11 @@ use decruft::{map_batch, Hints, Label, OnError, Stripper};
 use serde_json::Value;
 
 use crate::flags::Args;
-use crate::io::input::{inputs, Output};
-use crate::io::warc;
-use crate::{write_err, Failure};
+use crate::io::input::inputs;
+use crate::io::lines::{read_line, Read as ReadLine};
+use crate::io::output::Output;
+use crate::io::{signals, warc};
+use crate::Failure;
 
 /// Pages listed under "lost most".
 const WORST: usize = 20;
@@ -51,8 +53,8 @@ struct Page {
     url: Option<String>,
     chars_in: usize,
     chars_kept: usize,
-    /// Characters and lines per label.
-    per_label: BTreeMap<&'static str, (u64, u64)>,
+    /// Lines, characters and lines kept per label.
+    per_label: BTreeMap<&'static str, (u64, u64, u64)>,
     /// Its lines, when its text was there to strip; `None` for a record
     /// whose text decruft had already stripped (its labels only).
     lines: Option<Vec<Line>>,
@@ -72,6 +74,8 @@ struct Totals {
     pages: usize,
     empty_pages: usize,
     bad_records: usize,
+    /// Records longer than --max-record-bytes, not read.
+    too_long: usize,
     chars_in: u64,
     chars_kept: u64,
     /// (lines, characters, lines kept) per label, in taxonomy order.
@@ -96,6 +100,7 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
                 input.reader,
                 &args.jsonl.field,
                 OnError::Skip,
+                args.max_record_bytes,
                 &mut warc_counts,
             );
             Box::new(std::io::BufReader::new(records))
@@ -103,16 +108,26 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
             input.reader
         };
         let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut line = Vec::new();
         loop {
-            let mut line = Vec::new();
-            let n = reader
-                .read_until(b'\n', &mut line)
-                .map_err(|e| Failure::new(format!("{name}: {e}")))?;
-            if n > 0 && !line.iter().all(u8::is_ascii_whitespace) {
-                number += 1;
-                batch.push((number, line));
+            if let Some(signal) = signals::received() {
+                return Err(Failure::Interrupted(signal));
             }
-            if batch.len() == BATCH || (n == 0 && !batch.is_empty()) {
+            let read = read_line(&mut *reader, &mut line, args.max_record_bytes)
+                .map_err(|e| Failure::new(format!("{name}: {e}")))?;
+            match read {
+                ReadLine::Line if !line.iter().all(u8::is_ascii_whitespace) => {
+                    number += 1;
+                    batch.push((number, std::mem::take(&mut line)));
+                }
+                ReadLine::TooLong(_) => {
+                    number += 1;
+                    totals.too_long += 1;
+                }
+                _ => {}
+            }
+            let end = read == ReadLine::End;
+            if batch.len() == BATCH || (end && !batch.is_empty()) {
                 let pages = map_batch(
                     &batch,
                     args.threads.unwrap_or(decruft::default_threads()),
@@ -126,7 +141,7 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
                 }
                 batch.clear();
             }
-            if n == 0 {
+            if end {
                 break;
             }
         }
@@ -138,12 +153,20 @@ pub fn run(stripper: &Stripper, args: &Args) -> Result<(), Failure> {
     totals.worst.truncate(WORST);
     let html = render(&totals, &shown, args);
     let mut out = Output::to(args.output.as_deref())?;
-    out.write_all(html.as_bytes()).map_err(write_err)?;
+    if let Err(e) = out.write_all(html.as_bytes()) {
+        return Err(out.failure(&e));
+    }
     out.finish()?;
     if totals.bad_records > 0 {
         eprintln!(
             "decruft: report: {} records without a \"{}\" string left out",
             totals.bad_records, args.jsonl.field
+        );
+    }
+    if totals.too_long > 0 {
+        eprintln!(
+            "decruft: report: {} records longer than --max-record-bytes ({} bytes) left out",
+            totals.too_long, args.max_record_bytes
         );
     }
     if let Some(path) = &args.output {
@@ -164,16 +187,12 @@ impl Totals {
             Some(s) => self.bins[((s * BINS as f64) as usize).min(BINS - 1)] += 1,
             None => self.empty_pages += 1,
         }
-        for (label, &(lines, chars)) in &p.per_label {
+        for (label, &(lines, chars, kept)) in &p.per_label {
             let i = label_index(label);
             let e = self.per_label.entry(i).or_default();
             e.0 += lines;
             e.1 += chars;
-        }
-        if let Some(lines) = &p.lines {
-            for l in lines.iter().filter(|l| l.kept) {
-                self.per_label.entry(label_index(l.label)).or_default().2 += 1;
-            }
+            e.2 += kept;
         }
         if let Some(s) = p.share_kept() {
             if p.chars_kept < p.chars_in {
@@ -253,7 +272,12 @@ fn page(stripper: &Stripper, args: &Args, number: usize, line: &[u8]) -> Option<
     if let Some(Value::Array(spans)) = record.get(&args.jsonl.labels_field) {
         let end = spans.last().and_then(|s| s.get(1)).and_then(Value::as_u64);
         if let Some(end) = end.filter(|&e| e as usize != chars_in) {
-            let mut per_label: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
+            let mut per_label: BTreeMap<&'static str, (u64, u64, u64)> = BTreeMap::new();
+            // The lines kept are those of the text left: the lines of the
+            // labels kept (the stripper's --keep, as that run's, we
+            // assume), and as many blank lines as are left over.
+            let keep = stripper.kept_labels();
+            let mut kept_lines = 0u64;
             for s in spans {
                 let (Some(a), Some(b), Some(l)) = (
                     s.get(0).and_then(Value::as_u64),
@@ -262,9 +286,19 @@ fn page(stripper: &Stripper, args: &Args, number: usize, line: &[u8]) -> Option<
                 ) else {
                     continue;
                 };
-                let e = per_label.entry(known_label(l)).or_default();
+                let label = known_label(l);
+                let kept = label
+                    .parse::<Label>()
+                    .is_ok_and(|l| l != Label::Blank && keep.contains(l));
+                kept_lines += kept as u64;
+                let e = per_label.entry(label).or_default();
                 e.0 += 1;
                 e.1 += b.saturating_sub(a);
+                e.2 += kept as u64;
+            }
+            let left = text.lines().count() as u64;
+            if let Some(blank) = per_label.get_mut(Label::Blank.as_str()) {
+                blank.2 = left.saturating_sub(kept_lines).min(blank.0);
             }
             return Some(Page {
                 number,
@@ -287,7 +321,7 @@ fn page(stripper: &Stripper, args: &Args, number: usize, line: &[u8]) -> Option<
         .and_then(|k| record.get(k).and_then(Value::as_str));
     let hints = Hints::new().url(url.as_deref()).site(site);
     let out = stripper.strip_with(text, &hints);
-    let mut per_label: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
+    let mut per_label: BTreeMap<&'static str, (u64, u64, u64)> = BTreeMap::new();
     let mut lines = Vec::with_capacity(out.lines().len());
     let mut chars_kept = 0;
     for (i, v) in out.lines().iter().enumerate() {
@@ -300,6 +334,7 @@ fn page(stripper: &Stripper, args: &Args, number: usize, line: &[u8]) -> Option<
         let e = per_label.entry(label).or_default();
         e.0 += 1;
         e.1 += chars as u64;
+        e.2 += v.kept as u64;
         lines.push(Line {
             text: text[v.range.clone()].to_string(),
             label,
@@ -483,7 +518,7 @@ fn render(t: &Totals, shown: &[Page], args: &Args) -> String {
             pct(share)
         );
     }
-    h.push_str("</table><p class=\"muted\">Characters count line ends. \"kept\": lines kept, on pages decruft stripped here.</p></section>\n");
+    h.push_str("</table><p class=\"muted\">Characters count line ends. \"kept\": lines kept (of a page already stripped with --labels, the lines of the labels kept).</p></section>\n");
 
     // Histogram of the share kept per page.
     h.push_str("<section><h2>Share of each page kept</h2>");
@@ -644,7 +679,7 @@ fn render(t: &Totals, shown: &[Page], args: &Args) -> String {
                     .filter(|(l, _)| {
                         !matches!(**l, "title" | "standfirst" | "heading" | "body" | "blank")
                     })
-                    .map(|(l, (n, chars))| format!("{l}: {n} lines, {chars} characters"))
+                    .map(|(l, (n, chars, _))| format!("{l}: {n} lines, {chars} characters"))
                     .collect();
                 let _ = write!(
                     h,

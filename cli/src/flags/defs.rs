@@ -49,9 +49,10 @@ pub struct Flag {
 }
 
 /// Bounds on numbers that would otherwise exhaust the machine: threads
-/// (each holds a stack and scratch memory), folds (each trains a model),
-/// passes over the data.
-const MAX_THREADS: usize = 1024;
+/// (each holds a stack and scratch memory; the library's bound, which
+/// Python's `threads=` shares), folds (each trains a model), passes over
+/// the data.
+use decruft::MAX_THREADS;
 const MAX_FOLDS: usize = 100;
 const MAX_EPOCHS: usize = 10_000;
 
@@ -153,7 +154,29 @@ pub const FLAGS: &[Flag] = &[
                hold is likely template; the share of the site's pages holding each line \
                is a model input. A page's site is the host of its URL (--url-field, \
                --site-field; --url or --site for text)",
-        help_in: &[],
+        // Each mode names only the flags it takes (issue 20: report's help
+        // named --url-field, which report refuses).
+        help_in: &[
+            (
+                Mode::Plain,
+                "site patterns (written by decruft learn): a line most pages of its site \
+                 hold is likely template; the share of the site's pages holding each line \
+                 is a model input. The page's site is the host of --url, or --site",
+            ),
+            (
+                Mode::Annotate,
+                "site patterns (written by decruft learn): a line most pages of its site \
+                 hold is likely template; the share of the site's pages holding each line \
+                 is a model input. The page's site is the host of --url, or --site",
+            ),
+            (
+                Mode::Report,
+                "site patterns (written by decruft learn): a line most pages of its site \
+                 hold is likely template; the share of the site's pages holding each line \
+                 is a model input. A page's site is the host of its url field, or \
+                 --site-field",
+            ),
+        ],
         default: None,
         set: |a, v| {
             a.patterns = Some(value(v));
@@ -179,9 +202,13 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("K"),
         modes: PATTERNED,
-        help: "with --patterns or --learn: sites with fewer than K pages are stripped as \
-               without patterns",
-        help_in: &[],
+        help: "with --patterns: sites with fewer than K pages are stripped as without \
+               patterns",
+        help_in: &[(
+            Mode::Jsonl,
+            "with --patterns or --learn: sites with fewer than K pages are stripped as \
+             without patterns",
+        )],
         default: Some(|| decruft::DEFAULT_MIN_PAGES.to_string()),
         set: |a, v| {
             let k: u32 = number("--min-site-pages", v)?;
@@ -336,10 +363,32 @@ pub const FLAGS: &[Flag] = &[
         long: "max-record-bytes",
         short: None,
         value: Some("N"),
-        modes: &[Mode::Jsonl],
+        modes: &[Mode::Plain, Mode::Jsonl, Mode::Annotate, Mode::Report, Mode::Learn],
         help: "the longest record read, in bytes: a longer line is read past, never held \
-               whole, and is a bad record (--on-error; with keep it is dropped and counted)",
-        help_in: &[],
+               whole, and is a bad record (--on-error; with keep it is dropped and counted; \
+               a WARC record's block too)",
+        help_in: &[
+            (
+                Mode::Plain,
+                "the longest line read, in bytes: a longer one is read past, never held \
+                 whole, and left out with a message (exit status 2)",
+            ),
+            (
+                Mode::Annotate,
+                "the longest line read, in bytes: a longer one is read past, never held \
+                 whole, and shown as not read (exit status 2)",
+            ),
+            (
+                Mode::Report,
+                "the longest record read, in bytes: a longer one is read past, never held \
+                 whole, and left out and counted",
+            ),
+            (
+                Mode::Learn,
+                "the longest record read, in bytes: a longer one is read past, never held \
+                 whole, and is a bad record (--on-error)",
+            ),
+        ],
         default: Some(|| decruft::MAX_RECORD_BYTES.to_string()),
         set: |a, v| {
             let n: usize = number("--max-record-bytes", v)?;
@@ -347,6 +396,20 @@ pub const FLAGS: &[Flag] = &[
                 return Err(Failure::new("--max-record-bytes takes a number of at least 1"));
             }
             a.max_record_bytes = n;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "text",
+        short: Some('a'),
+        value: None,
+        modes: &[Mode::Plain, Mode::Annotate],
+        help: "strip binary files as text: by default a file with a NUL byte in its first \
+               64 KiB is skipped with a message (exit status 2)",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.text = true;
             Ok(())
         },
     },
@@ -692,10 +755,20 @@ pub const FLAGS: &[Flag] = &[
         long: "output",
         short: Some('o'),
         value: Some("PATH"),
-        modes: &[Mode::Plain, Mode::Jsonl, Mode::EvalCv, Mode::Train, Mode::Label, Mode::Report, Mode::Learn],
+        modes: &[
+            Mode::Plain,
+            Mode::Jsonl,
+            Mode::Annotate,
+            Mode::EvalCv,
+            Mode::Train,
+            Mode::Label,
+            Mode::Report,
+            Mode::Learn,
+        ],
         help: "where to write",
         help_in: &[
             (Mode::Plain, "write to PATH instead of stdout, compressed if it ends in .gz or .zst"),
+            (Mode::Annotate, "write to PATH instead of stdout, compressed if it ends in .gz or .zst"),
             (Mode::Jsonl, "write to PATH instead of stdout, compressed if it ends in .gz or .zst"),
             (Mode::Report, "the HTML file to write (default: stdout)"),
             (Mode::EvalCv, "a directory to write each held-out output to, as PATH/DATA.CLASSIFIER.jsonl (id and text lines)"),

@@ -66,8 +66,11 @@ pub struct Args {
     pub jsonl: JsonlOptions,
     pub on_error: OnError,
     pub threads: Option<NonZeroUsize>,
-    /// `--max-record-bytes`.
+    /// `--max-record-bytes`: the longest record (`--jsonl`, `learn`,
+    /// `report`) or line (plain text) read.
     pub max_record_bytes: usize,
+    /// `--text`: binary files are read as text, not skipped.
+    pub text: bool,
     pub keep: Option<LabelSet>,
     pub language: Option<String>,
     pub threshold: f32,

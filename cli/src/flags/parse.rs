@@ -96,6 +96,7 @@ pub(super) fn parse_from(mut parser: lexopt::Parser) -> Result<Parsed, Failure> 
         on_error: OnError::Fail,
         threads: None,
         max_record_bytes: decruft::MAX_RECORD_BYTES,
+        text: false,
         keep: None,
         language: None,
         threshold: 0.0,

@@ -1,16 +1,19 @@
-//! Inputs and outputs as a corpus pipeline has them: plain, gzip or
-//! zstandard, files or the standard streams.
+//! Inputs as a corpus pipeline has them: plain, gzip or zstandard, files or
+//! stdin.
 //!
 //! An input is decompressed when it starts with the gzip or zstandard magic
 //! bytes, whatever its name (stdin too); a file named `.gz` or `.zst` that
-//! does not is an error rather than text read as it is. Several gzip members
-//! or zstd frames one after the other (how WET files and parallel
-//! compressors write) read as one stream. An output file is compressed by
-//! its extension.
+//! does not is an error rather than text read as it is, and so is one
+//! compressed in a way decruft does not read (xz, bzip2, lz4, zip: by its
+//! name or its first bytes). Several gzip members or zstd frames one after
+//! the other (how WET files and parallel compressors write) read as one
+//! stream; a broken compressed stream is a read error naming the byte of
+//! the file where it broke.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Cursor, IsTerminal, Read, Write};
-use std::sync::mpsc;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use crate::Failure;
@@ -23,9 +26,28 @@ pub enum Compression {
     Zstd,
 }
 
+/// Compressions decruft neither reads nor writes: their file name endings
+/// and their magic bytes.
+const FOREIGN: &[(&str, &[&str], &[u8])] = &[
+    ("xz", &[".xz", ".txz"], &[0xfd, b'7', b'z', b'X', b'Z', 0]),
+    ("lzma", &[".lzma"], &[]),
+    ("bzip2", &[".bz2", ".tbz2"], b"BZh"),
+    ("lz4", &[".lz4"], &[0x04, 0x22, 0x4d, 0x18]),
+    ("lzip", &[".lz"], b"LZIP"),
+    ("brotli", &[".br"], &[]),
+    ("compress", &[".Z"], &[0x1f, 0x9d]),
+    (
+        "snappy",
+        &[".sz"],
+        &[0xff, 0x06, 0, 0, b's', b'N', b'a', b'P', b'p', b'Y'],
+    ),
+    ("zip", &[".zip"], &[b'P', b'K', 3, 4]),
+    ("7z", &[".7z"], &[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c]),
+];
+
 impl Compression {
-    /// What a file's name says.
-    pub fn of_name(name: &str) -> Compression {
+    /// What a file's name says, for compressions decruft reads and writes.
+    fn of_name(name: &str) -> Compression {
         if name.ends_with(".gz") {
             Compression::Gzip
         } else if name.ends_with(".zst") || name.ends_with(".zstd") {
@@ -33,6 +55,19 @@ impl Compression {
         } else {
             Compression::None
         }
+    }
+
+    /// The compression of an output file, by its name: a name that says a
+    /// compression decruft does not write is an error, not plain text under
+    /// a misleading name.
+    pub fn of_output(name: &str) -> Result<Compression, Failure> {
+        if let Some(kind) = foreign_name(name) {
+            return Err(Failure::new(format!(
+                "{name}: decruft does not write {kind}: name the output .gz (gzip) or .zst \
+                 (zstandard), or without a compression ending for plain text"
+            )));
+        }
+        Ok(Compression::of_name(name))
     }
 
     /// What a stream's first bytes say.
@@ -55,12 +90,45 @@ impl Compression {
     }
 }
 
+/// The compression decruft does not read or write that a name says.
+fn foreign_name(name: &str) -> Option<&'static str> {
+    FOREIGN
+        .iter()
+        .find(|(_, ends, _)| ends.iter().any(|e| name.ends_with(e)))
+        .map(|(kind, _, _)| *kind)
+}
+
+/// The compression decruft does not read that a stream's first bytes say.
+fn foreign_magic(head: &[u8]) -> Option<&'static str> {
+    FOREIGN
+        .iter()
+        .find(|(_, _, magic)| !magic.is_empty() && head.starts_with(magic))
+        .map(|(kind, _, _)| *kind)
+}
+
 /// An opened input: its name for messages, its decompressed bytes, and
 /// whether they start like a WARC file.
 pub struct Input {
     pub name: String,
     pub reader: Box<dyn BufRead + Send>,
     pub warc: bool,
+}
+
+/// How far the start of a binary file is read for NUL bytes (as ripgrep
+/// and git look at the first block).
+pub const BINARY_HEAD: usize = 64 << 10;
+
+impl Input {
+    /// Whether the first [`BINARY_HEAD`] bytes (decompressed) hold a NUL
+    /// byte: a binary file (an executable, an image), not text. Reads them
+    /// and gives them back.
+    pub fn looks_binary(&mut self) -> io::Result<bool> {
+        let reader = std::mem::replace(&mut self.reader, Box::new(io::empty()));
+        let (head, rest) = peek(reader, BINARY_HEAD)?;
+        let binary = head.contains(&0);
+        self.reader = Box::new(BufReader::with_capacity(BUF, rest));
+        Ok(binary)
+    }
 }
 
 /// Reads up to `n` bytes from the start of `r` (fewer only at its end),
@@ -80,6 +148,8 @@ fn peek(mut r: impl Read + Send + 'static, n: usize) -> io::Result<(Vec<u8>, imp
     Ok((head.clone(), Cursor::new(head).chain(r)))
 }
 
+const BUF: usize = 1 << 20;
+
 /// Opens `name` ("-" for stdin), decompressing it if it is compressed.
 pub fn open(name: &str) -> Result<Input, Failure> {
     let (shown, raw): (String, Box<dyn Read + Send>) = if name == "-" {
@@ -89,31 +159,50 @@ pub fn open(name: &str) -> Result<Input, Failure> {
         (name.to_string(), Box::new(f))
     };
     let err = |e: io::Error| Failure::new(format!("{shown}: {e}"));
-    let (head, raw) = peek(raw, 4).map_err(err)?;
+    let (head, raw) = peek(raw, 16).map_err(err)?;
     let found = Compression::of_magic(&head);
     let named = if name == "-" {
         Compression::None
     } else {
         Compression::of_name(name)
     };
+    if found == Compression::None {
+        let foreign =
+            foreign_magic(&head).or_else(|| (name != "-").then(|| foreign_name(name)).flatten());
+        if let Some(kind) = foreign {
+            return Err(Failure::new(format!(
+                "{shown}: {kind}-compressed: decruft reads gzip and zstandard (decompress it \
+                 first, e.g. {kind} -dc FILE | decruft ...)"
+            )));
+        }
+    }
     if named != Compression::None && found != named && !head.is_empty() {
         return Err(Failure::new(format!(
             "{shown}: not {} data (its name says it is; it starts with {:02x?})",
             named.name(),
-            head
+            &head[..head.len().min(4)]
         )));
     }
-    const BUF: usize = 1 << 20;
+    // Bytes of the file read so far, to say where a broken stream broke.
+    let consumed = Arc::new(AtomicU64::new(0));
+    let counted = Counted {
+        inner: raw,
+        n: Arc::clone(&consumed),
+    };
     let decoded: Box<dyn Read + Send> = match found {
-        Compression::None => Box::new(raw),
+        Compression::None => Box::new(counted),
         // Multi-member: WET files are one gzip member per record.
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
-            BUF, raw,
-        ))),
-        Compression::Zstd => Box::new(
-            zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(BUF, raw))
+        Compression::Gzip => Box::new(Broken {
+            inner: flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUF, counted)),
+            kind: "gzip",
+            consumed,
+        }),
+        Compression::Zstd => Box::new(Broken {
+            inner: zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(BUF, counted))
                 .map_err(err)?,
-        ),
+            kind: "zstd",
+            consumed,
+        }),
     };
     let (head, decoded) = peek(decoded, 8).map_err(err)?;
     Ok(Input {
@@ -121,6 +210,51 @@ pub fn open(name: &str) -> Result<Input, Failure> {
         reader: Box::new(BufReader::with_capacity(BUF, decoded)),
         warc: head.starts_with(b"WARC/1."),
     })
+}
+
+/// A reader that counts the bytes read through it.
+struct Counted<R> {
+    inner: R,
+    n: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// A decompressor whose errors say where in the file the stream broke: a
+/// broken compressed stream is a read error, never the end of the input.
+struct Broken<R> {
+    inner: R,
+    kind: &'static str,
+    consumed: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Broken<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            if e.kind() == io::ErrorKind::Interrupted {
+                return e;
+            }
+            let at = self.consumed.load(Ordering::Relaxed);
+            let what = if e.kind() == io::ErrorKind::UnexpectedEof {
+                "cut short"
+            } else {
+                "corrupt"
+            };
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "{} stream {what} (within the first {at} bytes of the file, as read): {e}",
+                    self.kind
+                ),
+            )
+        })
+    }
 }
 
 /// Stdin, read by a thread of its own so that a read returns end of input
@@ -186,136 +320,10 @@ impl Read for Stdin {
     }
 }
 
-/// Stdout that waits when it would block: a non-blocking stdout (a parent
-/// that set O_NONBLOCK on a shared pipe) fails a write with EAGAIN when the
-/// pipe is full, which would end the run mid-record.
-struct Blocking(io::Stdout);
-
-impl Write for Blocking {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        loop {
-            match self.0.write(buf) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    std::thread::sleep(Duration::from_millis(1));
-                }
-                other => return other,
-            }
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        loop {
-            match self.0.flush() {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    std::thread::sleep(Duration::from_millis(1));
-                }
-                other => return other,
-            }
-        }
-    }
-}
-
 /// Each named file, or stdin when there are none ("-" is stdin too).
 pub fn inputs(files: &[String]) -> impl Iterator<Item = Result<Input, Failure>> + '_ {
     let stdin = files.is_empty().then(|| "-".to_string());
     files.iter().cloned().chain(stdin).map(|name| open(&name))
-}
-
-/// Where output goes: stdout (block-buffered unless a person is watching)
-/// or a file, compressed as its name says. [`Output::finish`] ends it: a
-/// compressed file is only whole once its trailer is written.
-pub enum Output {
-    Stdout(Box<dyn Write + Send>),
-    File(io::BufWriter<File>, String),
-    Gzip(flate2::write::GzEncoder<io::BufWriter<File>>, String),
-    Zstd(
-        zstd::stream::write::Encoder<'static, io::BufWriter<File>>,
-        String,
-    ),
-}
-
-impl Output {
-    /// Stdout.
-    pub fn stdout() -> Output {
-        Output::Stdout(if io::stdout().is_terminal() {
-            Box::new(io::LineWriter::new(Blocking(io::stdout())))
-        } else {
-            Box::new(io::BufWriter::with_capacity(
-                1 << 16,
-                Blocking(io::stdout()),
-            ))
-        })
-    }
-
-    /// The file `path`, created or truncated, compressed by its extension.
-    pub fn create(path: &str) -> Result<Output, Failure> {
-        let f = File::create(path).map_err(|e| Failure::new(format!("{path}: {e}")))?;
-        let f = io::BufWriter::with_capacity(1 << 16, f);
-        let name = path.to_string();
-        Ok(match Compression::of_name(path) {
-            Compression::None => Output::File(f, name),
-            // Level 6 (gzip's default): the writer thread keeps up with
-            // stripping on every core.
-            Compression::Gzip => Output::Gzip(
-                flate2::write::GzEncoder::new(f, flate2::Compression::new(6)),
-                name,
-            ),
-            Compression::Zstd => Output::Zstd(
-                zstd::stream::write::Encoder::new(f, 3)
-                    .map_err(|e| Failure::new(format!("{path}: {e}")))?,
-                name,
-            ),
-        })
-    }
-
-    /// `path`, or stdout when there is none.
-    pub fn to(path: Option<&str>) -> Result<Output, Failure> {
-        match path {
-            None | Some("-") => Ok(Output::stdout()),
-            Some(p) => Output::create(p),
-        }
-    }
-
-    /// Writes what is buffered and the compressed stream's trailer, and
-    /// flushes.
-    pub fn finish(self) -> Result<(), Failure> {
-        let (done, name) = match self {
-            Output::Stdout(mut w) => return w.flush().map_err(crate::write_err),
-            Output::File(mut w, name) => (w.flush(), name),
-            Output::Gzip(w, name) => (w.finish().and_then(|mut f| f.flush()), name),
-            Output::Zstd(w, name) => (w.finish().and_then(|mut f| f.flush()), name),
-        };
-        done.map_err(|e| Failure::new(format!("{name}: {e}")))
-    }
-}
-
-impl Write for Output {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Output::Stdout(w) => w.write(buf),
-            Output::File(w, _) => w.write(buf),
-            Output::Gzip(w, _) => w.write(buf),
-            Output::Zstd(w, _) => w.write(buf),
-        }
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
-            Output::Stdout(w) => w.write_all(buf),
-            Output::File(w, _) => w.write_all(buf),
-            Output::Gzip(w, _) => w.write_all(buf),
-            Output::Zstd(w, _) => w.write_all(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Output::Stdout(w) => w.flush(),
-            Output::File(w, _) => w.flush(),
-            Output::Gzip(w, _) => w.flush(),
-            Output::Zstd(w, _) => w.flush(),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,20 @@ pub fn install() {
     }
 }
 
+/// Ignores SIGXFSZ: past a file size limit (`ulimit -f`) a write then
+/// fails with EFBIG, which the run reports naming the file (and removes
+/// what it wrote), instead of dying of the signal without a word.
+#[cfg(unix)]
+pub fn ignore_file_size_limit() {
+    // SAFETY: setting a signal's disposition to SIG_IGN.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+#[cfg(not(unix))]
+pub fn ignore_file_size_limit() {}
+
 /// Installs the handler for Ctrl-C.
 #[cfg(not(unix))]
 pub fn install() {

@@ -4,10 +4,16 @@
 //!
 //! A record is a version line (`WARC/1.0` or `WARC/1.1`), header lines up to
 //! an empty line, a block of exactly `Content-Length` bytes and two line
-//! ends. The reader holds one record at a time. A record that ends early
-//! (a truncated file) or does not parse (a wrong length, a missing version
-//! line) is an error that names its number and offset; reading resumes at
-//! the next line that starts with `WARC/1.`.
+//! ends. The reader holds one record at a time, and bounds it: at most
+//! [`MAX_HEADER_LINES`] header lines of [`MAX_HEADER_BYTES`] in all, and a
+//! block of at most `--max-record-bytes` (a longer block is never held: it
+//! is read past, line by line, to the next record). A record that ends
+//! early (a truncated file) or does not parse (a wrong length, a missing
+//! version line, too many headers) is an error that names its number and
+//! offset; reading resumes at the next line that starts with `WARC/1.`,
+//! whatever the error, so that a `Content-Length` past the end of the file
+//! costs that record only. A read error of the stream itself (a corrupt
+//! gzip member) is not a bad record but an I/O error: the run stops.
 //!
 //! Why not a crate: `warc` pulls in chrono, nom, url and an old uuid for
 //! header parsing that this does not need, and neither it nor `rust_warc`
@@ -18,6 +24,12 @@ use std::fmt;
 use std::io::{self, BufRead, Read};
 
 use decruft::OnError;
+
+/// The most header lines a record may have…
+pub const MAX_HEADER_LINES: usize = 256;
+/// …and the most bytes they may take together (a Common Crawl record's
+/// headers take about 600).
+pub const MAX_HEADER_BYTES: usize = 64 << 10;
 
 /// One WARC record.
 #[derive(Debug, Default)]
@@ -49,6 +61,12 @@ pub struct RecordError {
     pub what: String,
     /// What could be read of it (headers, part of the block), if anything.
     pub partial: Option<Record>,
+    /// Whether the stream itself failed (a read error, not a bad record):
+    /// nothing more can be read.
+    pub io: bool,
+    /// Whether the record is whole but its block longer than the limit
+    /// (read past, never held).
+    pub too_long: bool,
 }
 
 impl fmt::Display for RecordError {
@@ -76,13 +94,18 @@ pub struct Reader<'a> {
     number: u64,
     /// A version line already read while looking for the next record.
     pending: Option<Vec<u8>>,
-    /// Set after an error: look for the next version line first.
+    /// Set after an error or a block too long to read: look for the next
+    /// version line first.
     resync: bool,
     done: bool,
+    /// The longest block read.
+    max_block: u64,
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(r: impl BufRead + Send + 'a) -> Reader<'a> {
+    /// A reader of the records of `r`, reading blocks of up to `max_block`
+    /// bytes.
+    pub fn new(r: impl BufRead + Send + 'a, max_block: usize) -> Reader<'a> {
         Reader {
             r: Box::new(r),
             offset: 0,
@@ -90,6 +113,7 @@ impl<'a> Reader<'a> {
             pending: None,
             resync: false,
             done: false,
+            max_block: max_block as u64,
         }
     }
 
@@ -113,16 +137,22 @@ impl<'a> Reader<'a> {
                 offset: start_offset,
                 what,
                 partial,
+                io: false,
+                too_long: false,
             }
         };
+        // The stream failed (a corrupt compressed member): an I/O error
+        // that ends the input, whatever --on-error says.
         let io_fail = |this: &mut Self, e: io::Error, partial: Option<Record>| {
-            let what = if e.kind() == io::ErrorKind::UnexpectedEof {
-                format!("truncated: the stream ends inside it ({e})")
-            } else {
-                format!("cannot read: {e}")
-            };
-            let mut err = fail(this, what, partial, true);
+            let at = this.offset;
+            let mut err = fail(
+                this,
+                format!("cannot read the stream at byte {at} (decompressed): {e}"),
+                partial,
+                true,
+            );
             err.number = this.number.max(1);
+            err.io = true;
             err
         };
         // The version line: the one found while resyncing, or the next
@@ -153,8 +183,20 @@ impl<'a> Reader<'a> {
             ));
         }
         let mut rec = Record::default();
+        let (mut header_lines, mut header_bytes) = (0usize, 0usize);
         loop {
             let line = self.line().map_err(|e| io_fail(self, e, None))?;
+            header_lines += 1;
+            header_bytes += line.len();
+            if header_lines > MAX_HEADER_LINES || header_bytes > MAX_HEADER_BYTES {
+                // A flood of headers: the record is bad, and the rest of
+                // its headers are read past while looking for the next.
+                let what = format!(
+                    "over {MAX_HEADER_LINES} header lines or {} KiB of headers",
+                    MAX_HEADER_BYTES >> 10
+                );
+                return Err(fail(self, what, Some(rec), false));
+            }
             if line.is_empty() {
                 return Err(fail(
                     self,
@@ -208,6 +250,17 @@ impl<'a> Reader<'a> {
             }
             None => return Err(fail(self, "no Content-Length".into(), Some(rec), false)),
         };
+        if len > self.max_block {
+            // Never held: reading goes on at the next line that starts a
+            // record (a length that lies costs this record only), and the
+            // caller says what becomes of it.
+            let max = self.max_block;
+            let what =
+                format!("its block is {len} bytes, over --max-record-bytes ({max}): not read");
+            let mut err = fail(self, what, Some(rec), false);
+            err.too_long = true;
+            return Err(err);
+        }
         // No allocation of a length that a corrupt header made up: the
         // block grows as it is read.
         let read = (&mut self.r).take(len).read_to_end(&mut rec.block);
@@ -217,7 +270,17 @@ impl<'a> Reader<'a> {
         };
         self.offset += got as u64;
         if (got as u64) < len {
-            let what = format!("truncated: {got} of {len} bytes");
+            // A length past the end of the stream swallows the records
+            // after this one: give them back, so that only this one is
+            // lost.
+            let what = if self.give_back_next(&mut rec) {
+                format!(
+                    "its Content-Length ({len}) runs past the end of the stream, over the \
+                     records after it (wrong Content-Length?)"
+                )
+            } else {
+                format!("truncated: {got} of {len} bytes")
+            };
             return Err(fail(self, what, Some(rec), false));
         }
         // Two line ends close the record; the end of the stream may stand
@@ -237,12 +300,7 @@ impl<'a> Reader<'a> {
                         format!("no blank line after its {len}-byte block (wrong Content-Length?)");
                     // A length too long swallows the start of the next
                     // record: give it back, so that only this one is lost.
-                    if let Some(p) = next_record_start(&rec.block) {
-                        let next = rec.block.split_off(p);
-                        self.offset -= next.len() as u64;
-                        let rest = std::mem::replace(&mut self.r, Box::new(io::empty()));
-                        self.r = Box::new(io::Cursor::new(next).chain(rest));
-                    }
+                    self.give_back_next(&mut rec);
                     return Err(fail(self, what, Some(rec), false));
                 }
             };
@@ -250,6 +308,19 @@ impl<'a> Reader<'a> {
             self.offset += n as u64;
         }
         Ok(Some(rec))
+    }
+
+    /// Puts what follows the first line of `rec`'s block that starts a
+    /// record back in front of the stream; says whether there was one.
+    fn give_back_next(&mut self, rec: &mut Record) -> bool {
+        let Some(p) = next_record_start(&rec.block) else {
+            return false;
+        };
+        let next = rec.block.split_off(p);
+        self.offset -= next.len() as u64;
+        let rest = std::mem::replace(&mut self.r, Box::new(io::empty()));
+        self.r = Box::new(io::Cursor::new(next).chain(rest));
+        true
     }
 
     /// After an error: skips to the next line that starts a record.
@@ -284,8 +355,13 @@ impl Iterator for Reader<'_> {
                 return Some(Err(RecordError {
                     number: self.number + 1,
                     offset: self.offset,
-                    what: format!("cannot read: {e}"),
+                    what: format!(
+                        "cannot read the stream at byte {} (decompressed): {e}",
+                        self.offset
+                    ),
                     partial: None,
+                    io: true,
+                    too_long: false,
                 }));
             }
             if self.done {
@@ -318,6 +394,11 @@ fn trim_eol(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// Whether a record is a `conversion` record (a page's text).
+fn is_conversion(rec: Option<&Record>) -> bool {
+    rec.and_then(|r| r.header("WARC-Type")) == Some("conversion")
+}
+
 /// What a WARC input held besides the records it passed on.
 #[derive(Debug, Default)]
 pub struct Counts {
@@ -327,6 +408,9 @@ pub struct Counts {
     pub skipped: BTreeMap<String, u64>,
     /// Truncated or corrupt records dropped (`--on-error skip`).
     pub bad_dropped: u64,
+    /// Conversion records whose block was over `--max-record-bytes`, read
+    /// past and dropped (`--on-error skip` or `keep`).
+    pub too_long: u64,
     /// Truncated or corrupt records passed on with a `warc_error` field
     /// (`--on-error keep`).
     pub bad_kept: u64,
@@ -336,6 +420,19 @@ pub struct Counts {
     /// Conversion records of UTF-8 with bad bytes in it (they became
     /// U+FFFD).
     pub not_utf8: u64,
+}
+
+impl Counts {
+    /// Counts a record that is not text, by its `WARC-Type`.
+    fn skip(&mut self, rec: Option<&Record>) {
+        let kind = rec.and_then(|r| r.header("WARC-Type")).unwrap_or("");
+        let kind = if kind.is_empty() {
+            "(no WARC-Type)"
+        } else {
+            kind
+        };
+        *self.skipped.entry(kind.to_string()).or_default() += 1;
+    }
 }
 
 /// The text of a block: UTF-8 as it is; a block without a single valid
@@ -400,14 +497,17 @@ pub struct ToJsonl<'a> {
 }
 
 impl<'a> ToJsonl<'a> {
+    /// The records of `r`, blocks of up to `max_block` bytes, the text
+    /// under `field`.
     pub fn new(
         r: impl BufRead + Send + 'a,
         field: &str,
         on_error: OnError,
+        max_block: usize,
         counts: &'a mut Counts,
     ) -> ToJsonl<'a> {
         ToJsonl {
-            records: Reader::new(r),
+            records: Reader::new(r, max_block),
             field: field.to_string(),
             on_error,
             counts,
@@ -424,9 +524,21 @@ impl<'a> ToJsonl<'a> {
             let (rec, error) = match self.records.next() {
                 None => return Ok(false),
                 Some(Ok(rec)) => (rec, None),
+                // The stream broke: an I/O error, never a bad record.
+                Some(Err(e)) if e.io => return Err(io::Error::other(e.to_string())),
+                Some(Err(e)) if e.too_long && !is_conversion(e.partial.as_ref()) => {
+                    // Not text: skipped as its kind is, its size aside.
+                    self.counts.skip(e.partial.as_ref());
+                    continue;
+                }
                 Some(Err(e)) => match self.on_error {
                     OnError::Fail => {
                         return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
+                    }
+                    // A block too long was never held: it cannot be kept.
+                    _ if e.too_long => {
+                        self.counts.too_long += 1;
+                        continue;
                     }
                     OnError::Skip => {
                         self.counts.bad_dropped += 1;
@@ -439,14 +551,8 @@ impl<'a> ToJsonl<'a> {
                     }
                 },
             };
-            let kind = rec.header("WARC-Type").unwrap_or("");
-            if error.is_none() && kind != "conversion" {
-                let kind = if kind.is_empty() {
-                    "(no WARC-Type)"
-                } else {
-                    kind
-                };
-                *self.counts.skipped.entry(kind.to_string()).or_default() += 1;
+            if error.is_none() && !is_conversion(Some(&rec)) {
+                self.counts.skip(Some(&rec));
                 continue;
             }
             if error.is_none() {
@@ -533,7 +639,7 @@ mod tests {
     }
 
     fn read_all(data: &[u8]) -> Vec<Result<Record, RecordError>> {
-        Reader::new(data).collect()
+        Reader::new(data, 1 << 20).collect()
     }
 
     #[test]
@@ -639,7 +745,7 @@ mod tests {
         data.extend(record("conversion", 4, b"caf\xc3\xa9 \xe9\n"));
         let mut counts = Counts::default();
         let mut out = String::new();
-        ToJsonl::new(&data[..], "text", OnError::Fail, &mut counts)
+        ToJsonl::new(&data[..], "text", OnError::Fail, 1 << 20, &mut counts)
             .read_to_string(&mut out)
             .unwrap();
         let lines: Vec<serde_json::Value> = out
@@ -710,7 +816,8 @@ mod tests {
         let run = |mode| {
             let mut counts = Counts::default();
             let mut out = String::new();
-            let r = ToJsonl::new(&data[..], "body", mode, &mut counts).read_to_string(&mut out);
+            let r = ToJsonl::new(&data[..], "body", mode, 1 << 20, &mut counts)
+                .read_to_string(&mut out);
             (r.map_err(|e| e.to_string()), out, counts)
         };
         let (r, _, _) = run(OnError::Fail);

@@ -9,16 +9,12 @@ pub(crate) mod options;
 mod parse;
 mod write;
 
-use std::borrow::Cow;
-
 use crate::error::Error;
 use crate::hints::Hints;
 use crate::io::doc_rules::{DocRules, Rejection};
 use crate::io::jsonl::options::JsonlOptions;
-use crate::io::jsonl::parse::{json_error_in, not_a_string, parse, Fields, TextValue};
-use crate::io::jsonl::write::{
-    is_labels_key, write_json_str, write_kept_json, write_label_fields, write_rejected,
-};
+use crate::io::jsonl::parse::{json_error, not_a_string, parse, TextValue};
+use crate::io::jsonl::write::{is_labels_key, write_kept_json, write_label_fields, write_rejected};
 use crate::strip::Stripper;
 use crate::stripped::Stripped;
 
@@ -67,39 +63,23 @@ pub(in crate::io) fn strip_record_decided(
     line: &[u8],
     out: &mut Vec<u8>,
 ) -> Result<Decided, Error> {
-    let fields = match parse(line, &opts.field, true) {
-        Ok(fields) => fields,
-        // Decoding the text field can fail where the record is fine JSON:
-        // a number too large for an f64 (`1e400`). Read again with every
-        // value raw to tell a text field that is not a string (the error a
-        // reader wants) from a record that is not JSON.
-        Err(e) => match parse(line, &opts.field, false) {
-            Ok(Fields {
-                text: Some(TextValue::Not(kind)),
-                ..
-            }) => return Err(not_a_string(&opts.field, kind)),
-            _ => return Err(Error::record(json_error_in(line, &e))),
-        },
-    };
-    let text = match fields.text {
-        None => return Err(Error::record(format!("no \"{}\" field", opts.field))),
-        Some(TextValue::Not(kind)) => return Err(not_a_string(&opts.field, kind)),
-        Some(TextValue::Text(text)) => text,
-    };
-    let mut earlier = Vec::with_capacity(fields.earlier.len());
-    for copy in fields.earlier {
-        match copy {
-            TextValue::Text(t) => earlier.push(t),
+    let fields = parse(line).map_err(|e| Error::record(json_error(&e)))?;
+    // A record may name the text field more than once: every copy is
+    // stripped, and `text` is the last, the one most readers (Python's
+    // `json`, jq) take. A copy that is not a string makes the record bad.
+    let mut copies = Vec::new();
+    for raw in fields.named(&opts.field) {
+        match TextValue::of(raw) {
+            TextValue::Text(t) => copies.push(t),
             TextValue::Not(kind) => return Err(not_a_string(&opts.field, kind)),
         }
     }
-    let fields = fields.fields;
-    // The title and URL fields, when they are strings, are hints.
-    let string_field = |name: &Option<String>| -> Option<Cow<'_, str>> {
-        let name = name.as_deref()?;
-        let (_, raw) = fields.iter().find(|(k, v)| k == name && v.is_some())?;
-        serde_json::from_str::<Cow<'_, str>>((*raw)?.get()).ok()
+    let Some(text) = copies.pop() else {
+        return Err(Error::record(format!("no \"{}\" field", opts.field)));
     };
+    let earlier = copies;
+    // The title and URL fields, when they are strings, are hints.
+    let string_field = |name: &Option<String>| fields.string(name.as_deref()?);
     let (title, url, site) = (
         string_field(&opts.title_field),
         string_field(&opts.url_field),
@@ -120,7 +100,7 @@ pub(in crate::io) fn strip_record_decided(
     let flagged = stripped.loss_flagged();
     if !rules.is_off() {
         if let Some(why) = rules.judge(text.chars().count(), &stripped.text()) {
-            write_rejected(opts, line, &text, &stripped, why, out)?;
+            write_rejected(opts, &fields, &text, &stripped, why, out);
             return Ok(Decided {
                 flagged,
                 rejected: Some(why),
@@ -137,19 +117,22 @@ pub(in crate::io) fn strip_record_decided(
     let start = out.len();
     out.push(b'{');
     let mut first = true;
-    for (key, value) in &fields {
-        if value.is_some() && opts.labels && is_labels_key(opts, key) {
+    for field in &fields.fields {
+        let is_text = field.key == opts.field.as_str();
+        if !is_text && opts.labels && is_labels_key(opts, &field.key) {
             continue;
         }
         if !first {
             out.push(b',');
         }
         first = false;
-        write_json_str(out, key);
+        // Keys as they came, escapes and all.
+        out.extend_from_slice(field.raw_key.get().as_bytes());
         out.push(b':');
-        match value {
-            Some(raw) => out.extend_from_slice(raw.get().as_bytes()),
-            None => write_kept_json(out, copies.next().expect("one stripped text per copy")),
+        if is_text {
+            write_kept_json(out, copies.next().expect("one stripped text per copy"));
+        } else {
+            out.extend_from_slice(field.value.get().as_bytes());
         }
     }
     if opts.labels {
@@ -183,7 +166,10 @@ mod tests {
             &opts,
         )
         .unwrap();
-        assert_eq!(got, r#"{"z":1.50,"text":"","a":{"b":[1, 2]},"ké":null}"#);
+        assert_eq!(
+            got,
+            r#"{"z":1.50,"text":"","a":{"b":[1, 2]},"k\u00e9":null}"#
+        );
     }
 
     #[test]
@@ -224,35 +210,68 @@ mod tests {
         // Elsewhere in a record such a number passes through as it came.
         let got = run(r#"{"n":1e400,"text":""}"#, &opts).unwrap();
         assert_eq!(got, r#"{"n":1e400,"text":""}"#);
-        // A lone surrogate in the text is still a string that cannot be
-        // decoded, not a number.
-        let err = run(r#"{"text":"\ud800"}"#, &opts).unwrap_err();
-        assert!(!err.contains("number"), "{err}");
     }
 
-    /// Issue 13: lone surrogates were refused with wrong messages ("unexpected
-    /// end of hex escape" for `"ab\ud800cd"`, a "lone leading surrogate" for
-    /// the trailing `\udc00`).
+    /// Issue 20: a lone surrogate escape (`"\ud83d"`, which Python's
+    /// `json` reads) made the whole record bad. The text is stripped with
+    /// U+FFFD in its place; every other field is kept as it came, its
+    /// escapes too.
     #[test]
-    fn a_lone_surrogate_is_named_as_such() {
+    fn a_lone_surrogate_is_stripped_as_u_fffd_and_other_fields_kept() {
         let opts = JsonlOptions::default();
-        for (line, unit) in [
-            (r#"{"text":"ab\ud800cd"}"#, "d800"),
-            (r#"{"text":"ab\udc00"}"#, "dc00"),
-            (r#"{"text":"\\\ud800\u0041"}"#, "d800"),
-            (r#"{"te\udbffxt":"a"}"#, "dbff"),
-            (r#"{"text":"a\ud800\ud800"}"#, "d800"),
-        ] {
-            let err = run(line, &opts).unwrap_err();
-            assert!(
-                err.contains(&format!("lone UTF-16 surrogate \\u{unit}")),
-                "{line}: {err}"
-            );
-        }
-        // A pair is fine, and a short escape keeps serde_json's message.
-        assert!(run(r#"{"text":"\ud83d\ude00"}"#, &opts).is_ok());
-        let err = run(r#"{"text":"\u12"}"#, &opts).unwrap_err();
-        assert!(!err.contains("surrogate"), "{err}");
+        let body = "Le président a déclaré jeudi qu'il était prêt à reprendre le dialogue avec son homologue, une première depuis des années.";
+        let kept = |t: &str| serde_json::to_string(&Stripper::new().strip(t).text()).unwrap();
+        let text = format!("{body} \u{fffd}\n");
+        assert!(kept(&text).contains('\u{fffd}'));
+        let line = format!(r#"{{"id":"\ud83d","text":"{body} \ud83d\n"}}"#);
+        assert_eq!(
+            run(&line, &opts).unwrap(),
+            format!(r#"{{"id":"\ud83d","text":{}}}"#, kept(&text))
+        );
+        let text = format!("ab\u{fffd} {body}\n");
+        let line = format!(r#"{{"text":"ab\udc00 {body}\n","k":"\udbff"}}"#);
+        assert_eq!(
+            run(&line, &opts).unwrap(),
+            format!(r#"{{"text":{},"k":"\udbff"}}"#, kept(&text))
+        );
+        // A lone surrogate in a key: a field of another name.
+        assert_eq!(
+            run(r#"{"te\udbffxt":"a"}"#, &opts).unwrap_err(),
+            r#"bad record: no "text" field"#
+        );
+        // With labels, offsets count the replacement as one character, as
+        // Python counts the surrogate (the line end is the second).
+        let opts = JsonlOptions {
+            labels: true,
+            ..JsonlOptions::default()
+        };
+        let got = run(r#"{"text":"\ud800\nx"}"#, &opts).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&got).unwrap();
+        assert_eq!(v["decruft"][0][1], 2);
+    }
+
+    /// Issue 20: an escaped key (`"\u0041bc"`) was rewritten as `"Abc"`,
+    /// although every field but the text is promised byte for byte. The
+    /// text field's key too, and a rejected record's keys.
+    #[test]
+    fn an_escaped_key_is_written_as_it_came() {
+        let opts = JsonlOptions::default();
+        let line = r#"{"\u0041bc":1,"t\u0065xt":"Lire la suite \u2192\n","url":"x","\/":2}"#;
+        let got = run(line, &opts).unwrap();
+        assert_eq!(got, r#"{"\u0041bc":1,"t\u0065xt":"","url":"x","\/":2}"#);
+        let rules = DocRules {
+            drop_empty: true,
+            ..DocRules::default()
+        };
+        let mut out = Vec::new();
+        strip_record_decided(&Stripper::new(), &opts, &rules, line.as_bytes(), &mut out).unwrap();
+        let got = String::from_utf8(out).unwrap();
+        assert!(
+            got.starts_with(
+                r#"{"\u0041bc":1,"t\u0065xt":"Lire la suite \u2192\n","url":"x","\/":2,"#
+            ),
+            "{got}"
+        );
     }
 
     /// Issue 13: `{"id":1,"text":"Accueil\nPartager sur Facebook\n","text":…}`

@@ -3,10 +3,9 @@
 
 use std::io::Write;
 
-use crate::error::Error;
 use crate::io::doc_rules::Rejection;
 use crate::io::jsonl::options::JsonlOptions;
-use crate::io::jsonl::parse::{json_error, parse};
+use crate::io::jsonl::parse::Fields;
 use crate::stripped::Stripped;
 
 /// Whether `key` is one of the fields `--labels` writes (the labels and
@@ -41,24 +40,21 @@ pub(super) fn write_label_fields(
 /// reason (replacing one from an earlier run) and the labels.
 pub(super) fn write_rejected(
     opts: &JsonlOptions,
-    line: &[u8],
+    fields: &Fields<'_>,
     text: &str,
     stripped: &Stripped<'_>,
     why: Rejection,
     out: &mut Vec<u8>,
-) -> Result<(), Error> {
-    // Parsed again with the text left raw: rejections are the exception.
-    let fields = parse(line, &opts.field, false).map_err(|e| Error::record(json_error(&e)))?;
+) {
     let key = format!("{}_rejected", opts.labels_field);
     out.push(b'{');
-    for (k, value) in &fields.fields {
-        let Some(raw) = value else { continue };
-        if *k == key || (opts.labels && is_labels_key(opts, k)) {
+    for field in &fields.fields {
+        if field.key == key.as_str() || (opts.labels && is_labels_key(opts, &field.key)) {
             continue;
         }
-        write_json_str(out, k);
+        out.extend_from_slice(field.raw_key.get().as_bytes());
         out.push(b':');
-        out.extend_from_slice(raw.get().as_bytes());
+        out.extend_from_slice(field.value.get().as_bytes());
         out.push(b',');
     }
     write_json_str(out, &key);
@@ -68,7 +64,6 @@ pub(super) fn write_rejected(
         write_label_fields(out, opts, text, stripped);
     }
     out.push(b'}');
-    Ok(())
 }
 
 pub(super) fn write_json_str(out: &mut Vec<u8>, s: &str) {

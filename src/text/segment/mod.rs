@@ -112,6 +112,55 @@ pub(crate) fn split(text: &str, out: &mut Vec<Span>) {
     }
 }
 
+/// Gives `each` the text of every unit of `text`, as [`split`] cuts them,
+/// without holding the lines: only a long line's pieces are collected, one
+/// line at a time (site memory walks pages of millions of lines this way).
+pub(crate) fn for_each_unit(text: &str, mut each: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut non_blank = bytes
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let min = if non_blank.nth(1).is_none() {
+        ONE_LINE_DOC
+    } else {
+        LONG_LINE
+    };
+    let mut cutter = Cutter::default();
+    let mut pieces = Vec::new();
+    let mut start = 0usize;
+    while start <= bytes.len() {
+        let nl = memchr::memchr(b'\n', &bytes[start..]).map(|i| start + i);
+        let stop = nl.unwrap_or(bytes.len());
+        let end = if stop > start && bytes[stop - 1] == b'\r' {
+            stop - 1
+        } else {
+            stop
+        };
+        if nl.is_none() && start == bytes.len() {
+            break;
+        }
+        if long(&bytes[start..end], min) {
+            pieces.clear();
+            let span = Span {
+                start: start as u32,
+                end: end as u32,
+                next: nl.map_or(stop, |i| i + 1) as u32,
+                cont: false,
+            };
+            cutter.cut(text, span, &mut pieces);
+            for p in &pieces {
+                each(&text[p.content()]);
+            }
+        } else {
+            each(&text[start..end]);
+        }
+        match nl {
+            Some(i) => start = i + 1,
+            None => break,
+        }
+    }
+}
+
 /// Whether the document has at most one non-blank line.
 fn one_line(bytes: &[u8], spans: &[Span]) -> bool {
     spans
