@@ -153,7 +153,7 @@ def test_annotate_character_offsets_non_ascii():
     assert kept == s.strip(TRICKY)
     assert any(d["kept"] for d in lines) and not all(d["kept"] for d in lines)
     for d in lines:
-        assert set(d) == {"label", "score", "kept", "reason", "start", "end"}
+        assert set(d) == {"label", "score", "kept", "reason", "start", "end", "continues"}
         assert d["label"] in decruft.LABELS
         assert 0.0 <= d["score"] <= 1.0
         assert isinstance(d["kept"], bool)
