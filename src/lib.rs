@@ -96,6 +96,7 @@ mod text;
 mod train;
 mod util;
 
+pub use crate::classify::page::PageKind;
 pub use crate::error::Error;
 pub use crate::hints::Hints;
 pub use crate::io::batch::{default_threads, map_batch, MAX_THREADS};

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::classify::page::PageKind;
 use crate::label::Label;
 
 /// Why a line got its label.
@@ -158,6 +159,8 @@ pub struct Stripped<'a> {
     pub(crate) words: (u64, u64),
     /// Whether the lines were classified (see [`Stripped::judged`]).
     pub(crate) judged: bool,
+    /// The page's kind (see [`Stripped::kind`]).
+    pub(crate) kind: PageKind,
 }
 
 /// A document is flagged when stripping drops more than this share of its words…
@@ -166,6 +169,14 @@ const LOSS_SHARE: f64 = 0.95;
 const LOSS_MIN_WORDS: u64 = 50;
 
 impl<'a> Stripped<'a> {
+    /// The page's kind, read from its text: an article, a thread (its posts
+    /// were kept as content), a listing or a product page (see
+    /// [`PageKind`]). A document that was not classified (see
+    /// [`Stripped::judged`]) is an article.
+    pub fn kind(&self) -> PageKind {
+        self.kind
+    }
+
     /// The share of the input's words that the cleaned text drops, in `[0, 1]`
     /// (0 for an input without words).
     pub fn removed_fraction(&self) -> f64 {
@@ -265,12 +276,15 @@ impl<'a> Stripped<'a> {
         kept_parts(self.input, &self.lines, |bytes, _| w.write_all(bytes))
     }
 
-    /// Writes the review view: one row per unit with a mark (`+` kept, `-`
+    /// Writes the review view: a first row with the page's kind, then one
+    /// row per unit with a mark (`+` kept, `-`
     /// dropped), the label, the score, the reason and the unit's text; kept
     /// rows green and dropped rows dim when `color` is set. A line cut into
     /// pieces gets a row of its own (`line`, how many pieces) with its
     /// pieces' rows below it, their text indented.
     pub fn write_annotated<W: Write + ?Sized>(&self, w: &mut W, color: bool) -> io::Result<()> {
+        let kind = format!("kind: {}", self.kind);
+        writeln!(w, "  {:<10} {:<4}  {kind:<42} |", "page", "")?;
         let mut in_pieces = false;
         for (i, v) in self.lines.iter().enumerate() {
             if !v.continues {
@@ -353,7 +367,10 @@ impl<'a> Stripped<'a> {
     ) -> Stripped<'a> {
         let mut all_lines = Vec::with_capacity(lines);
         let (mut all, mut kept, mut judged) = (0, 0, true);
+        let mut kind = None;
         for (start, part) in parts {
+            // A document classified in parts has the kind of its first.
+            kind.get_or_insert(part.kind);
             all += part.words.0;
             kept += part.words.1;
             judged &= part.judged;
@@ -368,6 +385,7 @@ impl<'a> Stripped<'a> {
             lines: all_lines,
             words: (all, kept),
             judged,
+            kind: kind.unwrap_or_default(),
         }
     }
 
@@ -508,6 +526,7 @@ impl Stripped<'_> {
             lines,
             words: (0, 0),
             judged: false,
+            kind: PageKind::default(),
         }
     }
 }

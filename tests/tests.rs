@@ -6,5 +6,6 @@ mod head;
 mod inputs;
 mod invariants;
 mod jsonl;
+mod layouts;
 mod props;
 mod seeds;

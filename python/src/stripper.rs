@@ -264,8 +264,10 @@ impl PyStripper {
     ///     A dict: ``text`` (the cleaned text, as ``strip`` returns it),
     ///     ``removed_fraction`` (the share of the input's words dropped, in
     ///     [0, 1]), ``loss_flagged`` (over 95 % of the words of a document of
-    ///     at least 50 words removed) and ``judged`` (False only for an input
-    ///     too large to classify, kept whole).
+    ///     at least 50 words removed), ``judged`` (False only for an input
+    ///     too large to classify, kept whole) and ``kind`` (the page's kind
+    ///     read from its text: ``"article"``, ``"thread"``, ``"listing"`` or
+    ///     ``"product"``; see the guide).
     #[pyo3(signature = (text, *, url=None, site=None))]
     fn check<'py>(
         &self,
@@ -277,15 +279,16 @@ impl PyStripper {
         let bytes = encode(text, "text")?;
         let input = bytes.as_bytes();
         let hints = Hints::new().url(url.as_deref()).site(site.as_deref());
-        let (out, removed, flagged, judged) = py.detach(|| {
+        let (out, removed, flagged, judged, kind) = py.detach(|| {
             let s = self.inner.strip_with(as_str(input), &hints);
-            (s.text(), s.removed_fraction(), s.loss_flagged(), s.judged())
+            (s.text(), s.removed_fraction(), s.loss_flagged(), s.judged(), s.kind())
         });
         let d = PyDict::new(py);
         d.set_item("text", out)?;
         d.set_item("removed_fraction", removed)?;
         d.set_item("loss_flagged", flagged)?;
         d.set_item("judged", judged)?;
+        d.set_item("kind", kind.as_str())?;
         Ok(d)
     }
 

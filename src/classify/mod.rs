@@ -15,6 +15,8 @@ pub(crate) mod evidence;
 pub(crate) mod features;
 pub(crate) mod headline;
 pub(crate) mod kinds;
+pub(crate) mod page;
+pub(crate) mod posts;
 pub(crate) mod rules;
 pub(crate) mod stage1;
 pub(crate) mod stage2;
@@ -26,6 +28,8 @@ use std::sync::Arc;
 use crate::classify::decode::{Decoder, State, Step};
 use crate::classify::evidence::Evidence;
 use crate::classify::features::{DocFeatures, LineFeatures};
+use crate::classify::page::PageKind;
+use crate::classify::posts::Series;
 use crate::classify::rules::Emission;
 use crate::classify::stage1::Vectorizer;
 use crate::classify::stage2::Rescorer;
@@ -81,6 +85,8 @@ pub(crate) struct Classified<'s> {
     /// those of a second decoding that trusts the scores more (see
     /// [`RESCUE_SHIFTS`]).
     pub(crate) rescued: bool,
+    /// The page's kind (see [`page`]).
+    pub(crate) kind: PageKind,
 }
 
 /// A page of at least this many words whose decoding keeps fewer than
@@ -128,6 +134,11 @@ pub(crate) struct Scratch {
     /// A rescue's second decoding, and whether it replaced `line_states`.
     rescue_states: Vec<State>,
     rescued: bool,
+    /// The document's series of posts, if any, and the page's kind.
+    series: Option<Series>,
+    kind: PageKind,
+    /// Per line: whether it is in an index entry (listing pages).
+    in_unit: Vec<bool>,
     /// The log-odds of every line the decoder reads (heuristic or model).
     logits: Vec<f32>,
     pub(crate) vectorizer: Vectorizer,
@@ -204,6 +215,7 @@ impl Classifier {
                 states,
                 top: &s.top,
                 rescued: s.rescued,
+                kind: s.kind,
             });
             if s.spans.capacity() > SCRATCH_MAX_LINES {
                 *s = Scratch::default();
@@ -238,6 +250,7 @@ impl Classifier {
         s.doc.extract(&self.lexicon, text, &s.spans, self.language);
         s.evidence.gather(text, &s.doc, hints);
         rules::score(&s.doc, &mut s.emissions);
+        s.series = posts::find(&s.doc.lines);
         s.logits.clear();
         s.logits
             .extend(s.emissions.iter().map(|e| e.logit - self.bias));
@@ -248,6 +261,7 @@ impl Classifier {
             s.heuristic_states = states;
         }
         let Some(model) = &self.model else {
+            s.kind = page::detect(text, &s.doc.lines, s.series.as_ref(), &s.heuristic_states);
             return;
         };
         s.next_logits.clear();
@@ -300,6 +314,34 @@ impl Classifier {
         let mut states = std::mem::take(&mut s.line_states);
         s.decode(&model.costs, combined, 0.0, &mut states);
         s.rescued = false;
+        s.kind = page::detect(text, &s.doc.lines, s.series.as_ref(), &states);
+        if let (PageKind::Thread, Some(series)) = (s.kind, s.series) {
+            // The posts are the content: their text is read as such and the
+            // thread's own markers end nothing.
+            for i in series.first..series.end {
+                if posts::post_text(&s.doc.lines[i], &s.emissions[i])
+                    && s.logits[i] > posts::THREAD_REJECTED
+                {
+                    s.logits[i] = s.logits[i].max(posts::THREAD_POST_LOGIT);
+                }
+                s.emissions[i].barrier = 0.0;
+            }
+            s.decode(&model.costs, combined, 0.0, &mut states);
+        }
+        if s.kind == PageKind::Listing {
+            // An index's entries are teasers of other pages: what the page
+            // holds of its own is what stays.
+            let mut in_unit = std::mem::take(&mut s.in_unit);
+            page::teaser_units(&s.doc.lines, &mut in_unit);
+            for (i, &u) in in_unit.iter().enumerate() {
+                let head = s.evidence.flags.get(i).is_some_and(|&f| evidence::names_headline(f));
+                if u && !head {
+                    s.logits[i] = s.logits[i].min(page::LISTING_ENTRY_LOGIT);
+                }
+            }
+            s.in_unit = in_unit;
+            s.decode(&model.costs, combined, 0.0, &mut states);
+        }
         let words = |lines: &[LineFeatures], states: &[State]| -> u64 {
             (lines.iter().zip(states))
                 .filter(|(_, st)| st.kept())
@@ -307,7 +349,11 @@ impl Classifier {
                 .sum()
         };
         let all: u64 = s.doc.lines.iter().map(|f| u64::from(f.words)).sum();
-        if all >= RESCUE_MIN_DOC_WORDS && words(&s.doc.lines, &states) < RESCUE_WORDS {
+        // A listing is kept as little as it holds.
+        if s.kind != PageKind::Listing
+            && all >= RESCUE_MIN_DOC_WORDS
+            && words(&s.doc.lines, &states) < RESCUE_WORDS
+        {
             let mut again = std::mem::take(&mut s.rescue_states);
             for shift in RESCUE_SHIFTS {
                 s.decode(&model.costs, combined, shift, &mut again);

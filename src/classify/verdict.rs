@@ -152,6 +152,7 @@ impl Labelling<'_> {
             lines,
             words: (all, kept),
             judged: true,
+            kind: c.kind,
         }
     }
 

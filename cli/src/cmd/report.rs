@@ -60,6 +60,9 @@ struct Page {
     lines: Option<Vec<Line>>,
     /// The kept text of such a record.
     kept_text: String,
+    /// The page's kind (`article`, `thread`, …); `None` for a record
+    /// stripped before (its kind is in its `<labels>_kind` field, if any).
+    kind: Option<&'static str>,
 }
 
 impl Page {
@@ -80,6 +83,8 @@ struct Totals {
     chars_kept: u64,
     /// (lines, characters, lines kept) per label, in taxonomy order.
     per_label: BTreeMap<usize, (u64, u64, u64)>,
+    /// (pages, characters in, characters kept) per page kind.
+    per_kind: BTreeMap<&'static str, (u64, u64, u64)>,
     bins: [u64; BINS],
     /// (share lost, characters lost, page number, name) of the pages that
     /// lost most.
@@ -187,6 +192,10 @@ impl Totals {
             Some(s) => self.bins[((s * BINS as f64) as usize).min(BINS - 1)] += 1,
             None => self.empty_pages += 1,
         }
+        let kind = self.per_kind.entry(p.kind.unwrap_or("unknown")).or_default();
+        kind.0 += 1;
+        kind.1 += p.chars_in as u64;
+        kind.2 += p.chars_kept as u64;
         for (label, &(lines, chars, kept)) in &p.per_label {
             let i = label_index(label);
             let e = self.per_label.entry(i).or_default();
@@ -227,6 +236,7 @@ impl Totals {
                         .collect()
                 }),
                 kept_text: p.kept_text.clone(),
+                kind: p.kind,
             });
         }
     }
@@ -309,6 +319,11 @@ fn page(stripper: &Stripper, args: &Args, number: usize, line: &[u8]) -> Option<
                 per_label,
                 lines: None,
                 kept_text: text.to_string(),
+                kind: record
+                    .get(&format!("{}_kind", args.jsonl.labels_field))
+                    .and_then(Value::as_str)
+                    .and_then(|k| k.parse::<decruft::PageKind>().ok())
+                    .map(|k| k.as_str()),
             });
         }
     }
@@ -356,6 +371,7 @@ fn page(stripper: &Stripper, args: &Args, number: usize, line: &[u8]) -> Option<
         per_label,
         lines: Some(lines),
         kept_text: String::new(),
+        kind: Some(out.kind().as_str()),
     })
 }
 
@@ -520,6 +536,22 @@ fn render(t: &Totals, shown: &[Page], args: &Args) -> String {
     }
     h.push_str("</table><p class=\"muted\">Characters count line ends. \"kept\": lines kept (of a page already stripped with --labels, the lines of the labels kept).</p></section>\n");
 
+    // Totals per page kind.
+    h.push_str("<section><h2>Per page kind</h2><table id=\"kinds\"><tr><th>kind</th><th>pages</th><th>characters</th><th>kept</th></tr>\n");
+    for (kind, &(pages, chars_in, chars_kept)) in &t.per_kind {
+        let kept = if chars_in > 0 {
+            chars_kept as f64 / chars_in as f64
+        } else {
+            1.0
+        };
+        let _ = writeln!(
+            h,
+            "<tr data-kind=\"{kind}\" data-pages=\"{pages}\"><td>{kind}</td><td>{pages}</td><td>{chars_in}</td><td>{}</td></tr>",
+            pct(kept)
+        );
+    }
+    h.push_str("</table><p class=\"muted\">The kind decruft read from each page's text: an article keeps its body, a thread its posts, a listing as little as it holds of its own.</p></section>\n");
+
     // Histogram of the share kept per page.
     h.push_str("<section><h2>Share of each page kept</h2>");
     let max = t.bins.iter().copied().max().unwrap_or(0).max(1);
@@ -622,6 +654,9 @@ fn render(t: &Totals, shown: &[Page], args: &Args) -> String {
         );
         if let Some(url) = &p.url {
             let _ = write!(h, "{} · ", esc(url));
+        }
+        if let Some(kind) = p.kind {
+            let _ = write!(h, "<span class=\"kind\">{kind}</span> · ");
         }
         let _ = writeln!(
             h,

@@ -9,17 +9,17 @@ use crate::io::jsonl::parse::Fields;
 use crate::stripped::Stripped;
 
 /// Whether `key` is one of the fields `--labels` writes (the labels and
-/// their `_removed` and `_flagged` companions): a record that has them
+/// their `_removed`, `_flagged` and `_kind` companions): a record that has them
 /// already (from an earlier run) gets them replaced, not twice.
 pub(super) fn is_labels_key(opts: &JsonlOptions, key: &str) -> bool {
     matches!(
         key.strip_prefix(opts.labels_field.as_str()),
-        Some("" | "_removed" | "_flagged")
+        Some("" | "_removed" | "_flagged" | "_kind")
     )
 }
 
-/// The labels field and its two companions (`_removed`, `_flagged`), without
-/// a leading comma.
+/// The labels field and its companions (`_removed`, `_flagged`, `_kind`),
+/// without a leading comma.
 pub(super) fn write_label_fields(
     out: &mut Vec<u8>,
     opts: &JsonlOptions,
@@ -33,7 +33,9 @@ pub(super) fn write_label_fields(
     write_json_str(out, &format!("{}_removed", opts.labels_field));
     let _ = write!(out, ":{:.4},", stripped.removed_fraction());
     write_json_str(out, &format!("{}_flagged", opts.labels_field));
-    let _ = write!(out, ":{}", stripped.loss_flagged());
+    let _ = write!(out, ":{},", stripped.loss_flagged());
+    write_json_str(out, &format!("{}_kind", opts.labels_field));
+    let _ = write!(out, ":\"{}\"", stripped.kind());
 }
 
 /// A rejected record: every field as it came, the text too, then the
