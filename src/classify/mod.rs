@@ -89,6 +89,10 @@ pub(crate) struct Classified<'s> {
     pub(crate) kind: PageKind,
 }
 
+/// Whether a listing's teaser entries are demoted (off: measured by CV,
+/// demoting them lost recall on every dev file).
+const LISTING_DEMOTES: bool = false;
+
 /// A page of at least this many words whose decoding keeps fewer than
 /// [`RESCUE_WORDS`] is decoded again with every line's log-odds raised by
 /// each of [`RESCUE_SHIFTS`] in turn, until one keeps that many: the
@@ -328,7 +332,7 @@ impl Classifier {
             }
             s.decode(&model.costs, combined, 0.0, &mut states);
         }
-        if s.kind == PageKind::Listing {
+        if s.kind == PageKind::Listing && LISTING_DEMOTES {
             // An index's entries are teasers of other pages: what the page
             // holds of its own is what stays.
             let mut in_unit = std::mem::take(&mut s.in_unit);
@@ -350,7 +354,7 @@ impl Classifier {
         };
         let all: u64 = s.doc.lines.iter().map(|f| u64::from(f.words)).sum();
         // A listing is kept as little as it holds.
-        if s.kind != PageKind::Listing
+        if !(s.kind == PageKind::Listing && LISTING_DEMOTES)
             && all >= RESCUE_MIN_DOC_WORDS
             && words(&s.doc.lines, &states) < RESCUE_WORDS
         {
