@@ -276,15 +276,18 @@ impl<'a> Stripped<'a> {
         kept_parts(self.input, &self.lines, |bytes, _| w.write_all(bytes))
     }
 
-    /// Writes the review view: a first row with the page's kind, then one
+    /// Writes the review view: a first row with the page's kind (unless the
+    /// input is empty), then one
     /// row per unit with a mark (`+` kept, `-`
     /// dropped), the label, the score, the reason and the unit's text; kept
     /// rows green and dropped rows dim when `color` is set. A line cut into
     /// pieces gets a row of its own (`line`, how many pieces) with its
     /// pieces' rows below it, their text indented.
     pub fn write_annotated<W: Write + ?Sized>(&self, w: &mut W, color: bool) -> io::Result<()> {
-        let kind = format!("kind: {}", self.kind);
-        writeln!(w, "  {:<10} {:<4}  {kind:<42} |", "page", "")?;
+        if !self.lines.is_empty() {
+            let kind = format!("kind: {}", self.kind);
+            writeln!(w, "  {:<10} {:<4}  {kind:<42} |", "page", "")?;
+        }
         let mut in_pieces = false;
         for (i, v) in self.lines.iter().enumerate() {
             if !v.continues {

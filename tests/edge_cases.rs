@@ -29,7 +29,14 @@ fn annotate_rows(input: &[u8]) -> usize {
         .strip_bytes(input)
         .write_annotated(&mut view, false)
         .unwrap();
-    view.iter().filter(|&&b| b == b'\n').count()
+    // Rows after the page's kind row (none for an empty input).
+    let rows = view.iter().filter(|&&b| b == b'\n').count();
+    assert_eq!(
+        view.starts_with(b"  page "),
+        rows > 0,
+        "the page's kind comes first"
+    );
+    rows.saturating_sub(1)
 }
 
 fn kept_pattern(input: &[u8]) -> Vec<(Label, bool)> {

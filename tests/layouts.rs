@@ -168,7 +168,10 @@ fn realistic_layouts() {
     let stripper = Stripper::new();
     let mut failures = Vec::new();
     for case in CASES {
-        for (style, text) in [("as written", case.text.to_string()), ("flat", flattened(case.text))] {
+        for (style, text) in [
+            ("as written", case.text.to_string()),
+            ("flat", flattened(case.text)),
+        ] {
             let out = stripper.strip(&text);
             let verdict = |line: &str| {
                 out.lines()
@@ -205,4 +208,29 @@ fn realistic_layouts() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The kind reaches every surface: `decruft_kind` beside the labels in
+/// JSONL (as `decruft --jsonl --labels` writes it) and the first row of the
+/// review view.
+#[test]
+fn the_kind_is_reported() {
+    let stripper = Stripper::new();
+    let mut opts = decruft::JsonlOptions::default();
+    opts.labels = true;
+    for case in CASES {
+        let line = serde_json::json!({ "id": case.name, "text": case.text }).to_string();
+        let mut out = Vec::new();
+        decruft::strip_record(&stripper, &opts, line.as_bytes(), &mut out).unwrap();
+        let record: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(record["decruft_kind"], case.kind.as_str(), "{}", case.name);
+        let mut view = Vec::new();
+        stripper
+            .strip(case.text)
+            .write_annotated(&mut view, false)
+            .unwrap();
+        let first = String::from_utf8(view).unwrap();
+        let first = first.lines().next().unwrap();
+        assert!(first.contains(&format!("kind: {}", case.kind)), "{first}");
+    }
 }

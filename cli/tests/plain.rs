@@ -37,8 +37,8 @@ fn strip_both(input: &[u8]) -> Vec<u8> {
     want
 }
 
-/// `decruft annotate` prints the library's review view: a row per input
-/// line, and for a line cut into pieces a row for the line and one per
+/// `decruft annotate` prints the library's review view: the page's kind,
+/// a row per input line, and for a line cut into pieces a row for the line and one per
 /// piece (the command explains the model's scores, so reasons differ).
 fn annotate_matches_library(input: &[u8]) {
     let got = decruft(&["annotate", "--color", "never", "--text"], input);
@@ -66,7 +66,8 @@ fn annotate_matches_library(input: &[u8]) {
         .count();
     assert_eq!(
         rows(&want),
-        reference_lines(input).len() + pieces + cut,
+        // The page's kind, then the rows of lines and pieces.
+        usize::from(!input.is_empty()) + reference_lines(input).len() + pieces + cut,
         "{:?}",
         String::from_utf8_lossy(input)
     );

@@ -752,7 +752,8 @@ fn outputs_and_messages_say_what_they_are() {
     let out = run(&["annotate", p(&txt), "-o", p(&ann)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let shown = std::fs::read_to_string(&ann).unwrap();
-    assert_eq!(shown.lines().count(), 3, "{shown}");
+    // The page's kind, then its three lines.
+    assert_eq!(shown.lines().count(), 4, "{shown}");
     assert!(!shown.contains('\x1b'), "no colour in a file");
     for name in ["out.xz", "out.jsonl.bz2", "out.zip"] {
         let o = dir.join(name);

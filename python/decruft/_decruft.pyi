@@ -131,7 +131,9 @@ class Stripper:
     def check(self, text: str, *, url: str | None = None, site: str | None = None) -> dict[str, Any]:
         """The loss guard of one document: ``text`` (cleaned, as ``strip``),
         ``removed_fraction`` (share of words dropped), ``loss_flagged`` (over
-        95 % of a 50+ word document removed: review it) and ``judged``."""
+        95 % of a 50+ word document removed: review it), ``judged`` and
+        ``kind`` (the page's kind read from its text: ``"article"``,
+        ``"thread"``, ``"listing"`` or ``"product"``)."""
     def annotate(self, text: str, *, url: str | None = None, site: str | None = None) -> list[LineVerdict]:
         """One dict per unit (an input line, or a piece of a long line):
         label, score, kept, reason, start/end as str indices (characters) of

@@ -473,6 +473,8 @@ def test_check_surfaces_the_loss_guard():
     assert checked["loss_flagged"] is True
     assert checked["judged"] is True
     article = s.check(ARTICLE)
+    assert article["kind"] == "article"
+    assert checked["kind"] in {"article", "thread", "listing", "product"}
     assert article["text"] == s.strip(ARTICLE)
     assert article["loss_flagged"] is False
     assert 0.0 <= article["removed_fraction"] < 0.95

@@ -89,10 +89,6 @@ pub(crate) struct Classified<'s> {
     pub(crate) kind: PageKind,
 }
 
-/// Whether a listing's teaser entries are demoted (off: measured by CV,
-/// demoting them lost recall on every dev file).
-const LISTING_DEMOTES: bool = false;
-
 /// A page of at least this many words whose decoding keeps fewer than
 /// [`RESCUE_WORDS`] is decoded again with every line's log-odds raised by
 /// each of [`RESCUE_SHIFTS`] in turn, until one keeps that many: the
@@ -141,8 +137,6 @@ pub(crate) struct Scratch {
     /// The document's series of posts, if any, and the page's kind.
     series: Option<Series>,
     kind: PageKind,
-    /// Per line: whether it is in an index entry (listing pages).
-    in_unit: Vec<bool>,
     /// The log-odds of every line the decoder reads (heuristic or model).
     logits: Vec<f32>,
     pub(crate) vectorizer: Vectorizer,
@@ -332,20 +326,6 @@ impl Classifier {
             }
             s.decode(&model.costs, combined, 0.0, &mut states);
         }
-        if s.kind == PageKind::Listing && LISTING_DEMOTES {
-            // An index's entries are teasers of other pages: what the page
-            // holds of its own is what stays.
-            let mut in_unit = std::mem::take(&mut s.in_unit);
-            page::teaser_units(&s.doc.lines, &mut in_unit);
-            for (i, &u) in in_unit.iter().enumerate() {
-                let head = s.evidence.flags.get(i).is_some_and(|&f| evidence::names_headline(f));
-                if u && !head {
-                    s.logits[i] = s.logits[i].min(page::LISTING_ENTRY_LOGIT);
-                }
-            }
-            s.in_unit = in_unit;
-            s.decode(&model.costs, combined, 0.0, &mut states);
-        }
         let words = |lines: &[LineFeatures], states: &[State]| -> u64 {
             (lines.iter().zip(states))
                 .filter(|(_, st)| st.kept())
@@ -353,11 +333,7 @@ impl Classifier {
                 .sum()
         };
         let all: u64 = s.doc.lines.iter().map(|f| u64::from(f.words)).sum();
-        // A listing is kept as little as it holds.
-        if !(s.kind == PageKind::Listing && LISTING_DEMOTES)
-            && all >= RESCUE_MIN_DOC_WORDS
-            && words(&s.doc.lines, &states) < RESCUE_WORDS
-        {
+        if all >= RESCUE_MIN_DOC_WORDS && words(&s.doc.lines, &states) < RESCUE_WORDS {
             let mut again = std::mem::take(&mut s.rescue_states);
             for shift in RESCUE_SHIFTS {
                 s.decode(&model.costs, combined, shift, &mut again);

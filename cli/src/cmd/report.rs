@@ -192,7 +192,10 @@ impl Totals {
             Some(s) => self.bins[((s * BINS as f64) as usize).min(BINS - 1)] += 1,
             None => self.empty_pages += 1,
         }
-        let kind = self.per_kind.entry(p.kind.unwrap_or("unknown")).or_default();
+        let kind = self
+            .per_kind
+            .entry(p.kind.unwrap_or("unknown"))
+            .or_default();
         kind.0 += 1;
         kind.1 += p.chars_in as u64;
         kind.2 += p.chars_kept as u64;
