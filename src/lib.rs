@@ -96,7 +96,6 @@ mod text;
 mod train;
 mod util;
 
-pub use crate::classify::page::PageKind;
 pub use crate::error::Error;
 pub use crate::hints::Hints;
 pub use crate::io::batch::{default_threads, map_batch, MAX_THREADS};
@@ -105,6 +104,7 @@ pub use crate::io::jsonl::options::JsonlOptions;
 pub use crate::io::jsonl::{strip_record, strip_record_flagged};
 pub use crate::io::reader::Piece;
 pub use crate::io::stream::{JsonlStream, OnError, StreamStats, MAX_RECORD_BYTES};
+pub use crate::label::PageKind;
 pub use crate::label::{Label, LabelSet};
 pub use crate::site::url::site_of_url;
 pub use crate::site::wire::PATTERNS_VERSION;

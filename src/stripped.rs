@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::classify::page::PageKind;
 use crate::label::Label;
+use crate::label::PageKind;
 
 /// Why a line got its label.
 ///

@@ -9,8 +9,6 @@
 //! file in cross-validation (their gold often holds the entries), so the
 //! kind is there for a pipeline to route such pages.
 
-use std::fmt;
-use std::str::FromStr;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -20,72 +18,7 @@ use crate::classify::decode::State;
 use crate::classify::features::{Ending, LineFeatures};
 use crate::classify::kinds;
 use crate::classify::posts::Series;
-use crate::error::Error;
-
-/// What kind of page a document is.
-///
-/// # Example
-///
-/// ```
-/// use decruft::{PageKind, Stripper};
-///
-/// let out = Stripper::new().strip("Le président a déclaré jeudi qu'il était prêt à reprendre le dialogue.\n");
-/// assert_eq!(out.kind(), PageKind::Article);
-/// assert_eq!(PageKind::Thread.to_string(), "thread");
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PageKind {
-    /// An article (news, blog post, guide): its text is the content, reader
-    /// comments below it are not.
-    #[default]
-    Article,
-    /// A forum thread, a question and its answers: the posts are the
-    /// content, their headers, widgets and signatures are not.
-    Thread,
-    /// An index, search or section page: headlines and snippets of other
-    /// pages, little of its own.
-    Listing,
-    /// A product page: prices and a cart, a description and specifications.
-    Product,
-}
-
-impl PageKind {
-    /// Every kind, in order.
-    pub const ALL: [PageKind; 4] = [
-        PageKind::Article,
-        PageKind::Thread,
-        PageKind::Listing,
-        PageKind::Product,
-    ];
-
-    /// The kind's name: `article`, `thread`, `listing` or `product`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PageKind::Article => "article",
-            PageKind::Thread => "thread",
-            PageKind::Listing => "listing",
-            PageKind::Product => "product",
-        }
-    }
-}
-
-impl fmt::Display for PageKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for PageKind {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<PageKind, Error> {
-        PageKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| Error::setting(format!("unknown page kind {s:?}")))
-    }
-}
+use crate::label::PageKind;
 
 /// A thread: a series of posts that is not below an article and holds at
 /// least this share of the page's prose.
