@@ -1,13 +1,15 @@
 //! The boilerplate phrase lexicon, compiled: the phrases
 //! (`data/lexicon/<category>.txt`, see `data.rs`) become Aho-Corasick
-//! automata that scan a whole document in one pass, case-insensitively and
-//! on word boundaries. The lexicon also holds the stoplists' table
+//! tries that find them in a document's lines, case-insensitively and on
+//! word boundaries. The lexicon also holds the stoplists' table
 //! (`stopwords.rs`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton as _;
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{Anchored, MatchKind};
 
 use crate::error::Error;
 use crate::label::Label;
@@ -26,30 +28,124 @@ pub(crate) struct Phrase {
 }
 
 /// Phrases folded (see [`fold::fold_into`]) into one automaton, with the
-/// phrase of each of its patterns.
+/// phrase of each of its patterns and the three-byte windows that can open
+/// one of them.
 #[derive(Clone, Debug)]
 struct Automaton {
-    dfa: AhoCorasick,
+    /// The phrases' trie, walked anchored from one position at a time
+    /// (see [`Automaton::longest_at`]).
+    nfa: contiguous::NFA,
     phrase: Vec<u32>,
+    /// One bit per hashed four-byte window (see [`window_slot`]): set if a
+    /// pattern of four bytes or more may begin with those four bytes…
+    starts4: Box<[u64; START_WORDS]>,
+    /// … and per three-byte window, for the patterns of one to three
+    /// bytes. A position whose windows' bits are clear opens no match, and
+    /// most positions of prose are such.
+    starts3: Box<[u64; START_WORDS]>,
+}
+
+/// Bits of the tables of [`Automaton::starts4`]: 2^17 (16 KB).
+const START_BITS: u32 = 17;
+/// Words of such a table.
+const START_WORDS: usize = (1 << START_BITS) / 64;
+
+/// The bit of a window of up to four bytes `w` (the first in the low byte)
+/// in a table of [`Automaton::starts4`].
+#[inline]
+fn window_slot(w: u32) -> usize {
+    (w.wrapping_mul(0x9E37_79B1) >> (32 - START_BITS)) as usize
+}
+
+/// Whether the bit of window `w` is set in `table`.
+#[inline]
+fn has_window(table: &[u64; START_WORDS], w: u32) -> bool {
+    let k = window_slot(w);
+    table[k / 64] & (1 << (k % 64)) != 0
 }
 
 impl Automaton {
     fn build(patterns: &[(u32, Vec<u8>)]) -> Result<Automaton, Error> {
-        let dfa = AhoCorasickBuilder::new()
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        let nfa = contiguous::Builder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .prefilter(false)
             .build(patterns.iter().map(|(_, p)| p))
             .map_err(|e| Error::setting(format!("cannot build the phrase automaton: {e}")))?;
+        let mut starts4 = Box::new([0u64; START_WORDS]);
+        let mut starts3 = Box::new([0u64; START_WORDS]);
+        let set = |table: &mut [u64; START_WORDS], w: u32| {
+            let k = window_slot(w);
+            table[k / 64] |= 1 << (k % 64);
+        };
+        for (_, p) in patterns {
+            let first = |n: usize| {
+                p.iter()
+                    .take(n)
+                    .enumerate()
+                    .fold(0u32, |w, (i, &b)| w | u32::from(b) << (8 * i))
+            };
+            match p.len() {
+                0 => {}
+                // A short pattern: any three-byte window that begins with it.
+                1 => (0..1 << 16).for_each(|rest| set(&mut starts3, first(1) | rest << 8)),
+                2 => (0..1 << 8).for_each(|rest| set(&mut starts3, first(2) | rest << 16)),
+                3 => set(&mut starts3, first(3)),
+                _ => set(&mut starts4, first(4)),
+            }
+        }
         Ok(Automaton {
-            dfa,
+            nfa,
             phrase: patterns.iter().map(|&(id, _)| id).collect(),
+            starts4,
+            starts3,
         })
     }
 
-    /// The leftmost-longest match in `hay[from..to]`.
+    /// Whether a pattern may begin at `s` of `hay`: the bit of its four- or
+    /// three-byte window is set, or fewer than three bytes are left.
     #[inline]
-    fn find(&self, hay: &[u8], from: usize, to: usize) -> Option<aho_corasick::Match> {
-        self.dfa.find(aho_corasick::Input::new(hay).range(from..to))
+    fn may_start(&self, hay: &[u8], s: usize) -> bool {
+        match hay.get(s..) {
+            Some(&[a, b, c, d, ..]) => {
+                let w = u32::from_le_bytes([a, b, c, d]);
+                has_window(&self.starts4, w) || has_window(&self.starts3, w & 0xFF_FFFF)
+            }
+            Some(&[a, b, c]) => has_window(&self.starts3, u32::from_le_bytes([a, b, c, 0])),
+            _ => true,
+        }
+    }
+
+    /// The longest pattern that begins at `s` of `hay`, as (its end, its
+    /// pattern index): the trie walked from its root, with no failure
+    /// transitions.
+    #[inline]
+    fn longest_at(&self, hay: &[u8], s: usize) -> Option<(usize, usize)> {
+        let nfa = &self.nfa;
+        let mut sid = nfa
+            .start_state(Anchored::Yes)
+            .expect("a contiguous NFA has an anchored start");
+        let mut found = None;
+        for (k, &b) in hay[s..].iter().enumerate() {
+            sid = nfa.next_state(Anchored::Yes, sid, b);
+            if nfa.is_special(sid) {
+                if nfa.is_dead(sid) {
+                    break;
+                }
+                if nfa.is_match(sid) {
+                    // A match state may also hold shorter patterns that end
+                    // here (suffixes, for unanchored searches): the one that
+                    // begins at `s` has the length walked.
+                    let len = k + 1;
+                    if let Some(pid) = (0..nfa.match_len(sid))
+                        .map(|i| nfa.match_pattern(sid, i))
+                        .find(|&pid| nfa.pattern_len(pid) == len)
+                    {
+                        found = Some((s + len, pid.as_usize()));
+                    }
+                }
+            }
+        }
+        found
     }
 }
 
@@ -109,7 +205,7 @@ fn folded_char_at(s: &[u8], i: usize) -> Option<char> {
 /// Scratch space for [`Lexicon::scan`].
 #[derive(Debug, Default)]
 pub(crate) struct ScanBufs {
-    /// Folded lines that are all ASCII, each followed by a line break.
+    /// Folded lines that are all ASCII.
     ascii: Vec<u8>,
     /// Folded lines with other bytes.
     wide: Vec<u8>,
@@ -211,10 +307,16 @@ impl Lexicon {
     /// only matches on word boundaries (so "share" does not match in
     /// "shareholder"); hit offsets are relative to piece `k`, and each
     /// piece's hits come in order. Matching is case-insensitive: the pieces
-    /// are folded (see [`fold::fold_into`]) into `bufs`, one after another
-    /// with a line break between them, and the automaton reads them in one
-    /// go: one search per document rather than one per line keeps its hot
-    /// states in cache.
+    /// are folded (see [`fold::fold_into`]) into `bufs`, one after another.
+    ///
+    /// The matches are those of one leftmost-longest search through each
+    /// piece (the earliest start, the longest phrase there, then on from its
+    /// end), found without running the automaton over every byte: a
+    /// position whose first three bytes open no phrase (a table lookup) is
+    /// passed over, and only at the others is the trie walked, anchored,
+    /// for the longest phrase beginning there. Most positions of prose are
+    /// passed over; the test `scan_equals_the_full_search` checks the
+    /// result against a search through every byte.
     pub(crate) fn scan(
         &self,
         text: &str,
@@ -236,8 +338,7 @@ impl Lexicon {
             let at = buf.len();
             fold::fold_into(&text[a as usize..b as usize], buf);
             if !self.needs_wide(&buf[at..]) {
-                buf.push(b'\n');
-                ascii_at.push((k as u32, at as u32, buf.len() as u32 - 1));
+                ascii_at.push((k as u32, at as u32, buf.len() as u32));
             } else {
                 let wat = wbuf.len();
                 wbuf.extend_from_slice(&buf[at..]);
@@ -245,61 +346,59 @@ impl Lexicon {
                 wide_at.push((k as u32, wat as u32, wbuf.len() as u32));
             }
         }
-        // ASCII lines: only ASCII phrases can match, in one search.
-        let mut j = 0;
-        for m in self.ascii.dfa.find_iter(buf.as_slice()) {
-            while ascii_at[j].2 < m.end() as u32 {
-                j += 1;
-            }
-            let (k, at, end) = ascii_at[j];
-            let phrase = self.ascii.phrase[m.pattern().as_usize()];
+        // ASCII lines: only ASCII phrases can match.
+        for &(k, at, end) in ascii_at.iter() {
             let piece = &buf[at as usize..end as usize];
-            if let Some(hit) = self.hit(
-                piece,
-                m.start() - at as usize,
-                m.end() - at as usize,
-                phrase,
-            ) {
-                f(k as usize, hit);
-            }
-        }
-        // Other lines: both automata, merged into one leftmost-longest
-        // sequence (the earliest start, then the longest).
-        for &(k, at, end) in wide_at.iter() {
-            let (at, end) = (at as usize, end as usize);
-            let piece = &wbuf[at..end];
-            let (mut next_a, mut next_w) = (None, None);
-            let (mut done_a, mut done_w) = (false, false);
-            let mut pos = 0;
-            loop {
-                let stale = |m: &Option<aho_corasick::Match>| m.is_none_or(|m| m.start() < pos);
-                if !done_a && stale(&next_a) {
-                    next_a = self.ascii.find(piece, pos, piece.len());
-                    done_a = next_a.is_none();
-                }
-                if !done_w && stale(&next_w) {
-                    next_w = self.wide.find(piece, pos, piece.len());
-                    done_w = next_w.is_none();
-                }
-                let (m, auto) = match (next_a, next_w) {
-                    (None, None) => break,
-                    (Some(a), None) => (a, &self.ascii),
-                    (None, Some(w)) => (w, &self.wide),
-                    (Some(a), Some(w)) => {
-                        if (a.start(), std::cmp::Reverse(a.end()))
-                            <= (w.start(), std::cmp::Reverse(w.end()))
-                        {
-                            (a, &self.ascii)
-                        } else {
-                            (w, &self.wide)
-                        }
-                    }
+            let mut s = 0;
+            while s < piece.len() {
+                let m = if self.ascii.may_start(piece, s) {
+                    self.ascii.longest_at(piece, s)
+                } else {
+                    None
                 };
-                pos = m.end();
-                let phrase = auto.phrase[m.pattern().as_usize()];
-                if let Some(hit) = self.hit(piece, m.start(), m.end(), phrase) {
+                let Some((end, pattern)) = m else {
+                    s += 1;
+                    continue;
+                };
+                let phrase = self.ascii.phrase[pattern];
+                if let Some(hit) = self.hit(piece, s, end, phrase) {
                     f(k as usize, hit);
                 }
+                s = end;
+            }
+        }
+        // Other lines: both automata; at each position the longer match.
+        for &(k, at, end) in wide_at.iter() {
+            let piece = &wbuf[at as usize..end as usize];
+            let mut s = 0;
+            while s < piece.len() {
+                let longest = |auto: &Automaton| {
+                    if auto.may_start(piece, s) {
+                        auto.longest_at(piece, s)
+                    } else {
+                        None
+                    }
+                };
+                let m = match (longest(&self.ascii), longest(&self.wide)) {
+                    (None, None) => None,
+                    (Some((end, p)), None) => Some((end, self.ascii.phrase[p])),
+                    (None, Some((end, p))) => Some((end, self.wide.phrase[p])),
+                    // Two matches at one start: the longer (they cannot be
+                    // as long, one being ASCII and the other not).
+                    (Some((ea, pa)), Some((ew, pw))) => Some(if ea >= ew {
+                        (ea, self.ascii.phrase[pa])
+                    } else {
+                        (ew, self.wide.phrase[pw])
+                    }),
+                };
+                let Some((end, phrase)) = m else {
+                    s += 1;
+                    continue;
+                };
+                if let Some(hit) = self.hit(piece, s, end, phrase) {
+                    f(k as usize, hit);
+                }
+                s = end;
             }
         }
     }
@@ -354,6 +453,7 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 
     fn folded(phrase: &str) -> Vec<u8> {
         let mut out = Vec::new();
@@ -472,6 +572,171 @@ mod tests {
                 .collect();
             assert_eq!(got, want, "{line:?}");
         }
+    }
+
+    /// The search as it was before positions were passed over: each
+    /// automaton run over every byte of the folded lines (the ASCII lines
+    /// in one buffer), the two automata's matches merged into one
+    /// leftmost-longest sequence on the other lines.
+    fn full_scan(lex: &Lexicon, text: &str, pieces: &[(u32, u32)]) -> Vec<(usize, Hit)> {
+        let build = |ascii: bool| {
+            let (mut patterns, mut ids) = (Vec::new(), Vec::new());
+            for (id, p) in lex.phrases.iter().enumerate() {
+                let f = folded(&p.text);
+                if f.is_ascii() == ascii {
+                    patterns.push(f);
+                    ids.push(id as u32);
+                }
+            }
+            let ac = AhoCorasickBuilder::new()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .unwrap();
+            (ac, ids)
+        };
+        let ((ascii, a_ids), (wide, w_ids)) = (build(true), build(false));
+        let find = |ac: &AhoCorasick, hay: &[u8], from: usize| {
+            ac.find(aho_corasick::Input::new(hay).range(from..hay.len()))
+        };
+        let (mut buf, mut ascii_at, mut out) = (Vec::new(), Vec::new(), Vec::new());
+        let mut wide_out = Vec::new();
+        for (k, &(a, b)) in pieces.iter().enumerate() {
+            let mut piece = Vec::new();
+            fold::fold_into(&text[a as usize..b as usize], &mut piece);
+            if !lex.needs_wide(&piece) {
+                let at = buf.len();
+                buf.extend_from_slice(&piece);
+                buf.push(b'\n');
+                ascii_at.push((k, at, buf.len() - 1));
+                continue;
+            }
+            let (mut next_a, mut next_w) = (None, None);
+            let (mut done_a, mut done_w) = (false, false);
+            let mut pos = 0;
+            loop {
+                let stale = |m: &Option<aho_corasick::Match>| m.is_none_or(|m| m.start() < pos);
+                if !done_a && stale(&next_a) {
+                    next_a = find(&ascii, &piece, pos);
+                    done_a = next_a.is_none();
+                }
+                if !done_w && stale(&next_w) {
+                    next_w = find(&wide, &piece, pos);
+                    done_w = next_w.is_none();
+                }
+                let (m, ids) = match (next_a, next_w) {
+                    (None, None) => break,
+                    (Some(a), None) => (a, &a_ids),
+                    (None, Some(w)) => (w, &w_ids),
+                    (Some(a), Some(w)) => {
+                        if (a.start(), std::cmp::Reverse(a.end()))
+                            <= (w.start(), std::cmp::Reverse(w.end()))
+                        {
+                            (a, &a_ids)
+                        } else {
+                            (w, &w_ids)
+                        }
+                    }
+                };
+                pos = m.end();
+                let phrase = ids[m.pattern().as_usize()];
+                if let Some(hit) = lex.hit(&piece, m.start(), m.end(), phrase) {
+                    wide_out.push((k, hit));
+                }
+            }
+        }
+        let mut j = 0;
+        for m in ascii.find_iter(buf.as_slice()) {
+            while ascii_at[j].2 < m.end() {
+                j += 1;
+            }
+            let (k, at, end) = ascii_at[j];
+            let phrase = a_ids[m.pattern().as_usize()];
+            if let Some(hit) = lex.hit(&buf[at..end], m.start() - at, m.end() - at, phrase) {
+                out.push((k, hit));
+            }
+        }
+        out.extend(wide_out);
+        out
+    }
+
+    /// Passing over positions finds what a search through every byte
+    /// finds: on the seeds, on lines of phrases glued to each other and to
+    /// words, cut anywhere, in other cases, with accents and other scripts.
+    #[test]
+    fn scan_equals_the_full_search() {
+        let lex = &*DEFAULT;
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut text = String::new();
+        for seed_file in [
+            include_str!("../../seeds/000_02118dcf92a12854.txt"),
+            include_str!("../../seeds/001_bcd2ba30f1d75fa3.txt"),
+            include_str!("../../seeds/002_787920350f074447.txt"),
+            include_str!("../../seeds/003_1f7848a26ced4f19.txt"),
+            include_str!("../../seeds/004_49e0b9f3c81a6a48.txt"),
+        ] {
+            text.push_str(seed_file);
+        }
+        let phrases: Vec<&str> = lex.phrases.iter().map(|p| &*p.text).collect();
+        let words = [
+            "share", "holder", "the", "é", "É", "x", "2024", "→", "»", "©", "’", "ад", "分享", "a",
+            "by", "ad", "\u{1}", "-", "LIRE",
+        ];
+        let seps = ["", " ", "  ", "：", "’", " — ", ", ", "\u{a0}", "|"];
+        for _ in 0..20_000 {
+            let mut line = String::new();
+            for _ in 0..1 + next(5) {
+                let part: String = match next(3) {
+                    0 => words[next(words.len())].to_string(),
+                    _ => {
+                        // A phrase, whole or cut at a character boundary.
+                        let p = phrases[next(phrases.len())];
+                        let cuts: Vec<usize> = p.char_indices().map(|(i, _)| i).collect();
+                        let from = if next(4) == 0 {
+                            cuts[next(cuts.len())]
+                        } else {
+                            0
+                        };
+                        p[from..].to_string()
+                    }
+                };
+                let part = match next(4) {
+                    0 => part.to_uppercase(),
+                    1 => part.replace('e', "é").replace('a', "À"),
+                    _ => part,
+                };
+                line.push_str(&part);
+                line.push_str(seps[next(seps.len())]);
+            }
+            text.push('\n');
+            text.push_str(&line);
+        }
+        let mut pieces = Vec::new();
+        let mut at = 0u32;
+        for line in text.split('\n') {
+            pieces.push((at, at + line.len() as u32));
+            at += line.len() as u32 + 1;
+        }
+        let mut got = Vec::new();
+        lex.scan(&text, &pieces, &mut ScanBufs::default(), |k, h| {
+            got.push((k, h.start, h.end, h.phrase))
+        });
+        let want: Vec<_> = full_scan(lex, &text, &pieces)
+            .into_iter()
+            .map(|(k, h)| (k, h.start, h.end, h.phrase))
+            .collect();
+        assert!(want.len() > 10_000, "{} hits", want.len());
+        for (g, w) in got.iter().zip(&want) {
+            let (a, b) = pieces[w.0];
+            assert_eq!(g, w, "{:?}", &text[a as usize..b as usize]);
+        }
+        assert_eq!(got.len(), want.len());
     }
 
     #[test]
