@@ -8,7 +8,7 @@
 //! independent evidence of where the article starts, which the model reads
 //! as inputs. (After decoding, `headline.rs` picks the headline itself.)
 
-use crate::classify::features::{DocFeatures, LineFeatures};
+use crate::classify::features::{self, DocFeatures, LineFeatures};
 use crate::hints::Hints;
 use crate::text::fold;
 use crate::text::tokens;
@@ -28,6 +28,8 @@ pub(super) fn names_headline(flags: u8) -> bool {
 
 /// Lines longer than this many words are never a headline.
 const MAX_WORDS: u32 = 40;
+// The features list every word of such a line.
+const _: () = assert!(features::LISTED_WORDS >= MAX_WORDS as usize);
 /// Lines examined for a match at most (headlines are near the top).
 const MAX_LINES: usize = 4000;
 
@@ -104,11 +106,19 @@ impl Evidence {
             let line = content(f);
             let mut flags = 0;
             if self.title.len() >= 2 {
-                words_of(line, &mut self.words);
-                let n = self.words.len();
+                // The features' list of the line's words, else its words
+                // again.
+                let words = match doc.all_words(i) {
+                    Some(words) => words,
+                    None => {
+                        words_of(line, &mut self.words);
+                        &self.words
+                    }
+                };
+                let n = words.len();
                 if n >= 2
                     && (n * 5 >= self.segment * 3 || n * 2 >= self.title.len())
-                    && contains_run(&self.title, &self.words)
+                    && contains_run(&self.title, words)
                 {
                     flags |= TITLE_MATCH;
                     page_title_repeated |= implicit.is_some();

@@ -53,8 +53,12 @@ pub(crate) struct LineFeatures {
     pub(crate) chars: u32,
     /// Words (see [`tokens`]).
     pub(crate) words: u32,
-    /// Where the hashes of the line's first words are in the document's list.
+    /// Where the hashes of the line's first words (up to [`LISTED_WORDS`])
+    /// are in the document's list.
     pub(crate) words_at: (u32, u32),
+    /// Whether that list holds every word of the trimmed line, bullet
+    /// included (see [`DocFeatures::all_words`]).
+    pub(crate) words_complete: bool,
     /// Words in the document language's stoplist.
     pub(crate) stop: u32,
     /// Words that start with an uppercase letter.
@@ -244,6 +248,11 @@ fn indent_width(ws: &str) -> u16 {
 /// Words per line whose hashes are kept for the model's n-grams.
 pub(super) const KEPT_WORDS: usize = 10;
 
+/// Words per line whose hashes are listed: enough for the head evidence
+/// to read every word of a line short enough to be a headline
+/// (`evidence.rs` checks this) without tokenizing it again.
+pub(super) const LISTED_WORDS: usize = 41;
+
 impl DocFeatures {
     /// Whether the document's stoplist fits it: a language was found and
     /// enough of its words are stopwords. Without that, stopword density
@@ -256,7 +265,18 @@ impl DocFeatures {
     /// The hashes of the first [`KEPT_WORDS`] words of line `i`.
     pub(crate) fn words(&self, i: usize) -> &[u64] {
         let (a, b) = self.lines[i].words_at;
-        &self.word_hashes[a as usize..b as usize]
+        &self.word_hashes[a as usize..(b as usize).min(a as usize + KEPT_WORDS)]
+    }
+
+    /// The hashes of every word of line `i`'s trimmed content, as
+    /// [`tokens::scan`] gives them, if the features listed them all: a
+    /// line of at most [`LISTED_WORDS`] words, sampled whole, whose bullet
+    /// (if any) is no word.
+    pub(crate) fn all_words(&self, i: usize) -> Option<&[u64]> {
+        let f = &self.lines[i];
+        let (a, b) = f.words_at;
+        f.words_complete
+            .then(|| &self.word_hashes[a as usize..b as usize])
     }
 
     /// Extracts the features of every line of `text`, whose line spans are
@@ -311,7 +331,7 @@ impl DocFeatures {
                 if f.words < 8 && w.upper {
                     f.lead_upper += 1;
                 }
-                if (f.words as usize) < KEPT_WORDS {
+                if (f.words as usize) < LISTED_WORDS {
                     self.word_hashes.push(w.hash);
                 }
                 f.words += 1;
@@ -324,6 +344,10 @@ impl DocFeatures {
                 }
             });
             f.words_at = (words_from, self.word_hashes.len() as u32);
+            // A bullet that is a word ("o ", "1. ") is not in the list.
+            f.words_complete = (f.words as usize) <= LISTED_WORDS
+                && sample.len() == body.len()
+                && (blen == 0 || !content.as_bytes()[0].is_ascii_alphanumeric());
             f.chars = st.chars;
             f.digits = st.digits;
             f.punct = st.punct;

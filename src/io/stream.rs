@@ -661,8 +661,15 @@ fn cut(msg: &str, max: usize) -> String {
 /// Whether a line is white space only: ASCII, or any Unicode white space
 /// (a no-break space, a vertical tab).
 fn is_blank(line: &[u8]) -> bool {
-    line.iter().all(u8::is_ascii_whitespace)
-        || std::str::from_utf8(line).is_ok_and(|s| s.chars().all(char::is_whitespace))
+    match line.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        // A record opens with `{`: it is not blank, and its bytes are not
+        // validated here (the JSON parser does it once). The vertical tab
+        // is the one ASCII character that is white space to `char` and
+        // not to `u8`.
+        Some(i) if line[i].is_ascii() && line[i] != 0x0B => false,
+        Some(_) => std::str::from_utf8(line).is_ok_and(|s| s.chars().all(char::is_whitespace)),
+    }
 }
 
 fn trim_newline(line: &[u8]) -> &[u8] {

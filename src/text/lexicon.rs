@@ -410,12 +410,32 @@ impl Lexicon {
         if piece.is_ascii() {
             return false;
         }
-        let Ok(piece) = std::str::from_utf8(piece) else {
-            return true;
-        };
-        piece
-            .chars()
-            .any(|c| self.wide_chars[c as usize / 64] & (1 << (c as usize % 64)) != 0)
+        // Folded text of a `str` is UTF-8: its characters are decoded
+        // without validating it again.
+        let mut i = 0;
+        while i < piece.len() {
+            let b = piece[i];
+            let (len, lead) = match b {
+                0..0x80 => {
+                    i += 1;
+                    continue;
+                }
+                0xC0..0xE0 => (2, b & 0x1F),
+                0xE0..0xF0 => (3, b & 0x0F),
+                _ => (4, b & 0x07),
+            };
+            let c = piece
+                .get(i + 1..i + len)
+                .unwrap_or_default()
+                .iter()
+                .fold(u32::from(lead), |c, &t| c << 6 | u32::from(t & 0x3F));
+            let c = (c as usize).min(char::MAX as usize);
+            if self.wide_chars[c / 64] & (1 << (c % 64)) != 0 {
+                return true;
+            }
+            i += len;
+        }
+        false
     }
 
     /// A match of `phrase` at `start..end` of the folded line `piece`, if it
