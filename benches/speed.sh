@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
-# The speed table of docs/BENCHMARKS.md: decruft --jsonl against the plain-Python C4 line
-# filter (../shared/bench/c4_filter.py), measured in the same run.
+# The speed table of docs/BENCHMARKS.md (and its summary in README.md):
+# decruft --jsonl against the plain-Python C4 line filter
+# (../shared/bench/c4_filter.py), and against decruft as it was at an
+# earlier commit, all measured in the same run.
 #
 #   bash benches/speed.sh [--write] [--reps N] [--no-direct] [--no-rss] [--bin PATH]
+#                         [--base REV | --base-bin PATH | --no-base]
 #
-# Builds the shipped binary (`--profile dist`) unless --bin is given, makes
-# its inputs in a temporary directory from ../shared/data (never committed):
-# the dev corpus (every `*dev.*.jsonl` page, `{"id", "text"}` only) and its
-# menu-heavy pages (non-blank lines under 32 bytes on average). For each
-# input it runs, interleaved, N rounds (default 5) of: the C4 filter,
-# decruft --threads 1, decruft --threads 2, each twice: through
+# Builds the shipped binary (`--profile dist`) unless --bin is given, and
+# the same from commit REV (default c055f94, before issue 23's work on
+# speed; from `git archive`, in target/speed-base-REV, kept for the next
+# run) unless --base-bin or --no-base. Makes its inputs in a temporary
+# directory from ../shared/data (never committed): the dev corpus (every
+# `*dev.*.jsonl` page, `{"id", "text"}` only) and its menu-heavy pages
+# (non-blank lines under 32 bytes on average). For each input it runs,
+# interleaved, N rounds (default 5) of: the C4 filter, the earlier decruft
+# --threads 1 and 2, decruft --threads 1 and 2, each twice: through
 # ../shared/bench/run_cmd.py (the benchmarks' harness; its own Python JSON
 # work caps what any command can reach, so `cat` is measured too) and
-# straight from the file to /dev/null (unless --no-direct). It prints medians of MB/s of text
-# and the median of the per-round ratios to the C4 filter; then start-up
-# (median wall time of 21 runs on empty input) and peak RSS on a 2 GB
-# stream (the dev corpus repeated, 2 threads). With --write it puts the
-# table between the `speed:begin` and `speed:end` markers of docs/BENCHMARKS.md.
+# straight from the file to /dev/null (unless --no-direct). It prints
+# medians of MB/s of text and the median of the per-round ratios to the C4
+# filter; then start-up (median wall time of 21 runs on empty input) and
+# peak RSS on a 2 GB stream (the dev corpus repeated, 2 threads), and the
+# load average before and after. With --write it puts the table between
+# the `speed:begin` and `speed:end` markers of docs/BENCHMARKS.md and a
+# summary between `speed-summary:begin` and `speed-summary:end` in README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-write=0 reps=5 rss=1 direct=1 bin=""
+write=0 reps=5 rss=1 direct=1 bin="" base=c055f94 base_bin=""
+usage="usage: bash benches/speed.sh [--write] [--reps N] [--no-direct] [--no-rss] [--bin PATH] [--base REV | --base-bin PATH | --no-base]"
 while [ $# -gt 0 ]; do
     case "$1" in
         --write) write=1 ;;
@@ -27,10 +36,29 @@ while [ $# -gt 0 ]; do
         --no-rss) rss=0 ;;
         --no-direct) direct=0 ;;
         --bin) bin="$2"; shift ;;
-        *) echo "usage: bash benches/speed.sh [--write] [--reps N] [--no-direct] [--no-rss] [--bin PATH]" >&2; exit 2 ;;
+        --base) base="$2"; shift ;;
+        --base-bin) base_bin="$2"; base=""; shift ;;
+        --no-base) base="" ;;
+        *) echo "$usage" >&2; exit 2 ;;
     esac
     shift
 done
+base_label=""
+if [ -n "$base" ]; then
+    # The earlier commit's shipped binary, built once from its own tree.
+    rev=$(git rev-parse --short "$base")
+    dir="target/speed-base-$rev"
+    if [ ! -x "$dir/decruft" ]; then
+        rm -rf "$dir/src" && mkdir -p "$dir/src"
+        git archive "$rev" | tar -x -C "$dir/src"
+        (cd "$dir/src" && CARGO_TARGET_DIR=../../speed-base-target cargo build --quiet --profile dist -p decruft-cli)
+        cp target/speed-base-target/dist/decruft "$dir/decruft"
+    fi
+    base_bin="$dir/decruft"
+    base_label="$rev"
+elif [ -n "$base_bin" ]; then
+    base_label="$base_bin"
+fi
 if [ -z "$bin" ]; then
     cargo build --quiet --profile dist -p decruft-cli
     bin=target/dist/decruft
@@ -38,6 +66,7 @@ if [ -z "$bin" ]; then
 else
     profile="binary $bin"
 fi
+export SPEED_BASE_BIN="$base_bin" SPEED_BASE_LABEL="$base_label"
 export SPEED_BIN="$bin" SPEED_REPS="$reps" SPEED_RSS="$rss" SPEED_DIRECT="$direct" SPEED_WRITE="$write" SPEED_PROFILE="$profile"
 export SPEED_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src cli || echo '+changes')"
 trap 'rm -rf "${SPEED_TMP:-}"' EXIT
@@ -71,12 +100,16 @@ def mean_line(text):
 inputs = [("dev corpus", *write_input("dev", docs)),
           ("menu-heavy pages", *write_input("menu", [d for d in docs if mean_line(d["text"]) < 32]))]
 
-COMMANDS = {
-    "c4": ["python3", C4],
+BASE, BASE_LABEL = os.environ["SPEED_BASE_BIN"], os.environ["SPEED_BASE_LABEL"]
+COMMANDS = {"c4": ["python3", C4]}
+if BASE:
+    COMMANDS["b1"] = [BASE, "--jsonl", "--threads", "1"]
+    COMMANDS["b2"] = [BASE, "--jsonl", "--threads", "2"]
+COMMANDS.update({
     "t1": [BIN, "--jsonl", "--threads", "1"],
     "t2": [BIN, "--jsonl", "--threads", "2"],
     "cat": ["cat"],
-}
+})
 
 def harness(cmd, data):
     """MB/s of text as run_cmd.py reports it (the whole process, through its pipes)."""
@@ -106,8 +139,8 @@ for name, data, ndocs, mb in inputs:
         med = {k: statistics.median(v) for k, v in runs.items() if v}
         ratio = lambda k: statistics.median(a / b for a, b in zip(runs[k], runs["c4"]))
         scaling = statistics.median(a / b for a, b in zip(runs["t2"], runs["t1"]))
-        rows.append((name, ndocs, mb, how, med, ratio("t1"), ratio("t2"), scaling,
-                     ratio("cat") if runs["cat"] else None))
+        rows.append((name, ndocs, mb, how, med, {k: ratio(k) for k in med if k != "cat"},
+                     scaling, ratio("cat") if runs["cat"] else None))
         print(rows[-1], file=sys.stderr)
 
 starts = []
@@ -143,14 +176,18 @@ out.append(f"Measured by `bash benches/speed.sh` at commit {os.environ['SPEED_CO
            f"(other jobs shared the machine). MB/s of text, median of {REPS} interleaved rounds; "
            f"×C4 is the median of the per-round ratios to the plain-Python C4 filter "
            f"(`../shared/bench/c4_filter.py`) in the same round.\n")
-out.append("| input | measured | C4 filter | decruft, 1 thread | ×C4 | decruft, 2 threads | ×C4 | 2 threads / 1 |")
-out.append("|---|---|---|---|---|---|---|---|")
-for name, ndocs, mb, how, med, r1, r2, sc, rcat in rows:
+cols = ([("b1", f"decruft {BASE_LABEL}, 1 thread"), ("t1", "decruft now, 1 thread"),
+         ("b2", f"decruft {BASE_LABEL}, 2 threads"), ("t2", "decruft now, 2 threads")] if BASE
+        else [("t1", "decruft, 1 thread"), ("t2", "decruft, 2 threads")])
+out.append("| input | measured | C4 filter | " + " | ".join(c for _, c in cols) + " | 2 threads / 1 |")
+out.append("|---|---|---|" + "---|" * len(cols) + "---|")
+for name, ndocs, mb, how, med, ratios, sc, rcat in rows:
     how_s = "through run_cmd.py" if how == "run_cmd.py" else "file → /dev/null"
-    out.append(f"| {name} ({ndocs:,} pages, {mb:.1f} MB) | {how_s} | {f(med['c4'])} MB/s | "
-               f"{f(med['t1'])} MB/s | {r1:.2f}× | {f(med['t2'])} MB/s | {r2:.2f}× | {sc:.2f}× |")
+    out.append(f"| {name} ({ndocs:,} pages, {mb:.1f} MB) | {how_s} | {f(med['c4'])} MB/s | " +
+               " | ".join(f"{f(med[k])} MB/s ({ratios[k]:.2f}× C4)" for k, _ in cols) +
+               f" | {sc:.2f}× |")
 out.append("")
-cats = [(name, med["cat"], rcat) for name, _, _, how, med, _, _, _, rcat in rows if rcat]
+cats = [(name, med["cat"], rcat) for name, _, _, how, med, _, _, rcat in rows if rcat]
 out.append("Through run_cmd.py, `cat` in decruft's place (the harness's own ceiling): " +
            "; ".join(f"{n} {f(m)} MB/s ({r:.2f}× C4)" for n, m, r in cats) + ".\n")
 out.append(f"Start-up (`decruft --jsonl < /dev/null`, median wall time of 21 runs): {startup:.0f} ms.\n")
@@ -165,5 +202,22 @@ if os.environ["SPEED_WRITE"] == "1":
     if n != 1:
         sys.exit("docs/BENCHMARKS.md has no speed:begin / speed:end markers")
     open("docs/BENCHMARKS.md", "w", encoding="utf-8").write(new)
-    print("docs/BENCHMARKS.md updated", file=sys.stderr)
+    # The README's summary: one thread, file to /dev/null, against C4.
+    summary = []
+    for name, ndocs, mb, how, med, ratios, sc, rcat in rows:
+        if how != "direct" and os.environ["SPEED_DIRECT"] == "1":
+            continue
+        then = f"{ratios['b1']:.2f}× at {BASE_LABEL}, " if BASE else ""
+        summary.append(f"| {name} | {f(med['t1'])} MB/s | {ratios['t1']:.2f}× ({then}same run) | "
+                       f"{sc:.2f}× |")
+    summary = ("| input | decruft, 1 thread | × the C4 filter | 2 threads / 1 |\n|---|---|---|---|\n"
+               + "\n".join(summary) + f"\n\nLoad average {load0[0]:.1f} to {load1[0]:.1f} on "
+               f"{os.cpu_count()} cores, commit {os.environ['SPEED_COMMIT']}; details in docs/BENCHMARKS.md.\n")
+    readme = open("README.md", encoding="utf-8").read()
+    new, n = re.subn(r"(<!-- speed-summary:begin -->\n).*?(<!-- speed-summary:end -->)",
+                     lambda m: m.group(1) + summary + m.group(2), readme, flags=re.S)
+    if n != 1:
+        sys.exit("README.md has no speed-summary:begin / speed-summary:end markers")
+    open("README.md", "w", encoding="utf-8").write(new)
+    print("docs/BENCHMARKS.md and README.md updated", file=sys.stderr)
 EOF
