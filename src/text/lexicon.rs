@@ -1,15 +1,11 @@
 //! The boilerplate phrase lexicon, compiled: the phrases
-//! (`data/lexicon/<category>.txt`, see `data.rs`) become Aho-Corasick
-//! tries that find them in a document's lines, case-insensitively and on
+//! (`data/lexicon/<category>.txt`, see `data.rs`) become tries that
+//! find them in a document's lines, case-insensitively and on
 //! word boundaries. The lexicon also holds the stoplists' table
 //! (`stopwords.rs`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
-
-use aho_corasick::automaton::Automaton as _;
-use aho_corasick::nfa::contiguous;
-use aho_corasick::{Anchored, MatchKind};
 
 use crate::error::Error;
 use crate::label::Label;
@@ -27,14 +23,18 @@ pub(crate) struct Phrase {
     bounds: (bool, bool),
 }
 
-/// Phrases folded (see [`fold::fold_into`]) into one automaton, with the
-/// phrase of each of its patterns and the three-byte windows that can open
-/// one of them.
+/// Phrases folded (see [`fold::fold_into`]) into one trie, with the
+/// three- and four-byte windows that can open one of them.
 #[derive(Clone, Debug)]
 struct Automaton {
-    /// The phrases' trie, walked anchored from one position at a time
-    /// (see [`Automaton::longest_at`]).
-    nfa: contiguous::NFA,
+    /// The root's child by byte (0: none; the root is state 0).
+    root: Box<[u32; 256]>,
+    /// Per state: where its edges begin in `labels` and `targets` (those of
+    /// state `s` are `first[s]..first[s + 1]`, sorted by byte).
+    first: Vec<u32>,
+    labels: Vec<u8>,
+    targets: Vec<u32>,
+    /// Per state: the phrase whose folded text ends there, or [`NO_PHRASE`].
     phrase: Vec<u32>,
     /// One bit per hashed four-byte window (see [`window_slot`]): set if a
     /// pattern of four bytes or more may begin with those four bytes…
@@ -44,6 +44,9 @@ struct Automaton {
     /// most positions of prose are such.
     starts3: Box<[u64; START_WORDS]>,
 }
+
+/// No phrase ends at a trie state.
+const NO_PHRASE: u32 = u32::MAX;
 
 /// Bits of the tables of [`Automaton::starts4`]: 2^17 (16 KB).
 const START_BITS: u32 = 17;
@@ -66,11 +69,42 @@ fn has_window(table: &[u64; START_WORDS], w: u32) -> bool {
 
 impl Automaton {
     fn build(patterns: &[(u32, Vec<u8>)]) -> Result<Automaton, Error> {
-        let nfa = contiguous::Builder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .prefilter(false)
-            .build(patterns.iter().map(|(_, p)| p))
-            .map_err(|e| Error::setting(format!("cannot build the phrase automaton: {e}")))?;
+        // The trie with each state's edges in a vector, then laid out flat.
+        // Of two phrases that fold alike, the first ends at their state.
+        let mut edges: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
+        let mut phrase = vec![NO_PHRASE];
+        for (id, p) in patterns {
+            let mut at = 0usize;
+            for &b in p {
+                at = match edges[at].iter().find(|&&(l, _)| l == b) {
+                    Some(&(_, next)) => next as usize,
+                    None => {
+                        let next = edges.len();
+                        let next32 = u32::try_from(next)
+                            .map_err(|_| Error::setting("the phrase lexicon is too large"))?;
+                        edges[at].push((b, next32));
+                        edges.push(Vec::new());
+                        phrase.push(NO_PHRASE);
+                        next
+                    }
+                };
+            }
+            if at != 0 && phrase[at] == NO_PHRASE {
+                phrase[at] = *id;
+            }
+        }
+        let mut root = Box::new([0u32; 256]);
+        for &(b, next) in &edges[0] {
+            root[b as usize] = next;
+        }
+        let (mut first, mut labels, mut targets) = (Vec::new(), Vec::new(), Vec::new());
+        for mut e in edges {
+            first.push(labels.len() as u32);
+            e.sort_unstable();
+            labels.extend(e.iter().map(|&(l, _)| l));
+            targets.extend(e.iter().map(|&(_, t)| t));
+        }
+        first.push(labels.len() as u32);
         let mut starts4 = Box::new([0u64; START_WORDS]);
         let mut starts3 = Box::new([0u64; START_WORDS]);
         let set = |table: &mut [u64; START_WORDS], w: u32| {
@@ -94,8 +128,11 @@ impl Automaton {
             }
         }
         Ok(Automaton {
-            nfa,
-            phrase: patterns.iter().map(|&(id, _)| id).collect(),
+            root,
+            first,
+            labels,
+            targets,
+            phrase,
             starts4,
             starts3,
         })
@@ -115,35 +152,24 @@ impl Automaton {
         }
     }
 
-    /// The longest pattern that begins at `s` of `hay`, as (its end, its
-    /// pattern index): the trie walked from its root, with no failure
-    /// transitions.
+    /// The longest phrase whose folded text begins at `s` of `hay`, as
+    /// (its end, the phrase): the trie walked from its root.
     #[inline]
-    fn longest_at(&self, hay: &[u8], s: usize) -> Option<(usize, usize)> {
-        let nfa = &self.nfa;
-        let mut sid = nfa
-            .start_state(Anchored::Yes)
-            .expect("a contiguous NFA has an anchored start");
+    fn longest_at(&self, hay: &[u8], s: usize) -> Option<(usize, u32)> {
+        let mut state = self.root[hay[s] as usize] as usize;
         let mut found = None;
-        for (k, &b) in hay[s..].iter().enumerate() {
-            sid = nfa.next_state(Anchored::Yes, sid, b);
-            if nfa.is_special(sid) {
-                if nfa.is_dead(sid) {
-                    break;
-                }
-                if nfa.is_match(sid) {
-                    // A match state may also hold shorter patterns that end
-                    // here (suffixes, for unanchored searches): the one that
-                    // begins at `s` has the length walked.
-                    let len = k + 1;
-                    if let Some(pid) = (0..nfa.match_len(sid))
-                        .map(|i| nfa.match_pattern(sid, i))
-                        .find(|&pid| nfa.pattern_len(pid) == len)
-                    {
-                        found = Some((s + len, pid.as_usize()));
-                    }
-                }
+        let mut k = s + 1;
+        while state != 0 {
+            if self.phrase[state] != NO_PHRASE {
+                found = Some((k, self.phrase[state]));
             }
+            let Some(&b) = hay.get(k) else { break };
+            let (from, to) = (self.first[state] as usize, self.first[state + 1] as usize);
+            state = match self.labels[from..to].iter().position(|&l| l == b) {
+                Some(j) => self.targets[from + j] as usize,
+                None => 0,
+            };
+            k += 1;
         }
         found
     }
@@ -151,14 +177,12 @@ impl Automaton {
 
 /// The compiled phrase lexicon and stopword table.
 ///
-/// The phrases live in two automata. Folding turns Latin letters into ASCII, so
-/// most phrases are ASCII once folded: their automaton tells few byte
-/// classes apart and builds in a third of the time of one automaton for all
-/// (start-up counts when a pipeline runs one process per shard). The other
-/// phrases (other scripts, symbols such as "→") can only match in lines that
-/// still hold non-ASCII bytes after folding, and only those are searched
-/// with both automata, their matches merged exactly as one leftmost-longest
-/// automaton over all phrases would give them.
+/// The phrases live in two tries. Folding turns Latin letters into ASCII, so
+/// most phrases are ASCII once folded, and the other phrases (other
+/// scripts, symbols such as "→") can only match in lines that still hold
+/// non-ASCII bytes after folding: only those lines are searched with both
+/// tries, their matches merged exactly as one leftmost-longest search over
+/// all phrases would give them.
 #[derive(Clone, Debug)]
 pub(crate) struct Lexicon {
     /// Phrases that are ASCII once folded.
@@ -281,11 +305,10 @@ impl Lexicon {
                 wide_chars[c as usize / 64] |= 1 << (c as usize % 64);
             }
         }
-        // Contiguous NFAs, not DFAs: the DFA of the ASCII phrases (7.9 MB,
-        // four times L2) took 130 ms of CPU and 60 MB to build at every
-        // start, and a whole run over a third of the dev corpus took more
-        // CPU with it (1.74 s against 1.52 s, one thread). The two build at
-        // once.
+        // Plain tries, walked anchored: no failure transitions to compute
+        // at every start (an Aho-Corasick automaton's took a quarter of
+        // start-up), nor a DFA's tables (7.9 MB for the ASCII phrases, 130
+        // ms to build). The two build at once.
         let (ascii, (wide, stop)) = std::thread::scope(|scope| {
             let rest = scope.spawn(|| (Automaton::build(&wide), StopTable::build()));
             let ascii = Automaton::build(&ascii);
@@ -360,7 +383,7 @@ impl Lexicon {
                     s += 1;
                     continue;
                 };
-                let phrase = self.ascii.phrase[pattern];
+                let phrase = pattern;
                 if let Some(hit) = self.hit(piece, s, end, phrase) {
                     f(k as usize, hit);
                 }
@@ -381,15 +404,10 @@ impl Lexicon {
                 };
                 let m = match (longest(&self.ascii), longest(&self.wide)) {
                     (None, None) => None,
-                    (Some((end, p)), None) => Some((end, self.ascii.phrase[p])),
-                    (None, Some((end, p))) => Some((end, self.wide.phrase[p])),
+                    (Some(m), None) | (None, Some(m)) => Some(m),
                     // Two matches at one start: the longer (they cannot be
                     // as long, one being ASCII and the other not).
-                    (Some((ea, pa)), Some((ew, pw))) => Some(if ea >= ew {
-                        (ea, self.ascii.phrase[pa])
-                    } else {
-                        (ew, self.wide.phrase[pw])
-                    }),
+                    (Some(a), Some(w)) => Some(if a.0 >= w.0 { a } else { w }),
                 };
                 let Some((end, phrase)) = m else {
                     s += 1;
@@ -473,7 +491,7 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+    use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
     fn folded(phrase: &str) -> Vec<u8> {
         let mut out = Vec::new();
