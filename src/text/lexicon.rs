@@ -29,13 +29,13 @@ pub(crate) struct Phrase {
 struct Automaton {
     /// The root's child by byte (0: none; the root is state 0).
     root: Box<[u32; 256]>,
-    /// Per state: where its edges begin in `labels` and `targets` (those of
-    /// state `s` are `first[s]..first[s + 1]`, sorted by byte).
-    first: Vec<u32>,
+    /// Per state, breadth first: where its edges begin in `labels` and
+    /// `targets` (those of state `s` end where state `s + 1`'s begin;
+    /// sorted by byte), and the phrase whose folded text ends there, or
+    /// [`NO_PHRASE`].
+    states: Vec<[u32; 2]>,
     labels: Vec<u8>,
     targets: Vec<u32>,
-    /// Per state: the phrase whose folded text ends there, or [`NO_PHRASE`].
-    phrase: Vec<u32>,
     /// One bit per hashed four-byte window (see [`window_slot`]): set if a
     /// pattern of four bytes or more may begin with those four bytes…
     starts4: Box<[u64; START_WORDS]>,
@@ -93,18 +93,32 @@ impl Automaton {
                 phrase[at] = *id;
             }
         }
+        // Laid out breadth first, so that the shallow states most walks
+        // stop in sit together in cache; each state's phrase beside its
+        // edges' start.
+        let mut order = vec![0usize];
+        let mut new_id = vec![0u32; edges.len()];
+        let mut k = 0;
+        while k < order.len() {
+            let at = order[k];
+            edges[at].sort_unstable();
+            for &(_, next) in &edges[at] {
+                new_id[next as usize] = order.len() as u32;
+                order.push(next as usize);
+            }
+            k += 1;
+        }
+        let (mut states, mut labels, mut targets) = (Vec::new(), Vec::new(), Vec::new());
+        for &at in &order {
+            states.push([labels.len() as u32, phrase[at]]);
+            labels.extend(edges[at].iter().map(|&(l, _)| l));
+            targets.extend(edges[at].iter().map(|&(_, t)| new_id[t as usize]));
+        }
+        states.push([labels.len() as u32, NO_PHRASE]);
         let mut root = Box::new([0u32; 256]);
         for &(b, next) in &edges[0] {
-            root[b as usize] = next;
+            root[b as usize] = new_id[next as usize];
         }
-        let (mut first, mut labels, mut targets) = (Vec::new(), Vec::new(), Vec::new());
-        for mut e in edges {
-            first.push(labels.len() as u32);
-            e.sort_unstable();
-            labels.extend(e.iter().map(|&(l, _)| l));
-            targets.extend(e.iter().map(|&(_, t)| t));
-        }
-        first.push(labels.len() as u32);
         let mut starts4 = Box::new([0u64; START_WORDS]);
         let mut starts3 = Box::new([0u64; START_WORDS]);
         let set = |table: &mut [u64; START_WORDS], w: u32| {
@@ -129,10 +143,9 @@ impl Automaton {
         }
         Ok(Automaton {
             root,
-            first,
+            states,
             labels,
             targets,
-            phrase,
             starts4,
             starts3,
         })
@@ -160,11 +173,12 @@ impl Automaton {
         let mut found = None;
         let mut k = s + 1;
         while state != 0 {
-            if self.phrase[state] != NO_PHRASE {
-                found = Some((k, self.phrase[state]));
+            let [from, phrase] = self.states[state];
+            if phrase != NO_PHRASE {
+                found = Some((k, phrase));
             }
             let Some(&b) = hay.get(k) else { break };
-            let (from, to) = (self.first[state] as usize, self.first[state + 1] as usize);
+            let (from, to) = (from as usize, self.states[state + 1][0] as usize);
             state = match self.labels[from..to].iter().position(|&l| l == b) {
                 Some(j) => self.targets[from + j] as usize,
                 None => 0,
