@@ -93,6 +93,7 @@ pub struct StripperBuilder {
     patterns: Option<Arc<Patterns>>,
     min_site_pages: u32,
     stable: bool,
+    cascade: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -114,6 +115,7 @@ impl Default for StripperBuilder {
             patterns: None,
             min_site_pages: DEFAULT_MIN_PAGES,
             stable: false,
+            cascade: true,
         }
     }
 }
@@ -266,6 +268,25 @@ impl StripperBuilder {
         self
     }
 
+    /// Lets the lines the model is sure of skip its second stage (default:
+    /// on), as the model's cascade says: a line whose first-stage score,
+    /// and its neighbours', are far from the decision keeps a score derived
+    /// from its own, which turns over about one line in a thousand of those
+    /// and saves most of the second stage's work. Off, the second stage
+    /// scores every line (a model without a cascade always does).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let exact = decruft::Stripper::builder().cascade(false).build()?;
+    /// # drop(exact);
+    /// # Ok::<(), decruft::Error>(())
+    /// ```
+    pub fn cascade(&mut self, yes: bool) -> &mut StripperBuilder {
+        self.cascade = yes;
+        self
+    }
+
     /// Builds the stripper.
     ///
     /// Fails on an empty keep set, an unknown language code, a non-finite
@@ -332,6 +353,8 @@ impl StripperBuilder {
                 model,
                 patterns: self.patterns.clone(),
                 min_site_pages: self.min_site_pages,
+                exact: !self.cascade,
+                cascade_counts: Arc::default(),
             },
             explain: self.explain,
             stable: self.stable,
@@ -340,6 +363,26 @@ impl StripperBuilder {
 }
 
 impl Stripper {
+    /// How many non-blank lines this stripper and its clones have given
+    /// the model's second stage, and how many of them the cascade let skip
+    /// the trees (see [`StripperBuilder::cascade`]): `(lines, skipped)`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let stripper = decruft::Stripper::new();
+    /// stripper.strip("Accueil\nLe président a parlé longuement devant les députés.\n");
+    /// let (lines, skipped) = stripper.cascade_counts();
+    /// assert!(lines == 2 && skipped <= lines);
+    /// ```
+    pub fn cascade_counts(&self) -> (u64, u64) {
+        let c = &self.classifier.cascade_counts;
+        (
+            c[0].load(std::sync::atomic::Ordering::Relaxed),
+            c[1].load(std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+
     /// A stripper with the default settings: the embedded lexicon and model.
     ///
     /// # Panics

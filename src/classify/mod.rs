@@ -23,6 +23,7 @@ pub(crate) mod stage2;
 pub(crate) mod verdict;
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::classify::decode::{Decoder, State, Step};
@@ -36,7 +37,7 @@ use crate::hints::Hints;
 use crate::label::PageKind;
 use crate::model::costs::Costs;
 use crate::model::inputs::{Kind, DENSE, STAGE2};
-use crate::model::Model;
+use crate::model::{Model, Stage2};
 use crate::site::lookup::SiteLines;
 use crate::site::url::site_of_url;
 use crate::site::Patterns;
@@ -59,6 +60,12 @@ pub(crate) struct Classifier {
     pub(crate) patterns: Option<Arc<Patterns>>,
     /// Sites with fewer pages than this are read as without patterns.
     pub(crate) min_site_pages: u32,
+    /// Runs the second stage on every line, whatever the model's cascade
+    /// says.
+    pub(crate) exact: bool,
+    /// Non-blank lines the second stage was asked about, and how many of
+    /// them the cascade let skip the trees (shared by clones, for reports).
+    pub(crate) cascade_counts: Arc<[AtomicU64; 2]>,
 }
 
 /// A classified document, line by line (views into the thread's scratch).
@@ -151,9 +158,17 @@ pub(crate) struct Scratch {
     pub(crate) crosses: Vec<u32>,
     /// Second-stage inputs: one row of [`STAGE2`] per non-blank line.
     stage2_inputs: Vec<f32>,
-    /// The non-blank lines, and their second-stage log-odds.
+    /// The non-blank lines the second stage scores, and their
+    /// second-stage log-odds.
     rows: Vec<u32>,
     stage2_logits: Vec<f32>,
+    /// The first-stage log-odds of every non-blank line, whether the
+    /// cascade lets it skip the second stage, how many do, and the lines
+    /// that do with their derived log-odds.
+    first_z: Vec<f32>,
+    skip: Vec<bool>,
+    pub(crate) skips: usize,
+    skipped: Vec<(u32, f32)>,
     top: Vec<Vec<(&'static str, f32)>>,
     decoder: Decoder,
 }
@@ -183,16 +198,24 @@ impl Classifier {
             s.top.clear();
             if let (true, Some(model)) = (explain, &self.model) {
                 // The second stage's inputs are still in `stage2_inputs`, one row per
-                // non-blank line, as the last stage read them.
-                let mut row = 0;
+                // line it scored, as the last stage read them; the lines the
+                // cascade let skip it have none.
+                let (mut row, mut scored, mut skipped) = (0, 0, 0);
                 for i in 0..s.doc.lines.len() {
                     let top = if s.doc.lines[i].blank {
                         Vec::new()
                     } else {
                         s.line_inputs(text, model.kind, i);
-                        let row_inputs = &s.stage2_inputs[row * STAGE2..(row + 1) * STAGE2];
+                        let stage2 = if s.skip[row] {
+                            skipped += 1;
+                            Stage2::Skipped(s.skipped[skipped - 1].1)
+                        } else {
+                            scored += 1;
+                            let r = scored - 1;
+                            Stage2::Inputs(&s.stage2_inputs[r * STAGE2..(r + 1) * STAGE2])
+                        };
                         row += 1;
-                        model.explain(&s.x, &s.crosses, &s.sparse, row_inputs, 5)
+                        model.explain(&s.x, &s.crosses, &s.sparse, stage2, 5)
                     };
                     s.top.push(top);
                 }
@@ -274,12 +297,42 @@ impl Classifier {
             s.logits[i] = model.logit(&s.x, &s.crosses, &s.sparse);
         }
         // The second stage, and each later forest, reads the document
-        // through the previous stage's scores.
-        // All non-blank lines' inputs as one matrix, so that the trees see
-        // many rows at once.
+        // through the previous stage's scores. The lines the cascade lets
+        // skip it (see `model/cascade.rs`) take a score derived from their
+        // first-stage log-odds; the others' inputs go into one matrix, so
+        // that the trees see many rows at once.
         s.rows.clear();
-        s.rows
-            .extend((0..s.doc.lines.len() as u32).filter(|&i| !s.doc.lines[i as usize].blank));
+        s.skipped.clear();
+        s.first_z.clear();
+        for (i, f) in s.doc.lines.iter().enumerate() {
+            if !f.blank {
+                s.first_z.push(s.logits[i]);
+            }
+        }
+        let cascade = model.cascade.filter(|_| !self.exact);
+        s.skips = match &cascade {
+            Some(c) => c.skips(&s.first_z, &mut s.skip),
+            None => {
+                s.skip.clear();
+                s.skip.resize(s.first_z.len(), false);
+                0
+            }
+        };
+        self.cascade_counts[0].fetch_add(s.first_z.len() as u64, Ordering::Relaxed);
+        self.cascade_counts[1].fetch_add(s.skips as u64, Ordering::Relaxed);
+        let mut row = 0;
+        for (i, f) in s.doc.lines.iter().enumerate() {
+            if f.blank {
+                continue;
+            }
+            if s.skip[row] {
+                let c = cascade.as_ref().expect("rows skip only with a cascade");
+                s.skipped.push((i as u32, c.score(s.first_z[row])));
+            } else {
+                s.rows.push(i as u32);
+            }
+            row += 1;
+        }
         for stage in 0..model.stages() {
             let knows = s.doc.knows_language();
             s.rescorer
@@ -293,6 +346,9 @@ impl Classifier {
             s.stage2_logits.resize(s.rows.len(), 0.0);
             model.logit2_rows(stage, &s.stage2_inputs, &mut s.stage2_logits);
             for (&z, &i) in s.stage2_logits.iter().zip(&s.rows) {
+                s.next_logits[i as usize] = z;
+            }
+            for &(i, z) in &s.skipped {
                 s.next_logits[i as usize] = z;
             }
             std::mem::swap(&mut s.logits, &mut s.next_logits);

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::model::cascade::Cascade;
 use crate::model::costs::{Cost, Costs};
 use crate::model::inputs::{self, Kind, DENSE, NAMES, STAGE2, STAGE2_NAMES};
 use crate::model::trees::{Forest, ForestFile};
@@ -71,6 +72,9 @@ pub(crate) struct ModelFile {
     /// Second stage as trees, if any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) forests: Vec<ForestFile>,
+    /// Which lines may skip the trees, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) cascade: Option<Cascade>,
     /// How the model was trained (free text for people).
     #[serde(default)]
     pub(crate) trained: String,
@@ -132,6 +136,10 @@ impl Model {
         model.costs = file.costs;
         for f in file.forests {
             model.forests.push(Forest::from_file(f, STAGE2)?);
+        }
+        if let Some(c) = file.cascade {
+            c.check()?;
+            model.cascade = Some(c);
         }
         for (i, (_, w)) in file.dense.iter().enumerate() {
             model.dense[i] = *w;

@@ -9,6 +9,7 @@
 //! written by `decruft train` ([`file`]: the format, its version and the
 //! fingerprint of the inputs).
 
+pub(crate) mod cascade;
 pub(crate) mod costs;
 pub(crate) mod file;
 pub(crate) mod inputs;
@@ -16,6 +17,7 @@ pub(crate) mod trees;
 
 use std::sync::{Arc, LazyLock};
 
+use crate::model::cascade::Cascade;
 use crate::model::costs::Costs;
 use crate::model::inputs::{ngram_scale, Kind, DENSE, HASH_BITS, NAMES, STAGE2, STAGE2_NAMES};
 use crate::model::trees::Forest;
@@ -38,6 +40,8 @@ pub(crate) struct Model {
     /// document through the previous one's scores.
     pub(crate) forests: Vec<Forest>,
     pub(crate) costs: Costs,
+    /// Which lines may skip the trees (see [`cascade`]); `None`: none.
+    pub(crate) cascade: Option<Cascade>,
 }
 
 impl Model {
@@ -52,6 +56,7 @@ impl Model {
             stage2: vec![0.0; STAGE2],
             forests: Vec::new(),
             costs: Costs::default(),
+            cascade: None,
         }
     }
 
@@ -116,7 +121,7 @@ impl Model {
         x: &[f32],
         crosses: &[u32],
         sparse: &[u32],
-        stage2_inputs: &[f32],
+        stage2: Stage2<'_>,
         top: usize,
     ) -> Vec<(&'static str, f32)> {
         let contributions = |names: &'static [&'static str], w: &[f32], x: &[f32]| {
@@ -128,18 +133,19 @@ impl Model {
                 .collect::<Vec<_>>()
         };
         let mut parts = contributions(NAMES, &self.dense, x);
-        if self.forests.is_empty() {
-            parts.extend(contributions(STAGE2_NAMES, &self.stage2, stage2_inputs));
-        } else {
-            // Trees have no per-input weights: their whole say, and the
-            // line's own first-stage score they started from.
-            let z = self
-                .forests
-                .iter()
-                .last()
-                .map_or(0.0, |f| f.eval(stage2_inputs))
-                + self.bias2;
-            parts.push(("trees", z));
+        match stage2 {
+            // A line the cascade let skip the second stage: the score its
+            // first-stage log-odds gave it instead.
+            Stage2::Skipped(z) => parts.push(("cascade", z + self.offset2())),
+            Stage2::Inputs(inputs) if self.forests.is_empty() => {
+                parts.extend(contributions(STAGE2_NAMES, &self.stage2, inputs));
+            }
+            Stage2::Inputs(inputs) => {
+                // Trees have no per-input weights: their whole say, and
+                // the line's own first-stage score they started from.
+                let z = self.forests.last().map_or(0.0, |f| f.eval(inputs)) + self.bias2;
+                parts.push(("trees", z));
+            }
         }
         let ngrams = self.ngrams(sparse);
         if ngrams != 0.0 {
@@ -153,6 +159,15 @@ impl Model {
         parts.truncate(top);
         parts
     }
+}
+
+/// What the second stage made of a line, for [`Model::explain`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Stage2<'a> {
+    /// It scored the line from these inputs.
+    Inputs(&'a [f32]),
+    /// The cascade let the line skip it with this score.
+    Skipped(f32),
 }
 
 /// The embedded model file.

@@ -78,8 +78,16 @@ pub fn cross_validate(
     let groups: Vec<&str> = labelled.iter().map(|d| d.group.as_str()).collect();
     let fold = folds(&groups, k, opts.seed);
     let configs: &[&'static str] = match (opts.trees > 0, patterns.is_some()) {
-        (true, true) => &["heuristics", "linear", "trees", "trees, no patterns"],
-        (true, false) => &["heuristics", "linear", "trees"],
+        // The trees again without the cascade (`model/cascade.rs`): what
+        // the cascade changes, on the same models.
+        (true, true) => &[
+            "heuristics",
+            "linear",
+            "trees",
+            "trees, no patterns",
+            "trees, no cascade",
+        ],
+        (true, false) => &["heuristics", "linear", "trees", "trees, no cascade"],
         (false, true) => &["heuristics", "linear", "linear, no patterns"],
         (false, false) => &["heuristics", "linear"],
     };
@@ -106,8 +114,15 @@ pub fn cross_validate(
             strippers.push(b.build_with(|| Ok(Some(Arc::clone(&model))))?);
             last = Some(model);
         }
-        if let (Some(_), Some(model)) = (&patterns, last) {
-            strippers.push(Stripper::builder().build_with(|| Ok(Some(model)))?);
+        if let (Some(_), Some(model)) = (&patterns, &last) {
+            strippers.push(Stripper::builder().build_with(|| Ok(Some(Arc::clone(model))))?);
+        }
+        if let (true, Some(model)) = (opts.trees > 0, last) {
+            let mut b = Stripper::builder();
+            if let Some(p) = &patterns {
+                b.patterns(Arc::clone(p));
+            }
+            strippers.push(b.cascade(false).build_with(|| Ok(Some(model)))?);
         }
         let test: Vec<usize> = (0..docs.len()).filter(|&i| fold[i] == f).collect();
         let results: Vec<Vec<CvDoc>> = map_batch(&test, default_threads(), |&i| {

@@ -70,7 +70,7 @@ pub(super) fn train_vectors(
     let trees = (opts.trees > 0).then(|| {
         let mut m = model.clone();
         m.bias2 = 0.0;
-        let files = fit_forests_tuned(docs, &inputs, &groups, opts, &mut m, progress);
+        let files = fit_forests_tuned(docs, &oof, &inputs, &groups, opts, &mut m, progress);
         m.forests = files.iter().map(forest).collect();
         (m, files)
     });

@@ -19,6 +19,7 @@
 //! gold documents and [`eval`] scores outputs as the benchmarks do.
 
 pub(crate) mod boost;
+mod cascade;
 pub(crate) mod cv;
 pub(crate) mod dataset;
 pub(crate) mod eval;

@@ -34,6 +34,7 @@ pub(crate) fn model_json(model: &Model, forests: &[ForestFile], trained: &str) -
             .map(|(n, w)| (n.to_string(), round(*w)))
             .collect(),
         forests: forests.iter().map(rounded).collect(),
+        cascade: model.cascade,
         trained: trained.into(),
     };
     let mut json = serde_json::to_string(&file).expect("a model serialises");

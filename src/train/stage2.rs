@@ -7,6 +7,7 @@ use crate::model::inputs::{Kind, STAGE2};
 use crate::model::trees::{Forest, ForestFile};
 use crate::model::Model;
 use crate::train::boost::{self, BoostOptions};
+use crate::train::cascade;
 use crate::train::dataset::LineLabel;
 use crate::train::folds::folds;
 use crate::train::options::TrainOptions;
@@ -78,6 +79,7 @@ pub(super) fn forest(file: &ForestFile) -> Forest {
 /// previous forest's out-of-fold scores.
 pub(super) fn fit_forests_tuned(
     docs: &[&DocVectors],
+    first: &[Vec<f32>],
     inputs: &[Vec<f32>],
     groups: &[&str],
     opts: &TrainOptions,
@@ -116,8 +118,29 @@ pub(super) fn fit_forests_tuned(
         }
     }
     let pairs: Vec<(&DocVectors, Vec<f32>)> = docs.iter().copied().zip(z).collect();
-    let (costs, offset) = tune(&pairs, model.kind == Kind::Combined, opts.min_recall);
+    let combined = model.kind == Kind::Combined;
+    let (costs, offset) = tune(&pairs, combined, opts.min_recall);
     model.costs = costs;
     model.bias2 = offset;
+    progress("fitting the cascade");
+    let last: Vec<Vec<f32>> = pairs.into_iter().map(|(_, z)| z).collect();
+    let fit = cascade::fit(
+        docs,
+        first,
+        &last,
+        &costs,
+        offset,
+        combined,
+        opts.min_recall,
+        progress,
+    );
+    progress(&format!(
+        "cascade: {:?}, {:.1}% of lines skip the trees, objective {:.5} -> {:.5}",
+        fit.cascade,
+        100.0 * fit.skipped,
+        fit.objective.0,
+        fit.objective.1
+    ));
+    model.cascade = fit.cascade;
     forests
 }

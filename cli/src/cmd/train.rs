@@ -99,6 +99,13 @@ pub fn eval(args: &Args) -> Result<(), Failure> {
             println!("    {score:.3}  {id}");
         }
     }
+    let (lines, skipped) = stripper.cascade_counts();
+    if lines > 0 {
+        println!(
+            "second stage: {skipped} of {lines} non-blank lines ({:.1}%) skipped the trees (the cascade)",
+            100.0 * skipped as f64 / lines as f64
+        );
+    }
     Ok(())
 }
 

@@ -692,6 +692,22 @@ pub const FLAGS: &[Flag] = &[
         },
     },
     Flag {
+        long: "leaves",
+        short: None,
+        value: Some("N"),
+        modes: &[Mode::EvalCv, Mode::Train],
+        help: "leaves per tree of the second stage, at most",
+        help_in: &[],
+        default: Some(|| TrainOptions::default().leaves.to_string()),
+        set: |a, v| {
+            a.train.leaves = number("--leaves", v)?;
+            if !(2..=256).contains(&a.train.leaves) {
+                return Err(Failure::new("--leaves takes 2 to 256"));
+            }
+            Ok(())
+        },
+    },
+    Flag {
         long: "forests",
         short: None,
         value: Some("N"),
