@@ -6,7 +6,7 @@
 //! byte). The command's side (it prints what the library keeps, and its pipe
 //! manners) is in cli/tests/plain.rs, over the inputs of `inputs.rs`.
 
-use decruft::{strip_record, JsonlOptions, Label};
+use decruft::{strip_record, JsonlOptions, Label, Stripper};
 
 use crate::inputs::{
     article, bad_utf8_at_line_ends, latin1_article, mixed_line_endings, one_huge_line, prose,
@@ -341,4 +341,26 @@ fn bullet_followed_by_no_break_space() {
         strip_checked(input);
         assert_eq!(annotate_rows(input), reference_lines(input).len());
     }
+}
+
+/// The cascade is off by default (every line through the trees) and, when
+/// asked, lets lines skip them without changing what the seed keeps of its
+/// reviewed article lines (tests/seeds.rs checks every label without it).
+#[test]
+fn the_cascade_is_opt_in() {
+    let text = std::fs::read_to_string("seeds/003_1f7848a26ced4f19.txt").unwrap();
+    let exact = Stripper::new();
+    let _ = exact.strip(&text);
+    let (lines, skipped) = exact.cascade_counts();
+    assert!(lines > 0 && skipped == 0, "{lines} {skipped}");
+    let fast = Stripper::builder().cascade(true).build().unwrap();
+    let out = fast.strip(&text);
+    let (lines, skipped) = fast.cascade_counts();
+    assert!(skipped > 0 && skipped <= lines, "{lines} {skipped}");
+    check_invariants(text.as_bytes(), &out);
+    let kept = |s: &Stripper| {
+        let out = s.strip(&text);
+        out.lines().iter().filter(|v| v.kept).count()
+    };
+    assert!(kept(&fast).abs_diff(kept(&exact)) <= 2);
 }

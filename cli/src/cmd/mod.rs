@@ -35,6 +35,7 @@ pub fn builder(args: &Args) -> Result<StripperBuilder, Failure> {
     if args.heuristics {
         b.heuristics_only();
     }
+    b.cascade(args.cascade);
     if let Some(path) = &args.patterns {
         b.patterns(Arc::new(learn::load(path)?));
     }

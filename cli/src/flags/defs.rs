@@ -604,6 +604,19 @@ pub const FLAGS: &[Flag] = &[
         },
     },
     Flag {
+        long: "cascade",
+        short: None,
+        value: None,
+        modes: STRIPPING,
+        help: "let lines the first stage is sure of skip the trees (about 1.3x faster; CV recall about 0.005 lower)",
+        help_in: &[],
+        default: None,
+        set: |a, _| {
+            a.cascade = true;
+            Ok(())
+        },
+    },
+    Flag {
         long: "color",
         short: None,
         value: Some("WHEN"),

@@ -76,6 +76,8 @@ pub struct Args {
     pub threshold: f32,
     pub model: Option<String>,
     pub heuristics: bool,
+    /// `--cascade`: the model's cascade on (see `StripperBuilder::cascade`).
+    pub cascade: bool,
     /// `--stable`.
     pub stable: bool,
     /// `None`: colour a terminal unless `NO_COLOR` is set.

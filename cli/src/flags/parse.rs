@@ -102,6 +102,7 @@ pub(super) fn parse_from(mut parser: lexopt::Parser) -> Result<Parsed, Failure> 
         threshold: 0.0,
         model: None,
         heuristics: false,
+        cascade: false,
         stable: false,
         color: None,
         cv: None,
