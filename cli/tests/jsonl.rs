@@ -12,11 +12,7 @@
 use std::process::Output;
 
 use crate::inputs::{bad_records, expected, good, mixed, stream};
-use crate::run::{decruft, first_line_then_close, BIN};
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::run::{decruft, first_line_then_close, stderr, BIN};
 
 /// Whether `msg` says "line N" for exactly this N.
 fn names_line(msg: &str, n: usize) -> bool {

@@ -4,27 +4,10 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::inputs::good;
-use crate::run::{decruft, BIN};
-
-/// A fresh directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("decruft-pipeline-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Runs decruft with `args` (no stdin).
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run decruft")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::run::{decruft, run, scratch, stderr};
 
 fn ok(out: &Output) {
     assert!(out.status.success(), "{:?}: {}", out.status, stderr(out));
@@ -73,7 +56,7 @@ fn records() -> Vec<u8> {
 
 #[test]
 fn gzip_in_zstd_out_is_the_plain_run() {
-    let dir = scratch("compressed");
+    let dir = scratch("pipeline", "compressed");
     let plain = records();
     let want = decruft(&["--jsonl", "--labels"], &plain);
     ok(&want);
@@ -123,7 +106,7 @@ fn gzip_in_zstd_out_is_the_plain_run() {
 
 #[test]
 fn a_file_named_gz_that_is_not_gzip_is_an_error() {
-    let dir = scratch("misnamed");
+    let dir = scratch("pipeline", "misnamed");
     let gz = dir.join("pages.jsonl.gz");
     std::fs::write(&gz, records()).unwrap();
     let out = run(&["--jsonl", path(&gz)]);
@@ -211,7 +194,7 @@ fn json_lines(data: &[u8]) -> Vec<serde_json::Value> {
 
 #[test]
 fn wet_files_become_records() {
-    let dir = scratch("wet");
+    let dir = scratch("pipeline", "wet");
     let (data, texts) = wet(false);
     let file = dir.join("sample.warc.wet.gz");
     std::fs::write(&file, &data).unwrap();
@@ -388,7 +371,7 @@ fn a_corrupt_record_in_the_middle_costs_that_record_only() {
 
 #[test]
 fn document_rules_send_rejected_records_aside_and_lose_none() {
-    let dir = scratch("rules");
+    let dir = scratch("pipeline", "rules");
     let mut input = records();
     let menu =
         serde_json::json!({"id": "menu", "text": "Accueil\nActualités\nContact\n", "n": 1.50});
@@ -516,7 +499,7 @@ fn document_rules_send_rejected_records_aside_and_lose_none() {
 
 #[test]
 fn the_report_is_one_self_contained_page_with_the_counts() {
-    let dir = scratch("report");
+    let dir = scratch("pipeline", "report");
     let input = records();
     let file = dir.join("sample.jsonl.gz");
     std::fs::write(&file, gzip(&input)).unwrap();

@@ -2,9 +2,29 @@
 //! output line.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_decruft");
+
+/// A fresh directory for one test's files: `group` (the test file) and
+/// `name` (the test) keep tests that run at once apart.
+pub fn scratch(group: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("decruft-{group}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `decruft ARGS` with no stdin.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run decruft")
+}
+
+/// What the command wrote on stderr, as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
 
 /// Starts `decruft ARGS` with stdin, stdout and stderr piped.
 pub fn spawn(args: &[&str]) -> Child {

@@ -2,21 +2,9 @@
 //! and `--learn`. Every corpus is built here: sites whose pages share a
 //! template around their own article.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::run::{decruft, BIN};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("decruft-site-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run decruft")
-}
+use crate::run::{decruft, run, scratch};
 
 fn ok(out: &Output) -> &Output {
     assert!(
@@ -79,7 +67,7 @@ fn corpus() -> Vec<String> {
 
 #[test]
 fn learning_in_shards_then_merging_gives_the_same_file() {
-    let dir = scratch("shards");
+    let dir = scratch("site", "shards");
     let lines = corpus();
     let whole = dir.join("all.jsonl");
     std::fs::write(&whole, lines.concat()).unwrap();
@@ -155,7 +143,7 @@ fn learning_in_shards_then_merging_gives_the_same_file() {
 
 #[test]
 fn bad_patterns_files_are_refused_clearly() {
-    let dir = scratch("bad");
+    let dir = scratch("site", "bad");
     let corpus_file = dir.join("c.jsonl");
     std::fs::write(&corpus_file, corpus().concat()).unwrap();
     let pat = dir.join("p.pat");
@@ -203,7 +191,7 @@ fn bad_patterns_files_are_refused_clearly() {
 
 #[test]
 fn small_sites_and_no_patterns_change_nothing() {
-    let dir = scratch("small");
+    let dir = scratch("site", "small");
     let lines = corpus();
     let file = dir.join("c.jsonl");
     std::fs::write(&file, lines.concat()).unwrap();
@@ -276,7 +264,7 @@ fn logit(line: &str) -> f32 {
 
 #[test]
 fn the_template_weighs_and_says_so() {
-    let dir = scratch("template");
+    let dir = scratch("site", "template");
     let file = dir.join("c.jsonl");
     std::fs::write(&file, corpus().concat()).unwrap();
     let pat = dir.join("p.pat");
@@ -339,7 +327,7 @@ fn twin_pages_keep_their_body() {
             record("twins.example", i, &text)
         })
         .collect();
-    let dir = scratch("twins");
+    let dir = scratch("site", "twins");
     let file = dir.join("c.jsonl");
     std::fs::write(&file, lines.concat()).unwrap();
     let out = ok(&run(&["--jsonl", "--learn", file.to_str().unwrap()]))

@@ -5,25 +5,10 @@
 use std::fs::File;
 use std::io::Write;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::run::{decruft, BIN};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("decruft-trust-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run decruft")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::run::{decruft, run, scratch, stderr, BIN};
 
 fn p(path: &Path) -> &str {
     path.to_str().unwrap()
@@ -74,7 +59,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// exit status 2 before any output is opened: every file stays as it was.
 #[test]
 fn an_output_that_is_an_input_is_refused_before_anything_is_written() {
-    let dir = scratch("same");
+    let dir = scratch("trust", "same");
     let x = dir.join("x.jsonl");
     std::fs::write(&x, records(3)).unwrap();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -136,7 +121,7 @@ fn an_output_that_is_an_input_is_refused_before_anything_is_written() {
 /// any output, and two outputs naming one file are refused.
 #[test]
 fn a_missing_input_or_two_outputs_in_one_file_leave_every_file_alone() {
-    let dir = scratch("missing");
+    let dir = scratch("trust", "missing");
     let x = dir.join("x.jsonl");
     std::fs::write(&x, records(3)).unwrap();
     let prev = dir.join("prev.jsonl");
@@ -222,7 +207,7 @@ fn limit_files(cmd: &mut Command, limit: u64) {
 /// what was written went to a temporary file beside it, removed.
 #[test]
 fn a_write_error_names_the_file_and_leaves_no_half_output() {
-    let dir = scratch("full");
+    let dir = scratch("trust", "full");
     let x = dir.join("x.jsonl");
     let input = records(2000);
     std::fs::write(&x, &input).unwrap();
@@ -307,7 +292,7 @@ fn a_write_error_names_the_file_and_leaves_no_half_output() {
 /// document of its own, its output ended by a newline.
 #[test]
 fn plain_files_are_documents_of_their_own() {
-    let dir = scratch("glued");
+    let dir = scratch("trust", "glued");
     let a = dir.join("a.txt");
     let b = dir.join("b.txt");
     std::fs::write(&a, format!("{}\n\n{}", paragraph(1), paragraph(2))).unwrap();
@@ -334,7 +319,7 @@ fn plain_files_are_documents_of_their_own() {
 /// and the run ends with exit status 2; `--text` strips it anyway.
 #[test]
 fn binary_files_are_skipped_with_a_message() {
-    let dir = scratch("binary");
+    let dir = scratch("trust", "binary");
     let elf = dir.join("prog");
     let mut bytes = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec();
     bytes.extend(format!("{}\n", paragraph(9)).as_bytes());
@@ -443,7 +428,7 @@ fn urls(out: &[u8]) -> Vec<String> {
 /// headers read past, and the records after it are read.
 #[test]
 fn a_warc_header_flood_is_a_bad_record_read_in_bounded_memory() {
-    let dir = scratch("flood");
+    let dir = scratch("trust", "flood");
     let file = dir.join("flood.warc");
     let mut f = std::io::BufWriter::new(File::create(&file).unwrap());
     f.write_all(&warc("conversion", 1, "", &page_block(1)))
@@ -481,7 +466,7 @@ fn a_warc_header_flood_is_a_bad_record_read_in_bounded_memory() {
 /// counted; the records after it are read.
 #[test]
 fn a_warc_block_over_the_limit_is_read_past_never_held() {
-    let dir = scratch("block");
+    let dir = scratch("trust", "block");
     let file = dir.join("big.warc");
     let mut f = std::io::BufWriter::new(File::create(&file).unwrap());
     f.write_all(&warc("conversion", 1, "", &page_block(1)))
@@ -558,7 +543,7 @@ fn a_content_length_past_the_end_costs_that_record_only() {
 /// `--max-record-bytes` is read past with a message, in bounded memory.
 #[test]
 fn a_line_over_the_limit_is_read_past_in_every_mode() {
-    let dir = scratch("line");
+    let dir = scratch("trust", "line");
     let txt = dir.join("huge.txt");
     let mut f = std::io::BufWriter::new(File::create(&txt).unwrap());
     writeln!(f, "{}\n", paragraph(1)).unwrap();
@@ -638,7 +623,7 @@ fn word(mut i: usize) -> String {
 /// Both are bounded now (docs/GUIDE.md, "Site memory").
 #[test]
 fn learn_memory_is_bounded_in_sites_and_within_a_page() {
-    let dir = scratch("learn");
+    let dir = scratch("trust", "learn");
     // One page of 4 million distinct lines (47 MB of JSON): 390 MB before.
     let one = dir.join("one.jsonl");
     let mut text = String::new();
@@ -745,7 +730,7 @@ fn help_names_only_the_flags_its_command_takes() {
 /// name; messages said "1 record lost over 95% of their words".
 #[test]
 fn outputs_and_messages_say_what_they_are() {
-    let dir = scratch("small");
+    let dir = scratch("trust", "small");
     let txt = dir.join("a.txt");
     std::fs::write(&txt, format!("Accueil\n\n{}\n", paragraph(1))).unwrap();
     let ann = dir.join("a.ann");
@@ -837,7 +822,7 @@ fn the_readme_example_is_what_decruft_prints() {
 /// closed it. `decruft FIFO` reads what is written to it.
 #[test]
 fn a_named_pipe_is_read_once() {
-    let dir = scratch("fifo");
+    let dir = scratch("trust", "fifo");
     let fifo = dir.join("pages.fifo");
     let c = std::ffi::CString::new(p(&fifo)).unwrap();
     // SAFETY: a NUL-terminated path.
