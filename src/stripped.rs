@@ -324,10 +324,7 @@ impl<'a> Stripped<'a> {
     /// Number of bytes of the cleaned text.
     pub fn kept_bytes(&self) -> usize {
         let mut n = 0;
-        let _ = kept_parts(self.input, &self.lines, |bytes, _| {
-            n += bytes.len();
-            Ok::<(), ()>(())
-        });
+        self.each_kept(|bytes| n += bytes.len());
         n
     }
 
