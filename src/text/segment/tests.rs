@@ -193,3 +193,27 @@ fn lengths() {
     let padded = format!("a{}b", " ".repeat(2000));
     assert!(!long(padded.as_bytes(), 10));
 }
+
+/// `for_each_unit` walks the units `split` gives, without holding them.
+#[test]
+fn walking_units_matches_split() {
+    let long = "Accueil | Sport | Culture | ".repeat(30)
+        + &"Le conseil a voté la loi jeudi soir après un long débat. ".repeat(30);
+    for text in [
+        String::new(),
+        "a\n\nb\r\nc".to_string(),
+        long.clone(),
+        format!("Titre\n\n{long}\nfin\n"),
+        format!("{long}\r\n  \n"),
+    ] {
+        let mut spans = Vec::new();
+        split(&text, &mut spans);
+        let want: Vec<String> = spans
+            .iter()
+            .map(|s| text[s.content()].to_string())
+            .collect();
+        let mut got = Vec::new();
+        for_each_unit(&text, |u| got.push(u.to_string()));
+        assert_eq!(got, want, "{text:?}");
+    }
+}
